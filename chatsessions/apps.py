@@ -1,0 +1,14 @@
+"""The Django app config: registers the system checks and the settings reloader."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class ChatSessionsConfig(AppConfig):
+    name = "chatsessions"
+    verbose_name = "Chat sessions"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checks, conf  # noqa: F401  (registers checks and signal receivers)

@@ -1,0 +1,100 @@
+"""System checks: misconfiguration shows up in manage.py check, not at the first chat."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+
+from .conf import DEFAULTS, get_config
+from .handlers import load_app
+
+_APP_NAME = re.compile(r"^[-a-zA-Z0-9_]+$")
+
+_NUMBERS = (
+    "RESUME_GRACE_SECONDS",
+    "START_TIMEOUT_SECONDS",
+    "MAX_FRAME_BYTES",
+    "MAX_PENDING_MESSAGES",
+    "HISTORY_LIMIT",
+)
+
+
+@register(Tags.compatibility)
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Checks the CHATSESSIONS dict and the handler modules it names."""
+    raw = getattr(settings, "CHATSESSIONS", {})
+    if not isinstance(raw, dict):
+        return [Error("CHATSESSIONS must be a dict.", id="chatsessions.E001")]
+    messages: list[CheckMessage] = []
+    for key in raw.keys() - DEFAULTS.keys():
+        messages.append(
+            Error(
+                f"CHATSESSIONS has an unknown key {key!r}.",
+                hint=f"Known keys: {', '.join(sorted(DEFAULTS))}.",
+                id="chatsessions.E002",
+            )
+        )
+    config = get_config()
+    apps = config["APPS"]
+    if not isinstance(apps, dict) or not apps:
+        messages.append(
+            Error(
+                "CHATSESSIONS['APPS'] must map chat app names to handler modules.",
+                hint='For example {"default": "myproject.chat"}.',
+                id="chatsessions.E003",
+            )
+        )
+        apps = {}
+    for name, module_path in apps.items():
+        messages.extend(_check_app(name, module_path))
+    for key in _NUMBERS:
+        value = config[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            messages.append(
+                Error(
+                    f"CHATSESSIONS['{key}'] must be a positive number, not {value!r}.", id="chatsessions.E006"
+                )
+            )
+    if not getattr(settings, "CHANNEL_LAYERS", None):
+        messages.append(
+            Error(
+                "CHANNEL_LAYERS is not configured; admin actions cannot reach live chats.",
+                hint='For one process: {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}.',
+                id="chatsessions.E007",
+            )
+        )
+    return messages
+
+
+def _check_app(name: Any, module_path: Any) -> list[CheckMessage]:
+    if not isinstance(name, str) or not _APP_NAME.match(name):
+        return [
+            Error(
+                f"Chat app name {name!r} must be letters, digits, '-' or '_' (it is part of a URL).",
+                id="chatsessions.E004",
+            )
+        ]
+    if not isinstance(module_path, str):
+        return [
+            Error(f"Chat app {name!r} must name a module path, not {module_path!r}.", id="chatsessions.E005")
+        ]
+    try:
+        app = load_app(module_path)
+    except Exception as error:
+        return [
+            Error(
+                f"Chat app {name!r}: cannot import handler module {module_path!r}: {error}",
+                id="chatsessions.E005",
+            )
+        ]
+    if app.handler("on_message") is None:
+        return [
+            Warning(
+                f"Chat app {name!r}: {module_path!r} has no @on_message handler; messages get no reply.",
+                id="chatsessions.W001",
+            )
+        ]
+    return []

@@ -1,0 +1,49 @@
+"""The CHATSESSIONS settings dict, merged with documented defaults."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+#: Every setting the app reads, with its default. The README documents each one.
+DEFAULTS: dict[str, Any] = {
+    # Chat app name -> dotted path of its handler module. "default" is served at
+    # /ws/chat/, any other name N at /ws/chat/N/.
+    "APPS": {},
+    # Refuse sockets without a logged-in Django user (close code 4401) unless True.
+    "ALLOW_ANONYMOUS": False,
+    # How long a disconnected chat waits for its client to resume before it ends.
+    "RESUME_GRACE_SECONDS": 300.0,
+    # How long a new socket may take to send its start frame (then close 4400).
+    "START_TIMEOUT_SECONDS": 10.0,
+    # Text frames longer than this (in UTF-8 bytes) are refused with frame_too_large.
+    "MAX_FRAME_BYTES": 64 * 1024,
+    # Messages waiting behind the running handler; more are refused with "flood".
+    "MAX_PENDING_MESSAGES": 20,
+    # How many past messages a resumed chat replays.
+    "HISTORY_LIMIT": 200,
+    # Send a handler exception's message to the client (True in DEBUG by default).
+    "EXPOSE_HANDLER_ERRORS": None,
+}
+
+
+@cache
+def get_config() -> dict[str, Any]:
+    """Returns the CHATSESSIONS settings merged over DEFAULTS."""
+    user_config = getattr(settings, "CHATSESSIONS", {})
+    config = dict(DEFAULTS)
+    if isinstance(user_config, dict):
+        config.update(user_config)
+    if config["EXPOSE_HANDLER_ERRORS"] is None:
+        config["EXPOSE_HANDLER_ERRORS"] = settings.DEBUG
+    return config
+
+
+@receiver(setting_changed)
+def _reload_config(*, setting: str, **kwargs: Any) -> None:
+    if setting in ("CHATSESSIONS", "DEBUG"):
+        get_config.cache_clear()

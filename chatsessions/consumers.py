@@ -1,0 +1,192 @@
+"""ChatConsumer: the WebSocket end of a chat, speaking the protocol in protocol.py."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from .chat import (
+    LiveChat,
+    ResumeEnded,
+    ResumeRefused,
+    chat_profiles,
+    choose_profile,
+    declared_env,
+    history_frames,
+    new_chat,
+    resume_chat,
+)
+from .conf import get_config
+from .handlers import ChatApp, load_app
+from .protocol import (
+    CloseCode,
+    End,
+    ProtocolError,
+    Settings,
+    Start,
+    Stop,
+    UserMessage,
+    error_frame,
+    parse_frame,
+)
+
+logger = logging.getLogger("chatsessions")
+
+
+class ChatConsumer(AsyncWebsocketConsumer):
+    """One socket of one chat; the chat itself outlives it until it ends."""
+
+    chat: LiveChat | None = None
+    closed = False
+
+    async def connect(self) -> None:
+        """Accepts the socket, then refuses it with a close code if it may not chat."""
+        self.chat = None
+        self.app_name: str = self.scope["url_route"]["kwargs"].get("app", "default")
+        # Accept first: a close code and an error frame only reach an accepted socket.
+        await self.accept()
+        module_path = get_config()["APPS"].get(self.app_name)
+        if module_path is None:
+            await self.refuse(CloseCode.UNKNOWN_APP, "unknown_app", f"no chat app named {self.app_name!r}")
+            return
+        try:
+            self.app: ChatApp = load_app(module_path)
+        except Exception:
+            logger.exception("cannot import the handler module of chat app %r", self.app_name)
+            await self.refuse(CloseCode.APP_UNAVAILABLE, "app_unavailable", "this chat app cannot be loaded")
+            return
+        user = self.scope.get("user")
+        self.user = user if user is not None and user.is_authenticated else None
+        if self.user is None and not get_config()["ALLOW_ANONYMOUS"]:
+            await self.refuse(CloseCode.NOT_LOGGED_IN, "not_logged_in", "log in to chat")
+            return
+        timeout = get_config()["START_TIMEOUT_SECONDS"]
+        self.start_timer = asyncio.get_running_loop().call_later(
+            timeout, lambda: asyncio.ensure_future(self.start_timed_out())
+        )
+
+    async def start_timed_out(self) -> None:
+        if self.chat is None and not self.closed:
+            await self.refuse(CloseCode.BAD_START, "start_required", "no start frame arrived in time")
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """Parses a frame and hands it on; a bad one gets an error frame."""
+        if self.closed:
+            return
+        try:
+            frame = parse_frame(text_data, bytes_data, get_config()["MAX_FRAME_BYTES"])
+            if self.chat is None:
+                if not isinstance(frame, Start):
+                    raise ProtocolError("start_required", "the first frame must be a start frame")
+                await self.start(frame)
+            else:
+                await self.dispatch_frame(self.chat, frame)
+        except ProtocolError as error:
+            if self.chat is None:
+                await self.refuse(CloseCode.BAD_START, error.code, error.detail)
+            else:
+                await self.send_frame(error.to_frame())
+
+    async def dispatch_frame(self, chat: LiveChat, frame: Any) -> None:
+        if isinstance(frame, UserMessage):
+            chat.receive_message(frame.content, frame.id)
+        elif isinstance(frame, Settings):
+            await chat.change_settings(frame.values)
+        elif isinstance(frame, Stop):
+            chat.stop()
+        elif isinstance(frame, End):
+            chat.end()
+        else:
+            raise ProtocolError("already_started", "this socket has started its chat already")
+
+    async def start(self, frame: Start) -> None:
+        """Starts a new chat or resumes one, then sends the session frame."""
+        self.start_timer.cancel()
+        env = declared_env(self.app, frame.env)
+        try:
+            profiles = await chat_profiles(self.app, self.user)
+        except Exception as error:
+            logger.exception("set_chat_profiles of %s failed", self.app.module)
+            detail = "set_chat_profiles failed"
+            if get_config()["EXPOSE_HANDLER_ERRORS"]:
+                detail += f": {type(error).__name__}: {error}"
+            await self.send_frame(error_frame("handler_error", detail))
+            profiles = []
+        resumed = False
+        chat = None
+        if frame.resume is not None:
+            try:
+                chat = await resume_chat(frame.resume, self.app_name, self.app, self.user, env)
+                resumed = True
+            except ResumeRefused:
+                await self.refuse(CloseCode.FORBIDDEN, "forbidden", "that chat is not yours to resume")
+                return
+            except ResumeEnded:
+                await self.send_frame(
+                    error_frame("resume_unavailable", "that chat has ended; a new one starts")
+                )
+        if chat is None:
+            profile = choose_profile(profiles, frame.profile)
+            chat = await new_chat(self.app_name, self.app, self.user, profile, env)
+        self.chat = chat
+        await chat.attach(self)
+        if self.channel_layer is not None:
+            await self.channel_layer.group_add(group_name(chat.id), self.channel_name)
+        await self.send_frame(
+            {
+                "type": "session",
+                "id": chat.id,
+                "resumed": resumed,
+                "user": self.user.get_username() if self.user is not None else None,
+                "chat_profile": chat.store.reserved["chat_profile"],
+                "profiles": [profile.to_dict() for profile in profiles],
+                "settings": [widget.to_dict() for widget in self.app.settings],
+                "chat_settings": chat.store.reserved["chat_settings"],
+                "user_env": self.app.user_env,
+                "history": await history_frames(chat) if resumed else [],
+            }
+        )
+        chat.start_handlers(resumed)
+
+    async def disconnect(self, code: int) -> None:
+        """Leaves the chat waiting for a resume; it is not the end of the chat."""
+        self.closed = True
+        if hasattr(self, "start_timer"):
+            self.start_timer.cancel()
+        if self.chat is not None:
+            if self.channel_layer is not None:
+                await self.channel_layer.group_discard(group_name(self.chat.id), self.channel_name)
+            await self.chat.detach(self)
+
+    # -- Socket, as LiveChat sees it ------------------------------------------------------
+
+    async def send_frame(self, frame: dict[str, Any]) -> None:
+        """Sends one frame as JSON text."""
+        if not self.closed:
+            await self.send(text_data=json.dumps(frame))
+
+    async def close_socket(self, code: int) -> None:
+        """Closes the socket with code; the chat forgets it."""
+        if not self.closed:
+            self.closed = True
+            await self.close(code)
+
+    async def refuse(self, code: CloseCode, error_code: str, detail: str) -> None:
+        await self.send_frame(error_frame(error_code, detail))
+        await self.close_socket(code)
+
+    # -- channel layer events -----------------------------------------------------------
+
+    async def chat_end(self, event: dict[str, Any]) -> None:
+        """Ends the chat on behalf of the server (close code 4000)."""
+        if self.chat is not None:
+            self.chat.end(CloseCode.ENDED_BY_SERVER)
+
+
+def group_name(session_id: str) -> str:
+    """Returns the channel layer group that reaches the socket of a chat."""
+    return f"chatsession.{session_id}"

@@ -1,0 +1,142 @@
+"""The handler decorators and the registry of chat apps they fill, one per module."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+from inspect import Parameter, signature
+from typing import Any, TypeVar
+
+from asgiref.sync import async_to_sync, iscoroutinefunction, sync_to_async
+
+from .widgets import Widget
+
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+EVENTS = (
+    "on_chat_start",
+    "on_message",
+    "on_chat_end",
+    "on_chat_resume",
+    "on_settings_update",
+    "on_stop",
+    "set_chat_profiles",
+)
+
+
+@dataclass(frozen=True)
+class Handler:
+    """A registered function, called the same way whether it is sync or async."""
+
+    func: Callable[..., Any]
+    takes_argument: bool
+    is_async: bool
+
+    @classmethod
+    def wrap(cls, func: Callable[..., Any]) -> Handler:
+        """Inspects func once, at registration."""
+        params = signature(func).parameters.values()
+        positional = [
+            p for p in params if p.kind in (Parameter.POSITIONAL_ONLY, Parameter.POSITIONAL_OR_KEYWORD)
+        ]
+        varargs = any(p.kind is Parameter.VAR_POSITIONAL for p in params)
+        return cls(func, bool(positional) or varargs, iscoroutinefunction(func))
+
+    async def __call__(self, *args: Any) -> Any:
+        """Runs the function; a sync one in a worker thread, never on the event loop."""
+        if not self.takes_argument:
+            args = ()
+        if self.is_async:
+            return await self.func(*args)
+        # thread_sensitive=False: one chat's slow sync handler must not queue every
+        # other chat's behind it. sync_to_async copies the context, so user_session works.
+        return await sync_to_async(self.func, thread_sensitive=False)(*args)
+
+
+@dataclass
+class ChatApp:
+    """Everything one handler module declared."""
+
+    module: str
+    handlers: dict[str, Handler] = field(default_factory=dict)
+    settings: list[Widget] = field(default_factory=list)
+    user_env: list[str] = field(default_factory=list)
+
+    def handler(self, event: str) -> Handler | None:
+        """Returns the handler registered for event, if any."""
+        return self.handlers.get(event)
+
+    def initial_settings(self) -> dict[str, Any]:
+        """Returns each declared setting's initial value, by id."""
+        return {widget.id: widget.initial_value() for widget in self.settings}
+
+
+_apps: dict[str, ChatApp] = {}
+
+
+def _app_of(module: str) -> ChatApp:
+    return _apps.setdefault(module, ChatApp(module))
+
+
+def load_app(module_path: str) -> ChatApp:
+    """Imports a handler module and returns what it registered.
+
+    Raises ImportError if the module cannot be imported.
+    """
+    import_module(module_path)
+    return _app_of(module_path)
+
+
+def _decorator(event: str) -> Callable[[F], F]:
+    def register(func: F) -> F:
+        if not callable(func):
+            raise TypeError(f"@{event} decorates a function, not {func!r}")
+        _app_of(func.__module__).handlers[event] = Handler.wrap(func)
+        return func
+
+    register.__name__ = register.__qualname__ = event
+    register.__doc__ = f"Registers the decorated function as its module's {event} handler."
+    return register
+
+
+on_chat_start = _decorator("on_chat_start")
+on_message = _decorator("on_message")
+on_chat_end = _decorator("on_chat_end")
+on_chat_resume = _decorator("on_chat_resume")
+on_settings_update = _decorator("on_settings_update")
+on_stop = _decorator("on_stop")
+set_chat_profiles = _decorator("set_chat_profiles")
+
+
+def _calling_module() -> str:
+    # Two frames up: the module-level statement that called the declare_* function.
+    return str(sys._getframe(2).f_globals["__name__"])
+
+
+def declare_chat_settings(*widgets: Widget) -> None:
+    """Declares the settings widgets of the calling handler module."""
+    ids = [widget.id for widget in widgets]
+    if not all(isinstance(widget, Widget) for widget in widgets):
+        raise TypeError("declare_chat_settings takes Select, Switch, Slider, TextInput or NumberInput")
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"settings widget ids must be unique, got {ids!r}")
+    _app_of(_calling_module()).settings = list(widgets)
+
+
+def declare_user_env(*keys: str) -> None:
+    """Declares the user-env keys (API keys and the like) the calling module asks for."""
+    if not all(isinstance(key, str) and key for key in keys):
+        raise TypeError("declare_user_env takes non-empty strings")
+    _app_of(_calling_module()).user_env = list(keys)
+
+
+def run_sync(awaitable: Awaitable[T]) -> T:
+    """Waits for awaitable from a sync handler, for example run_sync(Message(...).send())."""
+
+    async def wait() -> T:
+        return await awaitable
+
+    return async_to_sync(wait)()

@@ -1,0 +1,66 @@
+"""Message: what a handler receives from the user and sends back."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from .session import active_chat
+
+
+class Message:
+    """A chat message; an assistant's is sent, streamed, updated or removed by a handler."""
+
+    def __init__(
+        self,
+        content: Any = "",
+        author: str = "Assistant",
+        id: str | None = None,
+        *,
+        role: str = "assistant",
+    ) -> None:
+        self.id = id or uuid.uuid4().hex
+        self.content = content if isinstance(content, str) else str(content)
+        self.author = author
+        self.role = role
+        self.created: datetime | None = None
+
+    def __repr__(self) -> str:
+        return f"Message(id={self.id!r}, author={self.author!r}, content={self.content[:40]!r})"
+
+    def to_frame(self) -> dict[str, Any]:
+        """Returns the message frame the client renders."""
+        return {
+            "type": "message",
+            "id": self.id,
+            "role": self.role,
+            "author": self.author,
+            "content": self.content,
+            "created": self.created.isoformat() if self.created else None,
+        }
+
+    async def send(self) -> Message:
+        """Sends the message to the chat and adds it to the transcript."""
+        chat = active_chat()
+        if self.created is not None:
+            await chat.update_message(self)
+        else:
+            self.created = timezone.now()
+            await chat.send_message(self)
+        return self
+
+    async def stream_token(self, token: str) -> None:
+        """Appends token to the content and streams it to the client."""
+        self.content += token
+        await active_chat().send({"type": "stream", "id": self.id, "token": token})
+
+    async def update(self) -> None:
+        """Sends the current content as a new version of the sent message."""
+        await active_chat().update_message(self)
+
+    async def remove(self) -> None:
+        """Removes the message from the chat and from the transcript."""
+        await active_chat().remove_message(self)

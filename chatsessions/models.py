@@ -1,0 +1,76 @@
+"""What the database keeps of a chat: the session row and its transcript."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class ChatSession(models.Model):
+    """One chat: its owner, app, profile, settings and a snapshot of its store."""
+
+    class Status(models.TextChoices):
+        LIVE = "live", "live"
+        DISCONNECTED = "disconnected", "disconnected, resumable"
+        ENDED = "ended", "ended"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="chat_sessions",
+        help_text="Empty for an anonymous chat.",
+    )
+    app = models.CharField(max_length=100, db_index=True)
+    chat_profile = models.CharField(max_length=200, blank=True)
+    chat_settings = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.LIVE, db_index=True)
+    started_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    last_activity_at = models.DateTimeField(auto_now=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    message_count = models.PositiveIntegerField(default=0)
+    store = models.JSONField(
+        default=dict, blank=True, help_text="The app's JSON-serialisable user_session keys."
+    )
+    unpersisted_keys = models.JSONField(
+        default=dict, blank=True, help_text="Keys kept in memory only, with their type."
+    )
+    env_keys = models.JSONField(
+        default=list, blank=True, help_text="Names of the user env keys sent; never values."
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.app} chat {self.id}"
+
+
+class ChatMessage(models.Model):
+    """One message of a chat's transcript, in order."""
+
+    class Role(models.TextChoices):
+        USER = "user", "user"
+        ASSISTANT = "assistant", "assistant"
+
+    session = models.ForeignKey(ChatSession, on_delete=models.CASCADE, related_name="messages")
+    sequence = models.PositiveIntegerField()
+    message_id = models.CharField(max_length=64)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    author = models.CharField(max_length=150)
+    content = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["session", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "sequence"], name="chatmessage_unique_sequence")
+        ]
+        indexes = [models.Index(fields=["session", "message_id"], name="chatmessage_message_id")]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.content[:50]}"

@@ -1,0 +1,151 @@
+"""The wire protocol: client frames parsed and checked, close codes and error codes."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any, cast
+
+
+class CloseCode(IntEnum):
+    """Why the server closed a socket."""
+
+    ENDED_BY_SERVER = 4000
+    BAD_START = 4400
+    NOT_LOGGED_IN = 4401
+    FORBIDDEN = 4403
+    UNKNOWN_APP = 4404
+    RESUMED_ELSEWHERE = 4409
+    APP_UNAVAILABLE = 1011
+
+
+class ProtocolError(Exception):
+    """A client frame the server refuses; becomes an error frame with a stable code."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+    def to_frame(self) -> dict[str, Any]:
+        return error_frame(self.code, self.detail)
+
+
+def error_frame(code: str, detail: str) -> dict[str, Any]:
+    """Returns an error frame."""
+    return {"type": "error", "code": code, "detail": detail}
+
+
+@dataclass(frozen=True)
+class Start:
+    profile: str | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    resume: str | None = None
+
+
+@dataclass(frozen=True)
+class UserMessage:
+    content: str
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Stop:
+    pass
+
+
+@dataclass(frozen=True)
+class End:
+    pass
+
+
+Frame = Start | UserMessage | Settings | Stop | End
+
+MAX_ID_LENGTH = 64
+MAX_ENV_VALUE_LENGTH = 10_000
+
+
+_MISSING = object()
+_TYPE_NAMES: dict[type, str] = {str: "a string", dict: "an object"}
+
+
+def _field(data: dict[str, Any], name: str, kind: type, default: Any) -> Any:
+    """Returns data[name] if it is of kind (or null where the default is None)."""
+    value = data.get(name, _MISSING)
+    if value is _MISSING or (value is None and default is None):
+        return default
+    if not isinstance(value, kind):
+        raise ProtocolError("invalid_field", f"{data['type']}.{name} must be {_TYPE_NAMES[kind]}")
+    return value
+
+
+def _parse_start(data: dict[str, Any]) -> Start:
+    profile = _field(data, "profile", str, None)
+    env = _field(data, "env", dict, None) or {}
+    for key, value in env.items():
+        if not isinstance(value, str) or len(value) > MAX_ENV_VALUE_LENGTH:
+            raise ProtocolError(
+                "invalid_field",
+                f"start.env[{key!r}] must be a string of at most {MAX_ENV_VALUE_LENGTH} characters",
+            )
+    resume = _field(data, "resume", str, None)
+    if resume is not None:
+        try:
+            resume = str(uuid.UUID(resume))
+        except ValueError:
+            raise ProtocolError("invalid_field", "start.resume must be a session id") from None
+    return Start(profile=profile, env=env, resume=resume)
+
+
+def _parse_message(data: dict[str, Any]) -> UserMessage:
+    content = _field(data, "content", str, _MISSING)
+    if content is _MISSING:
+        raise ProtocolError("invalid_field", "message.content is required")
+    message_id = _field(data, "id", str, None)
+    if message_id is not None and not 0 < len(message_id) <= MAX_ID_LENGTH:
+        raise ProtocolError("invalid_field", f"message.id must be 1 to {MAX_ID_LENGTH} characters")
+    return UserMessage(content=content, id=message_id)
+
+
+def _parse_settings(data: dict[str, Any]) -> Settings:
+    values = _field(data, "values", dict, _MISSING)
+    if values is _MISSING:
+        raise ProtocolError("invalid_field", "settings.values is required")
+    return Settings(values=values)
+
+
+_PARSERS = {
+    "start": _parse_start,
+    "message": _parse_message,
+    "settings": _parse_settings,
+    "stop": lambda data: Stop(),
+    "end": lambda data: End(),
+}
+
+
+def parse_frame(text: str | None, data_bytes: bytes | None, max_bytes: int) -> Frame:
+    """Parses one client frame, or raises ProtocolError saying what is wrong with it."""
+    if text is None:
+        raise ProtocolError("binary_frame", "only JSON text frames are accepted")
+    # A character is at most 4 bytes in UTF-8: skip the encode when it cannot matter.
+    if len(text) * 4 > max_bytes and len(text.encode()) > max_bytes:
+        raise ProtocolError("frame_too_large", f"frames are limited to {max_bytes} bytes")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise ProtocolError("invalid_json", "the frame is not valid JSON") from None
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+        raise ProtocolError("invalid_frame", 'a frame is a JSON object with a string "type"')
+    parser = _PARSERS.get(data["type"])
+    if parser is None:
+        raise ProtocolError(
+            "unknown_type", f"unknown frame type {data['type'][:40]!r}; expected one of {sorted(_PARSERS)}"
+        )
+    return cast(Frame, parser(data))

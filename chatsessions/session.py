@@ -1,0 +1,160 @@
+"""The per-chat store and user_session, the proxy that finds the current chat's store."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, KeysView
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .chat import LiveChat
+
+#: Keys the framework fills, with what a handler should use instead of setting them.
+RESERVED_KEYS: dict[str, str] = {
+    "id": "it is the chat's session id and never changes",
+    "user": "it is the logged-in Django user of the socket",
+    "chat_profile": "the client picks the profile in its start frame",
+    "chat_settings": "the client changes settings with a settings frame",
+    "env": "the client sends user env values in its start frame",
+    "root_message": "it is the most recent Message; send a cl.Message instead",
+}
+
+# Values that cannot be changed in place; reading any other value may mutate it.
+_IMMUTABLE = (str, int, float, bool, bytes, type(None), tuple, frozenset)
+
+
+class NoActiveChatError(RuntimeError):
+    """user_session or Message was used outside a chat handler."""
+
+
+class ReservedKeyError(KeyError):
+    """A handler tried to set or delete a key the framework owns."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class SessionStore:
+    """One chat's in-memory key-value store: the reserved keys and the app's own."""
+
+    __slots__ = ("data", "dirty", "reserved")
+
+    def __init__(self, reserved: dict[str, Any], data: dict[str, Any] | None = None) -> None:
+        self.reserved = reserved
+        self.data: dict[str, Any] = dict(data or {})
+        # True when the app's keys may differ from the last snapshot written.
+        self.dirty = False
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self.reserved:
+            return self.reserved[key]
+        value = self.data.get(key, default)
+        if not isinstance(value, _IMMUTABLE):
+            self.dirty = True  # the caller may change a list or dict in place
+        return value
+
+    def set(self, key: str, value: Any) -> None:
+        self._check_writable(key)
+        self.data[key] = value
+        self.dirty = True
+
+    def delete(self, key: str) -> None:
+        self._check_writable(key)
+        del self.data[key]
+        self.dirty = True
+
+    def _check_writable(self, key: str) -> None:
+        if not isinstance(key, str):
+            raise TypeError(f"user_session keys are strings, not {type(key).__name__}")
+        if key in RESERVED_KEYS:
+            raise ReservedKeyError(
+                f"user_session key {key!r} is reserved and read-only: {RESERVED_KEYS[key]}"
+            )
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.reserved or key in self.data
+
+    def keys(self) -> list[str]:
+        return [*self.reserved, *self.data]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.reserved, **self.data}
+
+    def snapshot(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """Splits the app's keys into JSON-serialisable ones and the others' type names."""
+        persisted: dict[str, Any] = {}
+        unpersisted: dict[str, str] = {}
+        for key, value in self.data.items():
+            try:
+                # allow_nan=False: PostgreSQL's jsonb refuses NaN and Infinity.
+                persisted[key] = json.loads(json.dumps(value, allow_nan=False))
+            except (TypeError, ValueError):
+                unpersisted[key] = type(value).__name__
+        self.dirty = False
+        return persisted, unpersisted
+
+
+current_chat: ContextVar[LiveChat] = ContextVar("chatsessions_current_chat")
+
+
+def active_chat() -> LiveChat:
+    """Returns the chat whose handler is running, or raises NoActiveChatError."""
+    try:
+        return current_chat.get()
+    except LookupError:
+        raise NoActiveChatError(
+            "user_session is only available while a chat handler runs "
+            "(on_chat_start, on_message, ...) or in code called from one"
+        ) from None
+
+
+class UserSession:
+    """The current chat's store, found through a context variable.
+
+    Two chats in one process never see each other's keys, also from sync handlers,
+    which run in a worker thread with a copy of the context.
+    """
+
+    def _store(self) -> SessionStore:
+        return active_chat().store
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Returns the value of key in this chat, or default."""
+        return self._store().get(key, default)
+
+    def set(self, key: str, value: Any) -> None:
+        """Sets key to value in this chat; reserved keys raise ReservedKeyError."""
+        self._store().set(key, value)
+
+    def keys(self) -> KeysView[str]:
+        """Returns the keys of this chat, reserved ones first."""
+        return self.to_dict().keys()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Returns a copy of this chat's keys and values, reserved ones included."""
+        return self._store().to_dict()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._store()
+
+    def __getitem__(self, key: str) -> Any:
+        store = self._store()
+        if key not in store:
+            raise KeyError(key)
+        return store.get(key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._store().set(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        store = self._store()
+        if key not in store.data and key not in RESERVED_KEYS:
+            raise KeyError(key)
+        store.delete(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._store().keys())
+
+
+user_session = UserSession()

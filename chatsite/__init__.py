@@ -1,0 +1,1 @@
+"""The demo project: settings, ASGI app, URLs and demo chat apps."""

@@ -1,0 +1,62 @@
+"""Fixtures shared by the tests: users, sockets, and a clean slate of live chats."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.contrib.auth import get_user_model
+
+from chatsessions.chat import live_chats
+from tests.chatsocket import ChatSocket
+
+
+def require(available: bool, reason: str) -> None:
+    """Skips a test whose service is missing, except in CI, where that is a failure."""
+    if available:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must run this test, but: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _forget_live_chats() -> Any:
+    yield
+    live_chats.clear()
+
+
+@pytest.fixture
+def make_user(transactional_db: None) -> Callable[..., Any]:
+    async def make(username: str, **fields: Any) -> Any:
+        return await sync_to_async(get_user_model().objects.create_user)(username, password="pw", **fields)
+
+    return make
+
+
+@pytest.fixture
+async def alice(make_user: Callable[..., Any]) -> Any:
+    return await make_user("alice")
+
+
+@pytest.fixture
+async def bob(make_user: Callable[..., Any]) -> Any:
+    return await make_user("bob")
+
+
+@pytest.fixture
+async def sockets() -> AsyncIterator[Callable[..., Any]]:
+    """Opens ChatSockets and disconnects whatever a test left open."""
+    opened: list[ChatSocket] = []
+
+    async def open_socket(user: Any, path: str = "/ws/chat/probe/") -> ChatSocket:
+        socket = await ChatSocket(user, path).connect()
+        opened.append(socket)
+        return socket
+
+    yield open_socket
+    for socket in opened:
+        await socket.disconnect()
