@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -64,7 +65,7 @@ DATABASES = {
 
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-CHATSESSIONS = {
+CHATSESSIONS: dict[str, Any] = {
     "APPS": {
         "default": "chatsite.chat.counter",
     },

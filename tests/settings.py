@@ -1,10 +1,8 @@
 """Test settings: the demo project's, plus the test chat apps and quick timers."""
 
-from typing import Any
-
 from chatsite.settings import *  # noqa: F403
 
-CHATSESSIONS: dict[str, Any] = {
+CHATSESSIONS = {
     "APPS": {
         "default": "chatsite.chat.counter",
         "probe": "tests.chat_apps.probe",
