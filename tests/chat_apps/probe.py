@@ -77,6 +77,23 @@ async def on_message(message: cl.Message) -> None:
             await _say(f"{key} set")
     elif command == "get":
         await _say(repr(cl.user_session.get(argument)))
+    elif command == "item":
+        key, _, value = argument.partition("=")
+        cl.user_session[key] = value
+        await _say(f"{key}={cl.user_session[key]}")
+    elif command == "has":
+        await _say(str(argument in cl.user_session))
+    elif command == "del":
+        try:
+            del cl.user_session[argument]
+        except KeyError as error:
+            await _say(f"{type(error).__name__}: {error}")
+        else:
+            await _say("deleted")
+    elif command == "dict":
+        copy = cl.user_session.to_dict()
+        copy["count"] = -1  # a copy: the store keeps its own value
+        await _say(f"{sorted(copy)} count={cl.user_session.get('count')}")
     elif command == "keys":
         await _say(",".join(cl.user_session.keys()))
     elif command == "lock":

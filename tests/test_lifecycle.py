@@ -1,0 +1,291 @@
+"""A chat's life: start, handlers in order, stop, streaming, resume, end."""
+
+import asyncio
+import json
+
+import pytest
+from django.test import override_settings
+
+from chatsessions.chat import live_chats
+from chatsessions.models import ChatMessage, ChatSession
+from tests.chat_apps import probe
+
+
+async def test_handlers_run_one_at_a_time_in_arrival_order(alice, sockets):
+    chat = await sockets(alice)
+    await chat.start()
+    await chat.send({"type": "message", "content": "sleep 0.2"})
+    await chat.send({"type": "message", "content": "echo a"})
+    await chat.send({"type": "message", "content": "count"})
+    frames = [await chat.receive() for _ in range(9)]
+    assert frames == [
+        {"type": "task", "state": "start"},
+        frames[1] | {"content": "slept"},
+        {"type": "task", "state": "end"},
+        {"type": "task", "state": "start"},
+        frames[4] | {"content": "echo echo a"},
+        {"type": "task", "state": "end"},
+        {"type": "task", "state": "start"},
+        frames[7] | {"content": "3"},
+        {"type": "task", "state": "end"},
+    ]
+
+
+async def test_message_frames_carry_id_author_and_time(alice, sockets):
+    chat = await sockets(alice)
+    await chat.start()
+    [frame] = await chat.say("echo hi", id="client-1")
+    assert frame.keys() == {"type", "id", "role", "author", "content", "created"}
+    assert (frame["role"], frame["author"], frame["content"]) == ("assistant", "Assistant", "echo echo hi")
+    assert frame["created"].endswith("+00:00")
+    assert await ChatMessage.objects.filter(message_id="client-1", author="alice").aexists()
+
+
+async def test_stop_cancels_the_running_handler_then_runs_on_stop(alice, sockets):
+    chat = await sockets(alice)
+    await chat.start()
+    await chat.send({"type": "message", "content": "sleep 30"})
+    assert await chat.receive() == {"type": "task", "state": "start"}
+    await chat.send({"type": "stop"})
+    stopped = await chat.receive()
+    assert stopped["content"] == "stopped"
+    assert await chat.receive() == {"type": "task", "state": "end"}
+    assert await chat.reply("count") == "2"
+
+
+async def test_the_socket_stays_responsive_while_a_handler_runs(alice, sockets):
+    chat = await sockets(alice)
+    await chat.start()
+    await chat.send({"type": "message", "content": "sleep 30"})
+    assert await chat.receive() == {"type": "task", "state": "start"}
+    await chat.send("{broken")
+    assert (await chat.receive(timeout=1))["code"] == "invalid_json"
+    await chat.send({"type": "stop"})
+    assert (await chat.receive())["content"] == "stopped"
+
+
+async def test_a_reply_streams_token_by_token_then_arrives_whole(alice, sockets):
+    chat = await sockets(alice)
+    await chat.start()
+    frames = await chat.say("stream one two three")
+    streamed = [frame for frame in frames if frame["type"] == "stream"]
+    assert [frame["token"] for frame in streamed] == ["one ", "two ", "three "]
+    assert len({frame["id"] for frame in streamed}) == 1
+    final = frames[-1]
+    assert (final["type"], final["id"], final["content"]) == ("message", streamed[0]["id"], "one two three ")
+
+
+async def test_update_and_remove_reach_the_client_and_the_transcript(alice, sockets):
+    chat = await sockets(alice)
+    session = await chat.start()
+    sent, updated = await chat.say("update")
+    assert updated == {"type": "update", "id": sent["id"], "content": "final"}
+    sent, removed = await chat.say("remove")
+    assert removed == {"type": "remove", "id": sent["id"]}
+    contents = [
+        row.content async for row in ChatMessage.objects.filter(session_id=session["id"]).order_by("sequence")
+    ]
+    assert contents == ["update", "final", "remove"]
+
+
+async def test_a_settings_change_is_confirmed_and_runs_on_settings_update(alice, sockets):
+    chat = await sockets(alice)
+    session = await chat.start()
+    assert session["settings"][0] == {
+        "type": "select",
+        "id": "style",
+        "label": "Style",
+        "description": "",
+        "values": ["plain", "shouting"],
+        "initial": "plain",
+    }
+    await chat.send({"type": "settings", "values": {"style": "shouting", "temperature": 0.9}})
+    confirmed = await chat.receive()
+    expected = {"emoji": False, "limit": 3, "signature": "", "style": "shouting", "temperature": 0.9}
+    assert confirmed == {"type": "settings", "values": expected}
+    [update] = await chat.until_task_end()
+    assert update["content"] == f"settings {json.dumps(expected, sort_keys=True)}"
+    row = await ChatSession.objects.aget(pk=session["id"])
+    assert row.chat_settings == expected
+
+
+async def test_profiles_are_offered_and_the_default_is_chosen(alice, sockets):
+    chat = await sockets(alice)
+    session = await chat.start()
+    assert [profile["name"] for profile in session["profiles"]] == ["fast", "smart"]
+    assert session["chat_profile"] == "smart"
+    assert session["user_env"] == ["API_KEY"]
+
+
+async def test_env_values_are_never_written_to_the_database(alice, sockets, caplog):
+    chat = await sockets(alice)
+    session = await chat.start(env={"API_KEY": "sk-very-secret"})
+    await chat.say("boom")
+    await chat.reply("echo hi")
+    row = await ChatSession.objects.aget(pk=session["id"])
+    assert row.env_keys == ["API_KEY"]
+    dumped = json.dumps([row.store, row.unpersisted_keys, row.env_keys, row.chat_settings])
+    assert "sk-very-secret" not in dumped
+    assert "sk-very-secret" not in caplog.text
+
+
+async def test_the_store_snapshot_keeps_serialisable_keys_and_names_the_others(alice, sockets):
+    chat = await sockets(alice)
+    session = await chat.start()
+    await chat.reply("set colour=blue")
+    await chat.reply("lock")
+    row = await ChatSession.objects.aget(pk=session["id"])
+    assert row.store == {"count": 2, "colour": "blue"}
+    assert row.unpersisted_keys == {"lock": "lock"}
+    assert row.message_count == 4
+
+
+async def test_a_dropped_socket_leaves_the_chat_resumable_not_ended(alice, sockets):
+    chat = await sockets(alice)
+    session = await chat.start()
+    await chat.reply("count")
+    await chat.disconnect()
+    row = await ChatSession.objects.aget(pk=session["id"])
+    assert row.status == ChatSession.Status.DISCONNECTED
+    assert session["id"] not in probe.ended
+
+
+async def test_resume_in_the_same_process_continues_the_store_and_replays_history(alice, sockets):
+    chat = await sockets(alice)
+    session = await chat.start()
+    await chat.reply("count")
+    await chat.reply("count")
+    await chat.disconnect()
+
+    again = await sockets(alice)
+    resumed = await again.start(resume=session["id"])
+    assert (resumed["id"], resumed["resumed"]) == (session["id"], True)
+    assert [(m["role"], m["content"]) for m in resumed["history"]] == [
+        ("user", "count"),
+        ("assistant", "1"),
+        ("user", "count"),
+        ("assistant", "2"),
+    ]
+    assert [frame["content"] for frame in again.start_frames] == ["resumed at 2"]
+    assert await again.reply("count") == "3"
+    assert (await ChatSession.objects.aget(pk=session["id"])).status == ChatSession.Status.LIVE
+
+
+async def test_resume_from_the_snapshot_when_the_chat_is_not_live_here(alice, sockets):
+    chat = await sockets(alice)
+    session = await chat.start(profile="fast")
+    await chat.send({"type": "settings", "values": {"style": "shouting"}})
+    assert (await chat.receive())["type"] == "settings"
+    await chat.until_task_end()
+    await chat.reply("set colour=blue")
+    await chat.disconnect()
+    live_chats.clear()  # as if the process restarted
+
+    again = await sockets(alice)
+    resumed = await again.start(resume=session["id"], env={"API_KEY": "k2"})
+    assert resumed["chat_profile"] == "fast"
+    assert resumed["chat_settings"]["style"] == "shouting"
+    assert [frame["content"] for frame in again.start_frames] == ["resumed at 1"]
+    values = json.loads(await again.reply("reserved"))
+    assert values["env"] == {"API_KEY": "k2"}
+    assert values["root_message"] == "reserved"
+    assert await again.reply("get colour") == "'blue'"
+
+
+async def test_resume_of_another_users_chat_is_refused_4403(alice, bob, sockets):
+    chat = await sockets(alice)
+    session = await chat.start()
+    intruder = await sockets(bob)
+    await intruder.send({"type": "start", "resume": session["id"]})
+    assert await intruder.closed() == 4403
+    assert await chat.reply("count") == "1"
+
+
+async def test_resume_of_an_unknown_or_other_app_chat_is_refused_4403(alice, sockets):
+    chat = await sockets(alice)
+    session = await chat.start()
+    for path, resume in [
+        ("/ws/chat/probe/", "00000000-0000-0000-0000-000000000000"),
+        ("/ws/chat/", session["id"]),
+    ]:
+        other = await sockets(alice, path)
+        await other.send({"type": "start", "resume": resume})
+        assert await other.closed() == 4403
+
+
+async def test_a_second_socket_resuming_a_live_chat_takes_it_over(alice, sockets):
+    first = await sockets(alice)
+    session = await first.start()
+    await first.reply("count")
+    second = await sockets(alice)
+    await second.start(resume=session["id"])
+    assert await first.closed() == 4409
+    assert await second.reply("count") == "2"
+
+
+async def test_end_runs_on_chat_end_once_and_closes_normally(alice, sockets):
+    chat = await sockets(alice)
+    session = await chat.start()
+    await chat.send({"type": "end"})
+    assert await chat.closed() == 1000
+    row = await ChatSession.objects.aget(pk=session["id"])
+    assert row.status == ChatSession.Status.ENDED
+    assert row.ended_at is not None
+    assert probe.ended.count(session["id"]) == 1
+
+
+async def test_a_resume_of_an_ended_chat_starts_a_new_one_and_says_so(alice, sockets):
+    chat = await sockets(alice)
+    session = await chat.start()
+    await chat.send({"type": "end"})
+    await chat.closed()
+    again = await sockets(alice)
+    await again.send({"type": "start", "resume": session["id"]})
+    assert (await again.receive())["code"] == "resume_unavailable"
+    fresh = await again.expect("session")
+    assert fresh["id"] != session["id"] and fresh["resumed"] is False
+
+
+async def test_messages_after_end_are_refused(alice, sockets):
+    chat = await sockets(alice)
+    await chat.start()
+    await chat.send({"type": "message", "content": "sleep 0.2"})
+    await chat.send({"type": "end"})
+    await chat.send({"type": "message", "content": "too late"})
+    frames = []
+    with pytest.raises(AssertionError):
+        while True:
+            frames.append(await chat.receive())
+    assert {
+        "type": "error",
+        "code": "chat_ending",
+        "detail": "this chat is ending; start a new one",
+    } in frames
+
+
+@override_settings(CHATSESSIONS={"APPS": {"probe": "tests.chat_apps.probe"}, "RESUME_GRACE_SECONDS": 0.2})
+async def test_a_chat_not_resumed_within_the_grace_period_ends_once(alice, sockets):
+    chat = await sockets(alice)
+    session = await chat.start()
+    await chat.disconnect()
+    await asyncio.wait_for(_until_ended(session["id"]), 5)
+    row = await ChatSession.objects.aget(pk=session["id"])
+    assert row.status == ChatSession.Status.ENDED
+    assert probe.ended.count(session["id"]) == 1
+
+
+@override_settings(CHATSESSIONS={"APPS": {"probe": "tests.chat_apps.probe"}, "RESUME_GRACE_SECONDS": 0.3})
+async def test_a_resume_within_the_grace_period_keeps_the_chat_alive(alice, sockets):
+    chat = await sockets(alice)
+    session = await chat.start()
+    await chat.disconnect()
+    again = await sockets(alice)
+    await again.start(resume=session["id"])
+    await asyncio.sleep(0.5)
+    assert session["id"] not in probe.ended
+    assert await again.reply("count") == "1"
+
+
+async def _until_ended(session_id):
+    while session_id not in probe.ended or session_id in live_chats:
+        await asyncio.sleep(0.02)

@@ -1,0 +1,110 @@
+"""user_session: per-chat keys, reserved keys, the dict-like API and its errors."""
+
+import json
+
+import pytest
+
+import chatsessions as cl
+from chatsessions.session import RESERVED_KEYS
+
+
+def test_user_session_outside_a_chat_says_where_it_works():
+    with pytest.raises(cl.NoActiveChatError, match="only available while a chat handler runs"):
+        cl.user_session.get("counter")
+    with pytest.raises(cl.NoActiveChatError):
+        cl.user_session.set("counter", 1)
+
+
+async def test_message_send_outside_a_chat_says_where_it_works():
+    with pytest.raises(cl.NoActiveChatError):
+        await cl.Message("hello").send()
+
+
+async def test_reserved_keys_hold_what_the_framework_knows(alice, sockets):
+    chat = await sockets(alice)
+    session = await chat.start(profile="fast", env={"API_KEY": "sk-secret", "OTHER": "dropped"})
+    values = json.loads(await chat.reply("reserved"))
+    assert values == {
+        "id": session["id"],
+        "user": "alice",
+        "chat_profile": "fast",
+        "chat_settings": {"emoji": False, "limit": 3, "signature": "", "style": "plain", "temperature": 0.5},
+        "env": {"API_KEY": "sk-secret"},
+        "root_message": "reserved",
+    }
+
+
+@pytest.mark.parametrize("key", sorted(RESERVED_KEYS))
+async def test_setting_a_reserved_key_is_refused_with_what_to_use_instead(key, alice, sockets):
+    chat = await sockets(alice)
+    await chat.start()
+    reply = await chat.reply(f"set {key}=x")
+    assert reply == f"refused: user_session key {key!r} is reserved and read-only: {RESERVED_KEYS[key]}"
+
+
+async def test_keys_lists_reserved_and_own_keys(alice, sockets):
+    chat = await sockets(alice)
+    await chat.start()
+    await chat.reply("set colour=blue")
+    assert (await chat.reply("keys")).split(",") == [
+        "id",
+        "user",
+        "chat_profile",
+        "chat_settings",
+        "env",
+        "root_message",
+        "count",
+        "colour",
+    ]
+
+
+async def test_get_of_a_missing_key_returns_the_default(alice, sockets):
+    chat = await sockets(alice)
+    await chat.start()
+    assert await chat.reply("get nothing-here") == "None"
+
+
+async def test_two_chats_never_see_each_others_keys(alice, bob, sockets):
+    alice_chat, bob_chat = await sockets(alice), await sockets(bob)
+    await alice_chat.start()
+    await bob_chat.start()
+    await alice_chat.reply("set secret=alice's")
+    assert await bob_chat.reply("get secret") == "None"
+    assert await alice_chat.reply("get secret") == '"alice\'s"'
+
+
+async def test_sync_handlers_run_in_a_worker_thread_and_see_their_chat(alice, bob, sockets):
+    alice_chat = await sockets(alice, "/ws/chat/sync/")
+    bob_chat = await sockets(bob, "/ws/chat/sync/")
+    await alice_chat.start()
+    await bob_chat.start()
+    assert await alice_chat.reply("a1") == "worker thread: a1"
+    assert await bob_chat.reply("b1") == "worker thread: b1"
+    assert await alice_chat.reply("a2") == "worker thread: a1,a2"
+
+
+async def test_item_access_contains_and_del_work_like_a_dict(alice, sockets):
+    chat = await sockets(alice)
+    await chat.start()
+    assert await chat.reply("item colour=blue") == "colour=blue"
+    assert await chat.reply("has colour") == "True"
+    assert await chat.reply("has id") == "True"
+    assert await chat.reply("del colour") == "deleted"
+    assert await chat.reply("has colour") == "False"
+    assert await chat.reply("del colour") == "KeyError: 'colour'"
+
+
+async def test_reserved_keys_cannot_be_deleted(alice, sockets):
+    chat = await sockets(alice)
+    await chat.start()
+    assert await chat.reply("del env") == (
+        f"ReservedKeyError: user_session key 'env' is reserved and read-only: {RESERVED_KEYS['env']}"
+    )
+
+
+async def test_to_dict_is_a_copy_with_the_reserved_keys(alice, sockets):
+    chat = await sockets(alice)
+    await chat.start()
+    assert await chat.reply("dict") == (
+        "['chat_profile', 'chat_settings', 'count', 'env', 'id', 'root_message', 'user'] count=1"
+    )
