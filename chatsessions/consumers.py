@@ -173,7 +173,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         """Closes the socket with code; the chat forgets it."""
         if not self.closed:
             self.closed = True
-            await self.close(code)
+            await self.close(int(code))  # autobahn refuses int subclasses such as CloseCode
 
     async def refuse(self, code: CloseCode, error_code: str, detail: str) -> None:
         await self.send_frame(error_frame(error_code, detail))

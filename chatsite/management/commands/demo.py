@@ -18,8 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
         parser.add_argument("--no-serve", action="store_true", help="Set up only; do not run the server.")
+        parser.add_argument("--noreload", action="store_true", help="Serve without the autoreloader.")
 
-    def handle(self, *args: Any, addrport: str, no_serve: bool, **options: Any) -> None:
+    def handle(self, *args: Any, addrport: str, no_serve: bool, noreload: bool, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         password = os.environ.get("DEMO_PASSWORD", "chatsessions-demo")
         User = get_user_model()
@@ -36,4 +37,4 @@ class Command(BaseCommand):
             )
         )
         if not no_serve:
-            call_command("runserver", addrport)
+            call_command("runserver", addrport, use_reloader=not noreload)

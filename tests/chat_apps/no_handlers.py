@@ -1,0 +1,1 @@
+"""A module named as a chat app that registers no handler."""

@@ -1,0 +1,88 @@
+"""Real servers for tests: the demo started as the README starts it, and a logged-in client."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listened on port {port} within {seconds}s")
+
+
+class DemoServer:
+    """`manage.py demo` on a free loopback port with its own SQLite file."""
+
+    password = "test-demo-password"
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "chatsite.settings",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+            "DEMO_PASSWORD": self.password,
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.log = open(tmp_path / "server.log", "wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "demo", f"127.0.0.1:{self.port}", "--noreload"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self.log_path = tmp_path / "server.log"
+        wait_for_port(self.port, self.process)
+
+    def output(self) -> str:
+        return self.log_path.read_text()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+    def login(self, username: str) -> str:
+        """Logs in through the login form; returns the Cookie header for a socket."""
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        url = f"{self.base}/accounts/login/"
+        page = opener.open(url).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert token, page
+        form = {"username": username, "password": self.password, "csrfmiddlewaretoken": token[1]}
+        opener.open(urllib.request.Request(url, urllib.parse.urlencode(form).encode(), {"Referer": url}))
+        cookies = {cookie.name: cookie.value for cookie in jar}
+        assert "sessionid" in cookies, "login failed"
+        return "; ".join(f"{name}={value}" for name, value in cookies.items())

@@ -1,0 +1,46 @@
+"""manage.py check reports misconfiguration with chatsessions ids."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.test import override_settings
+
+from chatsessions.checks import check_settings
+
+
+def ids(**settings):
+    with override_settings(**settings):
+        return sorted(message.id for message in check_settings())
+
+
+def test_the_demo_and_test_settings_pass():
+    assert ids() == []
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ("not a dict", ["chatsessions.E001"]),
+        ({"APPS": {"default": "chatsite.chat.counter"}, "APSS": {}}, ["chatsessions.E002"]),
+        ({}, ["chatsessions.E003"]),
+        ({"APPS": ["chatsite.chat.counter"]}, ["chatsessions.E003"]),
+        ({"APPS": {"a b": "chatsite.chat.counter"}}, ["chatsessions.E004"]),
+        ({"APPS": {"default": "tests.chat_apps.nonexistent"}}, ["chatsessions.E005"]),
+        ({"APPS": {"default": 42}}, ["chatsessions.E005"]),
+        ({"APPS": {"default": "chatsite.chat.counter"}, "MAX_FRAME_BYTES": "big"}, ["chatsessions.E006"]),
+        ({"APPS": {"default": "chatsite.chat.counter"}, "HISTORY_LIMIT": 0}, ["chatsessions.E006"]),
+        ({"APPS": {"default": "tests.chat_apps.no_handlers"}}, ["chatsessions.W001"]),
+    ],
+)
+def test_misconfiguration_is_reported(config, expected):
+    assert ids(CHATSESSIONS=config) == expected
+
+
+def test_a_missing_channel_layer_is_reported():
+    assert ids(CHANNEL_LAYERS={}) == ["chatsessions.E007"]
+
+
+def test_manage_py_check_fails_on_an_unknown_handler_module():
+    with override_settings(CHATSESSIONS={"APPS": {"default": "tests.chat_apps.nonexistent"}}):
+        with pytest.raises(SystemCheckError, match=r"chatsessions\.E005.*cannot import handler module"):
+            call_command("check")
