@@ -1,5 +1,6 @@
 """The repository builds a wheel of the chatsessions app alone, with what it needs at run time."""
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -11,9 +12,16 @@ from tests.servers import ROOT
 
 @pytest.fixture(scope="module")
 def wheel_names(tmp_path_factory):
+    # Build from a copy: setuptools leaves build/ and *.egg-info beside the sources.
+    source = tmp_path_factory.mktemp("source")
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source)
+    shutil.copytree(
+        ROOT / "chatsessions", source / "chatsessions", ignore=shutil.ignore_patterns("__pycache__")
+    )
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(source)],
         check=True,
         capture_output=True,
     )
