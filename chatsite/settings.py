@@ -68,6 +68,7 @@ CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 CHATSESSIONS: dict[str, Any] = {
     "APPS": {
         "default": "chatsite.chat.counter",
+        "assistant": "chatsite.chat.assistant",
     },
 }
 
@@ -77,7 +78,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/chat/"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 
 from chatsessions.chat import live_chats
 from tests.chatsocket import ChatSocket
+from tests.servers import DemoServer
 
 
 def require(available: bool, reason: str) -> None:
@@ -21,6 +22,14 @@ def require(available: bool, reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"CI must run this test, but: {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The demo as the README runs it, on a free loopback port, for the whole test run."""
+    server = DemoServer(tmp_path_factory.mktemp("demo"))
+    yield server
+    server.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from chatsite.settings import *  # noqa: F403
 CHATSESSIONS = {
     "APPS": {
         "default": "chatsite.chat.counter",
+        "assistant": "chatsite.chat.assistant",
         "probe": "tests.chat_apps.probe",
         "sync": "tests.chat_apps.sync_handlers",
         "bare": "tests.chat_apps.bare",

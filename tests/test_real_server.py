@@ -6,14 +6,10 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from tests.servers import DemoServer
 
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    server = DemoServer(tmp_path_factory.mktemp("demo"))
-    yield server
-    server.stop()
+@pytest.fixture
+def server(demo_server):
+    return demo_server
 
 
 def open_socket(server, cookie=None, origin=None):

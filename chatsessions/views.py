@@ -1,0 +1,27 @@
+"""The chat page: one HTML page per chat app, which speaks to that app's socket."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import ensure_csrf_cookie
+
+from .conf import get_config
+
+
+@ensure_csrf_cookie
+def chat_page(request: HttpRequest, app: str = "default") -> HttpResponse:
+    """Renders the chat page of app; not logged in, the user goes to log in first."""
+    config = get_config()
+    if app not in config["APPS"]:
+        raise Http404(f"No chat app named {app!r}")
+    if not request.user.is_authenticated and not config["ALLOW_ANONYMOUS"]:
+        return redirect_to_login(request.get_full_path())
+    socket_path = "/ws/chat/" if app == "default" else f"/ws/chat/{app}/"
+    return render(
+        request,
+        "chatsessions/chat.html",
+        {"app": app, "socket_path": socket_path, "login_url": settings.LOGIN_URL},
+    )

@@ -1,0 +1,221 @@
+"""The chat page in a real headless Chromium against the demo server."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.conftest import require
+from tests.servers import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require(Path(CHROMIUM).exists(), "Chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def login(browser, demo_server):
+    contexts = []
+
+    def log_in(username, path="/chat/"):
+        context = browser.new_context(viewport={"width": 1000, "height": 760})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(demo_server.base + path)
+        expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
+        page.fill("#id_username", username)
+        page.fill("#id_password", demo_server.password)
+        page.click("button[type=submit]")
+        expect(page).to_have_url(demo_server.base + path)
+        expect(page.locator(".cs-status")).to_have_attribute("data-state", "connected")
+        return page
+
+    yield log_in
+    for context in contexts:
+        context.close()
+
+
+def say(page, text):
+    page.fill(".cs-input", text)
+    page.press(".cs-input", "Enter")
+
+
+def last_reply(page):
+    return page.locator(".cs-message.cs-assistant .cs-content").last
+
+
+def test_a_user_logs_in_and_counts_to_three(login):
+    page = login("alice")
+    for n in range(1, 4):
+        say(page, f"message {n}")
+        expect(last_reply(page)).to_have_text(f"You sent {n} message(s)!")
+    expect(page.locator(".cs-message.cs-user")).to_have_count(3)
+
+
+def test_two_users_in_two_browsers_count_separately(login):
+    alice, bob = login("alice"), login("bob")
+    say(alice, "a")
+    expect(last_reply(alice)).to_have_text("You sent 1 message(s)!")
+    say(alice, "b")
+    expect(last_reply(alice)).to_have_text("You sent 2 message(s)!")
+    say(bob, "c")
+    expect(last_reply(bob)).to_have_text("You sent 1 message(s)!")
+
+
+def test_a_reload_resumes_the_chat_with_its_history(login):
+    page = login("alice")
+    say(page, "one")
+    expect(last_reply(page)).to_have_text("You sent 1 message(s)!")
+    say(page, "two")
+    expect(last_reply(page)).to_have_text("You sent 2 message(s)!")
+    session_id = page.locator("[data-chatsessions]").get_attribute("data-session-id")
+    page.reload()
+    expect(page.locator(".cs-status")).to_have_text("Connected (resumed)")
+    assert page.locator("[data-chatsessions]").get_attribute("data-session-id") == session_id
+    expect(page.locator(".cs-message .cs-content")).to_have_text(
+        ["one", "You sent 1 message(s)!", "two", "You sent 2 message(s)!"]
+    )
+    say(page, "three")
+    expect(last_reply(page)).to_have_text("You sent 3 message(s)!")
+
+
+def test_new_chat_starts_a_fresh_counter(login):
+    page = login("alice")
+    say(page, "one")
+    expect(last_reply(page)).to_have_text("You sent 1 message(s)!")
+    page.click(".cs-new-chat")
+    expect(page.locator(".cs-message")).to_have_count(0)
+    expect(page.locator(".cs-status")).to_have_text("Connected")
+    say(page, "again")
+    expect(last_reply(page)).to_have_text("You sent 1 message(s)!")
+
+
+def test_shift_enter_makes_a_new_line_and_enter_sends(login):
+    page = login("alice")
+    page.click(".cs-input")
+    page.keyboard.type("first line")
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.type("second line")
+    expect(page.locator(".cs-input")).to_have_value("first line\nsecond line")
+    page.keyboard.press("Enter")
+    expect(page.locator(".cs-message.cs-user .cs-content br")).to_have_count(1)
+    expect(last_reply(page)).to_have_text("You sent 1 message(s)!")
+
+
+def test_a_changed_setting_changes_the_reply(login):
+    page = login("alice", "/chat/assistant/")
+    page.click(".cs-toggle-settings")
+    page.select_option(".cs-settings select[name=tone]", "shouting")
+    page.click(".cs-settings button[type=submit]")
+    expect(last_reply(page)).to_have_text("Tone is now shouting.")
+    say(page, "hello there")
+    expect(last_reply(page)).to_have_text("YOU SAID: HELLO THERE")
+
+
+def test_stop_interrupts_a_streaming_reply(login):
+    page = login("alice", "/chat/assistant/")
+    page.click(".cs-toggle-settings")
+    page.fill(".cs-settings input[name=delay]", "500")
+    page.click(".cs-settings button[type=submit]")
+    expect(last_reply(page)).to_have_text("Tone is now plain.")
+    message = "a long message that takes a good while to stream back"
+    say(page, message)
+    expect(page.locator(".cs-message.cs-streaming")).to_have_count(1)
+    expect(page.locator(".cs-stop")).to_be_visible()
+    page.click(".cs-stop")
+    expect(last_reply(page)).to_have_text("(stopped)")
+    expect(page.locator(".cs-stop")).to_be_hidden()
+    partial = page.locator(".cs-message.cs-assistant .cs-content").nth(-2).inner_text()
+    assert f"You said: {message}".startswith(partial.strip())
+    assert not partial.strip().endswith("back")
+
+
+def test_profiles_are_picked_before_the_chat_starts(login):
+    page = login("alice", "/chat/assistant/")
+    expect(page.locator(".cs-profile")).to_have_value("Echo")
+    page.select_option(".cs-profile", "Counter")
+    expect(page.locator(".cs-message .cs-content").first).to_have_text(
+        "Hello! Profile Counter. Ask me anything."
+    )
+    say(page, "three little words")
+    expect(last_reply(page)).to_have_text("That was 3 words; 3 in this chat.")
+
+
+def test_user_env_is_kept_in_the_tab_and_reaches_the_handler(login):
+    page = login("alice", "/chat/assistant/")
+    page.click(".cs-toggle-env")
+    page.fill(".cs-env input[name=NICKNAME]", "Captain")
+    page.click(".cs-env button[type=submit]")
+    expect(page.locator(".cs-status")).to_have_text("Connected (resumed)")
+    page.click(".cs-toggle-settings")
+    page.check(".cs-settings input[name=sign]")
+    page.fill(".cs-settings input[name=delay]", "0")
+    page.click(".cs-settings button[type=submit]")
+    expect(last_reply(page)).to_have_text("Tone is now plain.")
+    say(page, "hi")
+    expect(last_reply(page)).to_have_text("You said: hi (for Captain)")
+    assert "Captain" not in page.url
+    assert page.evaluate("sessionStorage.getItem('chatsessions:assistant:env')") == '{"NICKNAME":"Captain"}'
+
+
+XSS = [
+    "<script>window.__xss = 1</script>",
+    '<img src="x" onerror="window.__xss = 2">',
+    "[click me](javascript:window.__xss=3)",
+    '<a href="javascript:window.__xss=4">link</a>',
+]
+
+
+def test_messages_cannot_run_script(login):
+    page = login("alice", "/chat/assistant/")
+    for attack in XSS:
+        say(page, attack)
+        expect(last_reply(page)).to_contain_text("You said:")
+    page.locator(".cs-messages a").first.click()
+    page.reload()  # the history replays the same content
+    expect(page.locator(".cs-message.cs-user")).to_have_count(len(XSS))
+    assert page.evaluate("window.__xss") is None
+    expect(page.locator(".cs-messages img, .cs-messages script")).to_have_count(0)
+    for href in page.locator(".cs-messages a").evaluate_all("links => links.map(a => a.href)"):
+        assert not href.lower().startswith("javascript:")
+    expect(page.locator(".cs-message.cs-user .cs-content").first).to_have_text(XSS[0])
+
+
+def test_a_server_error_is_shown_as_a_notice(login):
+    page = login("alice")
+    page.fill(".cs-input", "x" * 70_000)
+    page.press(".cs-input", "Enter")
+    expect(page.locator(".cs-notice.cs-error")).to_contain_text("frame_too_large")
+    say(page, "still here")
+    expect(last_reply(page)).to_have_text("You sent 1 message(s)!")
+
+
+def test_screenshot_of_a_conversation(login):
+    page = login("alice", "/chat/assistant/")
+    page.click(".cs-toggle-settings")
+    page.select_option(".cs-settings select[name=tone]", "pirate")
+    page.fill(".cs-settings input[name=delay]", "0")
+    page.click(".cs-settings button[type=submit]")
+    expect(last_reply(page)).to_have_text("Tone is now pirate.")
+    say(page, "Where is the **treasure**?")
+    expect(last_reply(page)).to_contain_text("matey")
+    say(page, "And the `map`?")
+    expect(last_reply(page)).to_contain_text("map")
+    page.screenshot(path=ROOT / "docs" / "chat.png")
