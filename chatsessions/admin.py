@@ -1,28 +1,54 @@
-"""Django admin pages to inspect chat sessions and their transcripts (read-only)."""
+"""Django admin pages: inspect chat sessions and their transcripts, end a chat, post a notice."""
 
 from __future__ import annotations
 
+import json
+import time
 from typing import Any
 
-from django.contrib import admin
-from django.http import HttpRequest
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
 
+from . import control
 from .models import ChatMessage, ChatSession
+
+ENV_MASK = "••••••••"
+# How long the End action waits to see the chat's worker confirm it ended.
+END_CONFIRM_SECONDS = 3.0
+
+
+def pretty_json(value: Any) -> str:
+    return format_html(
+        "<pre class='chatsessions-json'>{}</pre>",
+        json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False),
+    )
 
 
 class ChatMessageInline(admin.TabularInline):
     model = ChatMessage
     fields = ("sequence", "role", "author", "content", "created_at")
     readonly_fields = fields
+    ordering = ("sequence",)
     extra = 0
     can_delete = False
-    ordering = ("sequence",)
+    show_change_link = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class NoticeForm(forms.Form):
+    content = forms.CharField(label="Notice", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
 
 
 @admin.register(ChatSession)
@@ -39,12 +65,184 @@ class ChatSessionAdmin(admin.ModelAdmin):
     )
     list_filter = ("status", "app", "chat_profile", "started_at")
     list_select_related = ("owner",)
-    search_fields = ("id", "owner__username", "owner__email")
-    readonly_fields = [field.name for field in ChatSession._meta.fields]
-    inlines = [ChatMessageInline]
+    list_per_page = 100
+    search_fields = ("owner__username", "owner__email")
+    search_help_text = "Username, email or session id"
+    ordering = ("-started_at",)
+    date_hierarchy = "started_at"
+    actions = ("end_sessions",)
+    inlines = (ChatMessageInline,)
+    change_form_template = "admin/chatsessions/chatsession/change_form.html"
+    fieldsets = (
+        (None, {"fields": ("id", "owner", "app", "chat_profile", "status")}),
+        ("Activity", {"fields": ("started_at", "last_activity_at", "ended_at", "message_count")}),
+        ("Store (the app's own keys)", {"fields": ("store_snapshot", "not_persisted")}),
+        ("Reserved keys", {"fields": ("reserved_keys",)}),
+        ("Settings and env", {"fields": ("settings_values", "env_names")}),
+    )
+    readonly_fields = (
+        "id",
+        "owner",
+        "app",
+        "chat_profile",
+        "status",
+        "started_at",
+        "last_activity_at",
+        "ended_at",
+        "message_count",
+        "store_snapshot",
+        "not_persisted",
+        "reserved_keys",
+        "settings_values",
+        "env_names",
+    )
+
+    # -- read-only: staff inspect, the chats write ------------------------------------------
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[ChatSession], search_term: str
+    ) -> tuple[QuerySet[ChatSession], bool]:
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            # A session id, or the start of one: matched on its text, whatever the database.
+            results |= queryset.filter(id__istartswith=term.replace("-", "")) | queryset.filter(
+                id__istartswith=term
+            )
+        return results, may_have_duplicates
+
+    # -- the detail page --------------------------------------------------------------------
+
+    @admin.display(description="Snapshot")
+    def store_snapshot(self, obj: ChatSession) -> str:
+        return pretty_json(obj.store)
+
+    @admin.display(description="Kept in memory only")
+    def not_persisted(self, obj: ChatSession) -> str:
+        if not obj.unpersisted_keys:
+            return "—"
+        return format_html_join(", ", "<code>{}</code> ({})", sorted(obj.unpersisted_keys.items()))
+
+    @admin.display(description="Reserved keys")
+    def reserved_keys(self, obj: ChatSession) -> str:
+        last = obj.messages.order_by("-sequence").values("author", "content").first()
+        return pretty_json(
+            {
+                "id": str(obj.id),
+                "user": obj.owner.get_username() if obj.owner else None,
+                "chat_profile": obj.chat_profile or None,
+                "chat_settings": obj.chat_settings,
+                "env": {key: ENV_MASK for key in obj.env_keys},
+                "root_message": last,
+            }
+        )
+
+    @admin.display(description="Chat settings")
+    def settings_values(self, obj: ChatSession) -> str:
+        return pretty_json(obj.chat_settings)
+
+    @admin.display(description="User env (values are never stored)")
+    def env_names(self, obj: ChatSession) -> str:
+        if not obj.env_keys:
+            return "—"
+        return format_html_join(", ", "<code>{}</code> = {}", ((key, ENV_MASK) for key in obj.env_keys))
+
+    # -- actions on live chats ----------------------------------------------------------
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path(
+                "<uuid:session_id>/end/",
+                self.admin_site.admin_view(self.end_view),
+                name="chatsessions_chatsession_end",
+            ),
+            path(
+                "<uuid:session_id>/notice/",
+                self.admin_site.admin_view(self.notice_view),
+                name="chatsessions_chatsession_notice",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def has_control_permission(self, request: HttpRequest) -> bool:
+        """Ending a chat or posting into it takes the change permission on chat sessions."""
+        return request.user.has_perm("chatsessions.change_chatsession")
+
+    def _session_or_404(self, request: HttpRequest, session_id: Any) -> ChatSession:
+        if not self.has_control_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(ChatSession.objects.select_related("owner"), pk=session_id)
+
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        context["can_control"] = self.has_control_permission(request)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def end_view(self, request: HttpRequest, session_id: Any) -> HttpResponse:
+        """Confirms, then ends a live chat: its client gets 4000, on_chat_end runs once."""
+        session = self._session_or_404(request, session_id)
+        if request.method == "POST":
+            self._end(request, session)
+            return HttpResponseRedirect(reverse("admin:chatsessions_chatsession_change", args=[session.pk]))
+        return self._action_page(request, session, "End this chat", form=None)
+
+    def notice_view(self, request: HttpRequest, session_id: Any) -> HttpResponse:
+        """Posts a notice from the staff member into a live chat."""
+        session = self._session_or_404(request, session_id)
+        form = NoticeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            if session.status == ChatSession.Status.ENDED:
+                self.message_user(request, "This chat has ended; no notice was sent.", messages.WARNING)
+            else:
+                control.send_notice(session.pk, form.cleaned_data["content"], request.user.get_username())
+                self.message_user(request, "Notice sent to the chat.", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:chatsessions_chatsession_change", args=[session.pk]))
+        return self._action_page(request, session, "Send a notice", form=form)
+
+    def _action_page(self, request: HttpRequest, session: ChatSession, title: str, form: Any) -> HttpResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "session": session,
+            "form": form,
+            "ended": session.status == ChatSession.Status.ENDED,
+        }
+        return TemplateResponse(request, "admin/chatsessions/chatsession/action.html", context)
+
+    @admin.action(description="End the selected chats", permissions=["control"])
+    def end_sessions(self, request: HttpRequest, queryset: QuerySet[ChatSession]) -> None:
+        for session in queryset:
+            self._end(request, session)
+
+    def _end(self, request: HttpRequest, session: ChatSession) -> None:
+        if session.status == ChatSession.Status.ENDED:
+            self.message_user(
+                request, f"Chat {session.pk} had already ended; nothing changed.", messages.WARNING
+            )
+            return
+        control.end_chat(session.pk)
+        if self._wait_until_ended(session):
+            self.message_user(request, f"Chat {session.pk} ended.", messages.SUCCESS)
+        else:
+            self.message_user(
+                request,
+                f"Asked chat {session.pk} to end, but no worker confirmed it yet: the chat ends "
+                "when the process that holds it handles the request.",
+                messages.WARNING,
+            )
+
+    def _wait_until_ended(self, session: ChatSession) -> bool:
+        deadline = time.monotonic() + END_CONFIRM_SECONDS
+        while time.monotonic() < deadline:
+            if ChatSession.objects.filter(pk=session.pk, status=ChatSession.Status.ENDED).exists():
+                return True
+            time.sleep(0.05)
         return False

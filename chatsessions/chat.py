@@ -8,15 +8,16 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from django.utils import timezone
 
-from . import persistence
+from . import control, persistence, signals
 from .conf import get_config
 from .handlers import ChatApp
 from .message import Message
 from .models import ChatMessage, ChatSession
 from .profiles import ChatProfile
-from .protocol import ProtocolError
+from .protocol import CloseCode, ProtocolError
 from .session import SessionStore, current_chat
 
 logger = logging.getLogger("chatsessions")
@@ -94,6 +95,7 @@ class LiveChat:
         self._write_failing = False
         live_chats[self.id] = self
         self._worker = asyncio.create_task(self._work(), name=f"chatsessions {self.id}")
+        self._listener = asyncio.create_task(self._listen(), name=f"chatsessions {self.id} control")
 
     # -- socket -------------------------------------------------------------------------
 
@@ -105,8 +107,6 @@ class LiveChat:
             self._grace_timer = None
         self._batch.session_fields["status"] = ChatSession.Status.LIVE
         if previous is not None and previous is not socket:
-            from .protocol import CloseCode
-
             await previous.close_socket(CloseCode.RESUMED_ELSEWHERE)
 
     async def detach(self, socket: Socket) -> None:
@@ -121,6 +121,11 @@ class LiveChat:
         self._grace_timer = asyncio.get_running_loop().call_later(grace, self.end)
         await self.flush()
 
+    def set_env(self, env: dict[str, str]) -> None:
+        """Replaces the user env; only its key names are written."""
+        self.store.reserved["env"] = env
+        self._batch.session_fields["env_keys"] = sorted(env)
+
     async def send(self, frame: dict[str, Any]) -> None:
         """Sends a frame to the socket, if one is attached; the transcript keeps the rest."""
         if self.socket is not None:
@@ -128,13 +133,17 @@ class LiveChat:
 
     # -- what the client asks ------------------------------------------------------------
 
-    def receive_message(self, content: str, message_id: str | None) -> None:
+    async def receive_message(self, content: str, message_id: str | None) -> None:
         """Records a user message and queues on_message for it."""
         self._check_accepting()
         message = Message(content, author=_author_of(self.user), id=message_id, role="user")
         message.created = timezone.now()
         self._record(message)
         self._enqueue(Job("on_message", message, from_client=True))
+        await self._signal(signals.message_received, message=message)
+
+    async def _signal(self, signal: Any, **kwargs: Any) -> None:
+        await signals.send(signal, session_id=self.id, app=self.app_name, user=self.user, **kwargs)
 
     async def change_settings(self, values: dict[str, Any]) -> None:
         """Validates new settings values, confirms them and queues on_settings_update."""
@@ -168,9 +177,10 @@ class LiveChat:
             self._grace_timer.cancel()
         self._queue.put_nowait(Job("end", close_code))
 
-    def start_handlers(self, resumed: bool) -> None:
+    async def start_handlers(self, resumed: bool) -> None:
         """Queues on_chat_start for a new chat or on_chat_resume for a resumed one."""
         self._enqueue(Job("on_chat_resume" if resumed else "on_chat_start"))
+        await self._signal(signals.session_resumed if resumed else signals.session_started)
 
     def _check_accepting(self) -> None:
         if self.ending:
@@ -217,6 +227,35 @@ class LiveChat:
         self._next_sequence += 1
         self.message_count += 1
         self.store.reserved["root_message"] = message
+
+    async def post_notice(self, content: str, author: str) -> None:
+        """Adds a notice from outside the chat (staff, say) to the chat and its transcript."""
+        notice = Message(content, author=author, role=ChatMessage.Role.NOTICE)
+        notice.created = timezone.now()
+        await self.send_message(notice)
+        await self.flush()
+
+    # -- the control channel ------------------------------------------------------------
+
+    async def _listen(self) -> None:
+        """Serves control.py's events for this chat, whether a socket is attached or not."""
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        channel = await layer.new_channel()
+        group = control.group_name(self.id)
+        await layer.group_add(group, channel)
+        try:
+            while True:
+                event = await layer.receive(channel)
+                if event.get("type") == control.END:
+                    self.end(CloseCode.ENDED_BY_SERVER)
+                elif event.get("type") == control.NOTICE:
+                    await self.post_notice(str(event.get("content", "")), str(event.get("author", "Staff")))
+                else:
+                    logger.warning("chat %s: ignored control event %r", self.id, event.get("type"))
+        finally:
+            await layer.group_discard(group, channel)
 
     # -- the handler task ---------------------------------------------------------------
 
@@ -277,6 +316,8 @@ class LiveChat:
         self._batch.session_fields.update(status=ChatSession.Status.ENDED, ended_at=timezone.now())
         await self.flush()
         live_chats.pop(self.id, None)
+        self._listener.cancel()
+        await self._signal(signals.session_ended)
         socket, self.socket = self.socket, None
         if socket is not None:
             await socket.close_socket(close_code or 1000)
@@ -381,14 +422,13 @@ async def resume_chat(
         if chat is None:
             history = await database_sync_to_async(persistence.load_history)(session_id, 1)
             root = _message_of(history[-1]) if history else None
-            chat = LiveChat(row, app, user, env, next_sequence, root)
-            return chat
+            chat = LiveChat(row, app, user, {}, next_sequence, root)
     if chat.owner_id != owner_id or chat.app_name != app_name:
         raise ResumeRefused(session_id)
     if chat.ending:
         raise ResumeEnded(session_id)
-    if env:
-        chat.store.reserved["env"] = env
+    if env or not chat.store.reserved["env"]:  # a rebuilt chat has none until the client resends it
+        chat.set_env(env)
     chat.user = chat.store.reserved["user"] = user
     return chat
 

@@ -93,7 +93,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def dispatch_frame(self, chat: LiveChat, frame: Any) -> None:
         if isinstance(frame, UserMessage):
-            chat.receive_message(frame.content, frame.id)
+            await chat.receive_message(frame.content, frame.id)
         elif isinstance(frame, Settings):
             await chat.change_settings(frame.values)
         elif isinstance(frame, Stop):
@@ -134,8 +134,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
             chat = await new_chat(self.app_name, self.app, self.user, profile, env)
         self.chat = chat
         await chat.attach(self)
-        if self.channel_layer is not None:
-            await self.channel_layer.group_add(group_name(chat.id), self.channel_name)
         await self.send_frame(
             {
                 "type": "session",
@@ -150,7 +148,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 "history": await history_frames(chat) if resumed else [],
             }
         )
-        chat.start_handlers(resumed)
+        await chat.start_handlers(resumed)
 
     async def disconnect(self, code: int) -> None:
         """Leaves the chat waiting for a resume; it is not the end of the chat."""
@@ -158,8 +156,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if hasattr(self, "start_timer"):
             self.start_timer.cancel()
         if self.chat is not None:
-            if self.channel_layer is not None:
-                await self.channel_layer.group_discard(group_name(self.chat.id), self.channel_name)
             await self.chat.detach(self)
 
     # -- Socket, as LiveChat sees it ------------------------------------------------------
@@ -178,15 +174,3 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def refuse(self, code: CloseCode, error_code: str, detail: str) -> None:
         await self.send_frame(error_frame(error_code, detail))
         await self.close_socket(code)
-
-    # -- channel layer events -----------------------------------------------------------
-
-    async def chat_end(self, event: dict[str, Any]) -> None:
-        """Ends the chat on behalf of the server (close code 4000)."""
-        if self.chat is not None:
-            self.chat.end(CloseCode.ENDED_BY_SERVER)
-
-
-def group_name(session_id: str) -> str:
-    """Returns the channel layer group that reaches the socket of a chat."""
-    return f"chatsession.{session_id}"

@@ -56,6 +56,7 @@ class ChatMessage(models.Model):
     class Role(models.TextChoices):
         USER = "user", "user"
         ASSISTANT = "assistant", "assistant"
+        NOTICE = "notice", "notice from staff"
 
     session = models.ForeignKey(ChatSession, on_delete=models.CASCADE, related_name="messages")
     sequence = models.PositiveIntegerField()

@@ -18,3 +18,12 @@ CHATSESSIONS = {
 }
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared-cache memory: chats and views write from several threads, and
+    # only a file database waits for a lock (as in production) instead of failing at once.
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"chatsessions-tests-{os.getpid()}.sqlite3")  # noqa: F405
+    }

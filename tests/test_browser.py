@@ -223,3 +223,38 @@ def test_screenshot_of_a_conversation(login, tmp_path):
     folder = ROOT / "docs" if os.environ.get("SCREENSHOTS") == "docs" else tmp_path
     page.screenshot(path=folder / "chat.png")
     assert (folder / "chat.png").stat().st_size > 10_000
+
+
+def test_staff_inspect_a_chat_in_admin(login, browser, demo_server, tmp_path):
+    page = login("alice", "/chat/assistant/")
+    page.click(".cs-toggle-env")
+    page.fill(".cs-env input[name=NICKNAME]", "Captain")
+    page.click(".cs-env button[type=submit]")
+    expect(page.locator(".cs-status")).to_have_text("Connected (resumed)")
+    say(page, "Show me in admin")
+    expect(last_reply(page)).to_contain_text("You said: Show me in admin")
+    session_id = page.locator("[data-chatsessions]").get_attribute("data-session-id")
+
+    context = browser.new_context(viewport={"width": 1200, "height": 1100})
+    admin = context.new_page()
+    admin.goto(demo_server.base + "/admin/chatsessions/chatsession/")
+    admin.fill("#id_username", "admin")
+    admin.fill("#id_password", demo_server.password)
+    admin.click("input[type=submit]")
+    expect(admin.locator("#result_list")).to_be_visible()
+    expect(admin.locator(f"#result_list a:text('{session_id}')")).to_have_count(1)
+    folder = ROOT / "docs" if os.environ.get("SCREENSHOTS") == "docs" else tmp_path
+    admin.screenshot(path=folder / "admin-list.png")
+    admin.click(f"#result_list a:text('{session_id}')")
+    expect(admin.locator(".field-env_names")).to_contain_text("NICKNAME = ••••••••")
+    expect(admin.locator("body")).not_to_contain_text("Captain")
+    expect(admin.locator(".field-content")).to_have_text(
+        [
+            "Hello! Profile **Echo**. Ask me anything.",
+            "Welcome back.",
+            "Show me in admin",
+            "You said: Show me in admin",
+        ]
+    )
+    admin.screenshot(path=folder / "admin-session.png", full_page=True)
+    context.close()

@@ -1,0 +1,30 @@
+"""Signals a project can connect to: a chat started, resumed or ended, a message received.
+
+Each is sent with sender=ChatSession and the keyword arguments session_id (str), app
+(the chat app's name) and user (None for an anonymous chat); message_received also
+has message (the chatsessions.Message). Receivers may be sync or async; one that
+raises is logged and does not disturb the chat.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.dispatch import Signal
+
+logger = logging.getLogger("chatsessions")
+
+session_started = Signal()
+session_resumed = Signal()
+session_ended = Signal()
+message_received = Signal()
+
+
+async def send(signal: Signal, **kwargs: Any) -> None:
+    """Sends signal with sender=ChatSession, logging what its receivers raise."""
+    from .models import ChatSession
+
+    for receiver, result in await signal.asend_robust(sender=ChatSession, **kwargs):
+        if isinstance(result, Exception):
+            logger.error("signal receiver %r failed", receiver, exc_info=result)
