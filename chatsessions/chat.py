@@ -16,7 +16,6 @@ from .conf import get_config
 from .handlers import ChatApp
 from .message import Message
 from .models import ChatMessage, ChatSession
-from .profiles import ChatProfile
 from .protocol import CloseCode, ProtocolError
 from .session import SessionStore, current_chat
 
@@ -43,9 +42,28 @@ class Job:
 #: The chats live in this process, by session id.
 live_chats: dict[str, LiveChat] = {}
 
+# How long a chat asked to hand over to another process waits for its queued handlers.
+RELEASE_WAIT_SECONDS = 2.0
+# Failed writes are retried after this many seconds, doubling up to the maximum.
+RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS = 0.5, 30.0
 
-class HandlerFailed(Exception):
-    """A handler raised; the chat reports it and goes on."""
+
+class DatabaseHealth:
+    """Whether this process's chats can write; logs once when that changes, not per write."""
+
+    failing = False
+
+    @classmethod
+    def failed(cls, chat_id: str) -> None:
+        if not cls.failing:
+            logger.exception("chat %s: cannot write to the database; chats go on and retry", chat_id)
+        cls.failing = True
+
+    @classmethod
+    def worked(cls) -> None:
+        if cls.failing:
+            logger.warning("database writes work again; pending chat writes are flushed")
+        cls.failing = False
 
 
 def _author_of(user: Any) -> str:
@@ -65,6 +83,8 @@ class LiveChat:
         root_message: Message | None = None,
     ) -> None:
         self.id = str(row.id)
+        # Which claim on the row this process holds; writes of an older claim are refused.
+        self.epoch = row.holder_epoch
         self.app_name = row.app
         self.app = app
         self.owner_id = row.owner_id
@@ -92,10 +112,11 @@ class LiveChat:
         self._grace_timer: asyncio.TimerHandle | None = None
         self._batch = persistence.Batch(session_fields={"status": ChatSession.Status.LIVE})
         self._flush_lock = asyncio.Lock()
-        self._write_failing = False
+        self._retry_delay = 0.0
+        self._retry: asyncio.TimerHandle | None = None
+        self._listener: asyncio.Task[Any] | None = None
         live_chats[self.id] = self
         self._worker = asyncio.create_task(self._work(), name=f"chatsessions {self.id}")
-        self._listener = asyncio.create_task(self._listen(), name=f"chatsessions {self.id} control")
 
     # -- socket -------------------------------------------------------------------------
 
@@ -106,6 +127,9 @@ class LiveChat:
             self._grace_timer.cancel()
             self._grace_timer = None
         self._batch.session_fields["status"] = ChatSession.Status.LIVE
+        if self._listener is not None:
+            # Renew the group membership, which the channel layer expires (group_expiry).
+            await self._join_group()
         if previous is not None and previous is not socket:
             await previous.close_socket(CloseCode.RESUMED_ELSEWHERE)
 
@@ -237,25 +261,83 @@ class LiveChat:
 
     # -- the control channel ------------------------------------------------------------
 
-    async def _listen(self) -> None:
-        """Serves control.py's events for this chat, whether a socket is attached or not."""
+    async def open_control(self) -> None:
+        """Joins the chat's channel layer group; raises if the layer cannot be reached."""
         layer = get_channel_layer()
         if layer is None:
             return
-        channel = await layer.new_channel()
-        group = control.group_name(self.id)
-        await layer.group_add(group, channel)
+        self._channel = await layer.new_channel()
+        await self._join_group()
+        self._listener = asyncio.create_task(self._listen(layer), name=f"chatsessions {self.id} control")
+
+    async def _join_group(self) -> None:
+        layer = get_channel_layer()
+        if layer is not None:
+            await layer.group_add(control.group_name(self.id), self._channel)
+
+    async def _listen(self, layer: Any) -> None:
+        """Serves control.py's events, whether a socket is attached or not, until the chat
+        ends or moves; rides out a channel layer outage."""
+        delay = RETRY_FIRST_SECONDS
+        while self.id in live_chats:
+            try:
+                event = await layer.receive(self._channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("chat %s: channel layer unreachable; retrying in %.1fs", self.id, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX_SECONDS)
+                continue
+            delay = RETRY_FIRST_SECONDS
+            kind = event.get("type")
+            if kind == control.END:
+                self.end(CloseCode.ENDED_BY_SERVER)
+            elif kind == control.NOTICE:
+                await self.post_notice(str(event.get("content", "")), str(event.get("author", "Staff")))
+            elif kind == control.RELEASE:
+                await self._release(str(event.get("reply_to", "")))
+            else:
+                logger.warning("chat %s: ignored control event %r", self.id, kind)
+
+    async def _release(self, reply_to: str) -> None:
+        """Hands the chat over to the process resuming it: the queued handlers finish (for a
+        bounded time), everything is written, and this process lets go without on_chat_end."""
+        if self.id not in live_chats:
+            return
+        if not self.ending:
+            self.ending = True
+            self._queue.put_nowait(Job("release"))
         try:
-            while True:
-                event = await layer.receive(channel)
-                if event.get("type") == control.END:
-                    self.end(CloseCode.ENDED_BY_SERVER)
-                elif event.get("type") == control.NOTICE:
-                    await self.post_notice(str(event.get("content", "")), str(event.get("author", "Staff")))
-                else:
-                    logger.warning("chat %s: ignored control event %r", self.id, event.get("type"))
-        finally:
-            await layer.group_discard(group, channel)
+            await asyncio.wait_for(asyncio.shield(self._worker), RELEASE_WAIT_SECONDS)
+        except TimeoutError:
+            logger.warning("chat %s: handed over with a handler still running", self.id)
+        await self.flush()
+        await self._leave(CloseCode.RESUMED_ELSEWHERE)
+        layer = get_channel_layer()
+        if reply_to and layer is not None:
+            await layer.send(reply_to, {"type": control.RELEASED, "session_id": self.id})
+
+    async def _leave(self, close_code: int) -> None:
+        """Stops this process's hold on the chat, without on_chat_end: it lives on elsewhere."""
+        live_chats.pop(self.id, None)
+        for timer in (self._grace_timer, self._retry):
+            if timer is not None:
+                timer.cancel()
+        for task in (self._worker, self._listener):
+            if task is not None and task is not asyncio.current_task():
+                task.cancel()
+        self._queue.put_nowait(Job("release"))  # lets the worker return if it called this
+        layer = get_channel_layer()
+        if layer is not None and self._listener is not None:
+            try:
+                await layer.group_discard(control.group_name(self.id), self._channel)
+            except Exception:
+                logger.warning("chat %s: could not leave its channel layer group", self.id)
+        socket, self.socket = self.socket, None
+        if socket is not None:
+            await socket.close_socket(close_code)
+        self.ended.set()
 
     # -- the handler task ---------------------------------------------------------------
 
@@ -269,6 +351,8 @@ class LiveChat:
                     self._waiting -= 1
                 if job.event == "end":
                     await self._finish(job.argument)
+                    return
+                if job.event == "release":
                     return
                 await self._run(job)
         finally:
@@ -312,16 +396,19 @@ class LiveChat:
         await self.send({"type": "error", "code": "handler_error", "detail": detail})
 
     async def _finish(self, close_code: int | None) -> None:
+        # A chat that moved to another process ends there, not here.
+        try:
+            holds = await database_sync_to_async(persistence.holds)(self.id, self.epoch)
+        except Exception:
+            holds = True  # the database is down: nobody else can have claimed it either
+        if not holds:
+            await self._leave(CloseCode.RESUMED_ELSEWHERE)
+            return
         await self._call("on_chat_end")
         self._batch.session_fields.update(status=ChatSession.Status.ENDED, ended_at=timezone.now())
         await self.flush()
-        live_chats.pop(self.id, None)
-        self._listener.cancel()
         await self._signal(signals.session_ended)
-        socket, self.socket = self.socket, None
-        if socket is not None:
-            await socket.close_socket(close_code or 1000)
-        self.ended.set()
+        await self._leave(close_code or 1000)
 
     # -- persistence ----------------------------------------------------------------------
 
@@ -336,111 +423,32 @@ class LiveChat:
                 return
             batch.session_fields["message_count"] = self.message_count
             try:
-                await database_sync_to_async(persistence.write_batch)(self.id, batch, timezone.now())
+                await database_sync_to_async(persistence.write_batch)(
+                    self.id, self.epoch, batch, timezone.now()
+                )
+            except persistence.Superseded:
+                logger.info("chat %s: resumed by another process; this one lets go", self.id)
+                superseded = True
             except Exception:
-                # Keep the batch for the next flush; say so once per outage, not per write.
+                # Keep the batch, in order, for a retry; the chat answers from memory meanwhile.
                 self._batch = self._batch.merge_after(batch)
-                if not self._write_failing:
-                    logger.exception("chat %s: could not write to the database; will retry", self.id)
-                self._write_failing = True
+                DatabaseHealth.failed(self.id)
+                self._schedule_retry()
+                return
             else:
-                if self._write_failing:
-                    logger.warning("chat %s: database writes work again", self.id)
-                self._write_failing = False
+                superseded = False
+                DatabaseHealth.worked()
+                self._retry_delay = 0.0
+        if superseded:
+            await self._leave(CloseCode.RESUMED_ELSEWHERE)
 
+    def _schedule_retry(self) -> None:
+        if self._retry is not None or self.id not in live_chats:
+            return
+        self._retry_delay = min(max(self._retry_delay * 2, RETRY_FIRST_SECONDS), RETRY_MAX_SECONDS)
 
-# -- opening a chat ---------------------------------------------------------------------------
+        def retry() -> None:
+            self._retry = None
+            self._retry_task = asyncio.ensure_future(self.flush())  # kept, so it is not collected
 
-
-async def chat_profiles(app: ChatApp, user: Any) -> list[ChatProfile]:
-    """Returns the profiles set_chat_profiles offers this user (none if not declared)."""
-    handler = app.handler("set_chat_profiles")
-    if handler is None:
-        return []
-    profiles = await handler(user)
-    if profiles is None:
-        return []
-    if not isinstance(profiles, (list, tuple)) or not all(
-        isinstance(profile, ChatProfile) for profile in profiles
-    ):
-        raise TypeError("set_chat_profiles must return a list of ChatProfile")
-    return list(profiles)
-
-
-def choose_profile(profiles: list[ChatProfile], wanted: str | None) -> str | None:
-    """Returns the profile to use, or raises ProtocolError for an undeclared one."""
-    if wanted is None:
-        default = next((p for p in profiles if p.default), profiles[0] if profiles else None)
-        return default.name if default else None
-    if not any(profile.name == wanted for profile in profiles):
-        names = [profile.name for profile in profiles]
-        raise ProtocolError("invalid_profile", f"unknown chat profile {wanted!r}; declared: {names}")
-    return wanted
-
-
-def declared_env(app: ChatApp, env: dict[str, str]) -> dict[str, str]:
-    """Keeps the env values of the keys the app declares; others are dropped unseen."""
-    return {key: env[key] for key in app.user_env if key in env}
-
-
-async def new_chat(
-    app_name: str, app: ChatApp, user: Any, profile: str | None, env: dict[str, str]
-) -> LiveChat:
-    """Creates a chat's row and starts it in this process."""
-    row = await database_sync_to_async(persistence.create_session)(
-        owner=user,
-        app=app_name,
-        chat_profile=profile or "",
-        chat_settings=app.initial_settings(),
-        env_keys=sorted(env),
-    )
-    return LiveChat(row, app, user, env, next_sequence=1)
-
-
-class ResumeRefused(Exception):
-    """The session does not exist, is not this user's, or belongs to another app."""
-
-
-class ResumeEnded(Exception):
-    """The session has ended and cannot be resumed."""
-
-
-async def resume_chat(
-    session_id: str, app_name: str, app: ChatApp, user: Any, env: dict[str, str]
-) -> LiveChat:
-    """Returns the live chat for session_id, rebuilding it from its snapshot if need be."""
-    owner_id = user.pk if user is not None else None
-    chat = live_chats.get(session_id)
-    if chat is None:
-        row, next_sequence = await database_sync_to_async(persistence.load_session)(session_id)
-        if row is None or row.owner_id != owner_id or row.app != app_name:
-            raise ResumeRefused(session_id)
-        if row.status == ChatSession.Status.ENDED:
-            raise ResumeEnded(session_id)
-        # Another socket may have rebuilt it while this one read the database.
-        chat = live_chats.get(session_id)
-        if chat is None:
-            history = await database_sync_to_async(persistence.load_history)(session_id, 1)
-            root = _message_of(history[-1]) if history else None
-            chat = LiveChat(row, app, user, {}, next_sequence, root)
-    if chat.owner_id != owner_id or chat.app_name != app_name:
-        raise ResumeRefused(session_id)
-    if chat.ending:
-        raise ResumeEnded(session_id)
-    if env or not chat.store.reserved["env"]:  # a rebuilt chat has none until the client resends it
-        chat.set_env(env)
-    chat.user = chat.store.reserved["user"] = user
-    return chat
-
-
-def _message_of(row: ChatMessage) -> Message:
-    message = Message(row.content, author=row.author, id=row.message_id, role=row.role)
-    message.created = row.created_at
-    return message
-
-
-async def history_frames(chat: LiveChat) -> list[dict[str, Any]]:
-    """Returns the chat's last HISTORY_LIMIT messages as message frames, after a flush."""
-    await chat.flush()
-    rows = await database_sync_to_async(persistence.load_history)(chat.id, get_config()["HISTORY_LIMIT"])
-    return [_message_of(row).to_frame() for row in rows]
+        self._retry = asyncio.get_running_loop().call_later(self._retry_delay, retry)

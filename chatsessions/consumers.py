@@ -9,10 +9,14 @@ from typing import Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from .chat import (
-    LiveChat,
+from .chat import LiveChat
+from .conf import get_config
+from .handlers import ChatApp, load_app
+from .opening import (
+    ResumeConflict,
     ResumeEnded,
     ResumeRefused,
+    ServiceUnavailable,
     chat_profiles,
     choose_profile,
     declared_env,
@@ -20,8 +24,6 @@ from .chat import (
     new_chat,
     resume_chat,
 )
-from .conf import get_config
-from .handlers import ChatApp, load_app
 from .protocol import (
     CloseCode,
     End,
@@ -39,6 +41,11 @@ logger = logging.getLogger("chatsessions")
 
 class ChatConsumer(AsyncWebsocketConsumer):
     """One socket of one chat; the chat itself outlives it until it ends."""
+
+    # The chat, not its socket, listens on the channel layer (see LiveChat.open_control):
+    # an alias that names no layer keeps Channels from giving every socket a channel,
+    # so a socket costs no layer round trip and survives a layer outage.
+    channel_layer_alias = "chatsessions-socket-has-no-channel"
 
     chat: LiveChat | None = None
     closed = False
@@ -125,15 +132,34 @@ class ChatConsumer(AsyncWebsocketConsumer):
             except ResumeRefused:
                 await self.refuse(CloseCode.FORBIDDEN, "forbidden", "that chat is not yours to resume")
                 return
+            except ResumeConflict:
+                await self.refuse(
+                    CloseCode.RESUMED_ELSEWHERE, "resumed_elsewhere", "another socket resumed this chat"
+                )
+                return
+            except ServiceUnavailable as error:
+                await self.refuse(CloseCode.TRY_AGAIN_LATER, "unavailable", f"{error}; try again shortly")
+                return
             except ResumeEnded:
                 await self.send_frame(
                     error_frame("resume_unavailable", "that chat has ended; a new one starts")
                 )
         if chat is None:
             profile = choose_profile(profiles, frame.profile)
-            chat = await new_chat(self.app_name, self.app, self.user, profile, env)
+            try:
+                chat = await new_chat(self.app_name, self.app, self.user, profile, env)
+            except ServiceUnavailable as error:
+                await self.refuse(CloseCode.TRY_AGAIN_LATER, "unavailable", f"{error}; try again shortly")
+                return
         self.chat = chat
         await chat.attach(self)
+        history: list[dict[str, Any]] = []
+        if resumed:
+            try:
+                history = await history_frames(chat)
+            except Exception:
+                logger.warning("chat %s: history unavailable", chat.id, exc_info=True)
+                await self.send_frame(error_frame("history_unavailable", "the history cannot be read now"))
         await self.send_frame(
             {
                 "type": "session",
@@ -145,7 +171,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 "settings": [widget.to_dict() for widget in self.app.settings],
                 "chat_settings": chat.store.reserved["chat_settings"],
                 "user_env": self.app.user_env,
-                "history": await history_frames(chat) if resumed else [],
+                "history": history,
             }
         )
         await chat.start_handlers(resumed)

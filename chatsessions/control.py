@@ -6,6 +6,7 @@ holds it, so a view, a management command or a background task can reach it.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -13,6 +14,9 @@ from channels.layers import get_channel_layer
 
 END = "chat.end"
 NOTICE = "chat.notice"
+# A process resuming a chat asks its holder to write everything and let go.
+RELEASE = "chat.release"
+RELEASED = "chat.released"
 
 
 def group_name(session_id: Any) -> str:
@@ -38,6 +42,23 @@ def end_chat(session_id: Any) -> None:
 def send_notice(session_id: Any, content: str, author: str) -> None:
     """Sync form of asend_notice, for views and management commands."""
     async_to_sync(asend_notice)(session_id, content, author)
+
+
+async def arequest_release(session_id: Any, wait_seconds: float) -> bool:
+    """Asks the process holding the chat, if any, to write it out and let go; returns
+    whether one said it did within wait_seconds. Raises if the layer is unreachable."""
+    layer = get_channel_layer()
+    if layer is None:
+        return False
+    reply_to = await layer.new_channel()
+    await layer.group_send(group_name(session_id), {"type": RELEASE, "reply_to": reply_to})
+    try:
+        async with asyncio.timeout(wait_seconds):
+            while (await layer.receive(reply_to)).get("type") != RELEASED:
+                pass
+    except TimeoutError:
+        return False
+    return True
 
 
 async def _send(session_id: Any, event: dict[str, Any]) -> None:

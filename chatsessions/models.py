@@ -39,6 +39,9 @@ class ChatSession(models.Model):
     unpersisted_keys = models.JSONField(
         default=dict, blank=True, help_text="Keys kept in memory only, with their type."
     )
+    holder_epoch = models.PositiveIntegerField(
+        default=0, help_text="Counts the times a process claimed the chat; fences stale writers."
+    )
     env_keys = models.JSONField(
         default=list, blank=True, help_text="Names of the user env keys sent; never values."
     )

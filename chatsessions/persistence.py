@@ -52,9 +52,35 @@ def load_session(session_id: str) -> tuple[ChatSession | None, int]:
     return session, (last or 0) + 1
 
 
-def write_batch(session_id: str, batch: Batch, now: datetime) -> None:
-    """Writes a batch in one transaction, so a reader never sees half of it."""
+class Superseded(Exception):
+    """Another process claimed the chat: this one's writes are refused."""
+
+
+def claim(session_id: str, seen_epoch: int) -> bool:
+    """Takes the chat over for this process, if nobody claimed it since seen_epoch."""
+    claimed = (
+        ChatSession.objects.filter(pk=session_id, holder_epoch=seen_epoch)
+        .exclude(status=ChatSession.Status.ENDED)
+        .update(holder_epoch=seen_epoch + 1, status=ChatSession.Status.LIVE)
+    )
+    return claimed == 1
+
+
+def holds(session_id: str, epoch: int) -> bool:
+    """Tells whether the claim epoch is still the chat's current one."""
+    return ChatSession.objects.filter(pk=session_id, holder_epoch=epoch).exists()
+
+
+def write_batch(session_id: str, epoch: int, batch: Batch, now: datetime) -> None:
+    """Writes a batch in one transaction, so a reader never sees half of it; raises
+    Superseded, writing nothing, if another process has claimed the chat since."""
     with transaction.atomic():
+        # First, so that on PostgreSQL the row lock orders this against a claim.
+        updated = ChatSession.objects.filter(pk=session_id, holder_epoch=epoch).update(
+            last_activity_at=now, **batch.session_fields
+        )
+        if not updated:
+            raise Superseded(session_id)
         if batch.created:
             ChatMessage.objects.bulk_create(batch.created)
         for message_id, content in batch.changed:
@@ -63,7 +89,6 @@ def write_batch(session_id: str, batch: Batch, now: datetime) -> None:
                 rows.delete()
             else:
                 rows.update(content=content)
-        ChatSession.objects.filter(pk=session_id).update(last_activity_at=now, **batch.session_fields)
 
 
 def load_history(session_id: str, limit: int) -> list[ChatMessage]:

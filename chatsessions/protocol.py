@@ -19,6 +19,7 @@ class CloseCode(IntEnum):
     UNKNOWN_APP = 4404
     RESUMED_ELSEWHERE = 4409
     APP_UNAVAILABLE = 1011
+    TRY_AGAIN_LATER = 1013
 
 
 class ProtocolError(Exception):

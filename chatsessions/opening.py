@@ -1,0 +1,163 @@
+"""Opening a chat: a new one, or a resumed one taken over from wherever it lived."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+
+from . import control, persistence
+from .chat import LiveChat, live_chats
+from .conf import get_config
+from .handlers import ChatApp
+from .message import Message
+from .models import ChatMessage, ChatSession
+from .profiles import ChatProfile
+from .protocol import ProtocolError
+
+logger = logging.getLogger("chatsessions")
+
+# How long a resume waits for another process to hand the chat over.
+HANDOVER_WAIT_SECONDS = 3.0
+
+
+class ServiceUnavailable(Exception):
+    """The database or the channel layer cannot be reached; the client should retry."""
+
+
+class ResumeRefused(Exception):
+    """The session does not exist, is not this user's, or belongs to another app."""
+
+
+class ResumeEnded(Exception):
+    """The session has ended and cannot be resumed."""
+
+
+class ResumeConflict(Exception):
+    """Another socket resumed the same chat at the same moment, and won."""
+
+
+async def chat_profiles(app: ChatApp, user: Any) -> list[ChatProfile]:
+    """Returns the profiles set_chat_profiles offers this user (none if not declared)."""
+    handler = app.handler("set_chat_profiles")
+    if handler is None:
+        return []
+    profiles = await handler(user)
+    if profiles is None:
+        return []
+    if not isinstance(profiles, (list, tuple)) or not all(
+        isinstance(profile, ChatProfile) for profile in profiles
+    ):
+        raise TypeError("set_chat_profiles must return a list of ChatProfile")
+    return list(profiles)
+
+
+def choose_profile(profiles: list[ChatProfile], wanted: str | None) -> str | None:
+    """Returns the profile to use, or raises ProtocolError for an undeclared one."""
+    if wanted is None:
+        default = next((p for p in profiles if p.default), profiles[0] if profiles else None)
+        return default.name if default else None
+    if not any(profile.name == wanted for profile in profiles):
+        names = [profile.name for profile in profiles]
+        raise ProtocolError("invalid_profile", f"unknown chat profile {wanted!r}; declared: {names}")
+    return wanted
+
+
+def declared_env(app: ChatApp, env: dict[str, str]) -> dict[str, str]:
+    """Keeps the env values of the keys the app declares; others are dropped unseen."""
+    return {key: env[key] for key in app.user_env if key in env}
+
+
+async def _go_live(chat: LiveChat) -> LiveChat:
+    """Joins the chat's control group; without a channel layer the chat cannot stay."""
+    try:
+        await chat.open_control()
+    except Exception as error:
+        live_chats.pop(chat.id, None)
+        chat.end()
+        raise ServiceUnavailable("the channel layer cannot be reached") from error
+    return chat
+
+
+async def new_chat(
+    app_name: str, app: ChatApp, user: Any, profile: str | None, env: dict[str, str]
+) -> LiveChat:
+    """Creates a chat's row and starts it in this process."""
+    try:
+        row = await database_sync_to_async(persistence.create_session)(
+            owner=user,
+            app=app_name,
+            chat_profile=profile or "",
+            chat_settings=app.initial_settings(),
+            env_keys=sorted(env),
+        )
+    except Exception as error:
+        raise ServiceUnavailable("the database cannot be reached") from error
+    return await _go_live(LiveChat(row, app, user, env, next_sequence=1))
+
+
+def _single_process() -> bool:
+    # The in-memory layer reaches this process only: no other process can hold the chat.
+    return isinstance(get_channel_layer(), InMemoryChannelLayer)
+
+
+async def resume_chat(
+    session_id: str, app_name: str, app: ChatApp, user: Any, env: dict[str, str]
+) -> LiveChat:
+    """Returns the live chat for session_id: the one in this process, or one rebuilt from
+    the snapshot after the process that held it has written it out and let go."""
+    owner_id = user.pk if user is not None else None
+    chat = live_chats.get(session_id)
+    if chat is None:
+        chat = await _take_over(session_id, app_name, app, user, owner_id)
+    if chat.owner_id != owner_id or chat.app_name != app_name:
+        raise ResumeRefused(session_id)
+    if chat.ending:
+        raise ResumeEnded(session_id)
+    if env or not chat.store.reserved["env"]:  # a rebuilt chat has none until the client resends it
+        chat.set_env(env)
+    chat.user = chat.store.reserved["user"] = user
+    return chat
+
+
+async def _take_over(session_id: str, app_name: str, app: ChatApp, user: Any, owner_id: Any) -> LiveChat:
+    load = database_sync_to_async(persistence.load_session)
+    try:
+        row, _ = await load(session_id)
+        if row is None or row.owner_id != owner_id or row.app != app_name:
+            raise ResumeRefused(session_id)
+        if row.status == ChatSession.Status.ENDED:
+            raise ResumeEnded(session_id)
+        if not _single_process():
+            await control.arequest_release(session_id, HANDOVER_WAIT_SECONDS)
+        # Read again: the holder has now written everything it answered.
+        row, next_sequence = await load(session_id)
+        if row is None or row.status == ChatSession.Status.ENDED:
+            raise ResumeEnded(session_id)
+        if session_id in live_chats:
+            return live_chats[session_id]  # another socket of this process rebuilt it meanwhile
+        if not await database_sync_to_async(persistence.claim)(session_id, row.holder_epoch):
+            raise ResumeConflict(session_id)
+    except (ResumeRefused, ResumeEnded, ResumeConflict):
+        raise
+    except Exception as error:
+        raise ServiceUnavailable("the database or the channel layer cannot be reached") from error
+    row.holder_epoch += 1
+    history = await database_sync_to_async(persistence.load_history)(session_id, 1)
+    root = _message_of(history[-1]) if history else None
+    return await _go_live(LiveChat(row, app, user, {}, next_sequence, root))
+
+
+def _message_of(row: ChatMessage) -> Message:
+    message = Message(row.content, author=row.author, id=row.message_id, role=row.role)
+    message.created = row.created_at
+    return message
+
+
+async def history_frames(chat: LiveChat) -> list[dict[str, Any]]:
+    """Returns the chat's last HISTORY_LIMIT messages as message frames, after a flush."""
+    await chat.flush()
+    rows = await database_sync_to_async(persistence.load_history)(chat.id, get_config()["HISTORY_LIMIT"])
+    return [_message_of(row).to_frame() for row in rows]
