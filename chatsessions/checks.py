@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -58,6 +59,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
                     f"CHATSESSIONS['{key}'] must be a positive number, not {value!r}.", id="chatsessions.E006"
                 )
             )
+    messages.extend(_check_deployment())
     if not getattr(settings, "CHANNEL_LAYERS", None):
         messages.append(
             Error(
@@ -98,3 +100,38 @@ def _check_app(name: Any, module_path: Any) -> list[CheckMessage]:
             )
         ]
     return []
+
+
+IN_MEMORY_LAYER = "channels.layers.InMemoryChannelLayer"
+
+
+def _check_deployment() -> list[CheckMessage]:
+    """Flags the single-process defaults where a deployment probably runs several."""
+    layer = getattr(settings, "CHANNEL_LAYERS", {}).get("default", {}).get("BACKEND")
+    database = settings.DATABASES.get("default", {}).get("ENGINE", "")
+    messages: list[CheckMessage] = []
+    # WEB_CONCURRENCY is how gunicorn and uvicorn are told their number of workers. Several
+    # daphne processes behind a balancer set nothing we can see: that cannot be detected.
+    try:
+        workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
+    except ValueError:
+        workers = 1
+    if layer == IN_MEMORY_LAYER and workers > 1:
+        messages.append(
+            Error(
+                f"WEB_CONCURRENCY is {workers} but the channel layer is in-memory: workers "
+                "cannot reach each other's chats, so resumes and admin actions fail across them.",
+                hint="Use channels_redis (set REDIS_URL in the demo project).",
+                id="chatsessions.E008",
+            )
+        )
+    if not settings.DEBUG and (layer == IN_MEMORY_LAYER or database.endswith("sqlite3")):
+        messages.append(
+            Warning(
+                "DEBUG is off but chats run on the single-process defaults (SQLite or the in-memory "
+                "channel layer): fine for one process, not for several.",
+                hint="Set DATABASE_URL to PostgreSQL and REDIS_URL to Redis to run several workers.",
+                id="chatsessions.W002",
+            )
+        )
+    return messages

@@ -18,8 +18,9 @@ class CloseCode(IntEnum):
     FORBIDDEN = 4403
     UNKNOWN_APP = 4404
     RESUMED_ELSEWHERE = 4409
-    APP_UNAVAILABLE = 1011
-    TRY_AGAIN_LATER = 1013
+    # Daphne (autobahn) lets a server send only 1000 or 3000-4999, so not 1011 or 1013.
+    APP_UNAVAILABLE = 4500
+    TRY_AGAIN_LATER = 4503
 
 
 class ProtocolError(Exception):

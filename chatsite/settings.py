@@ -63,7 +63,33 @@ DATABASES = {
     "default": dj_database_url.config(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=600),
 }
 
-CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# REDIS_URL switches to Redis, which several worker processes need to reach each other's
+# chats. CHANNEL_LAYER=pubsub picks the pub/sub layer (see the README's deployment notes).
+REDIS_URL = os.environ.get("REDIS_URL")
+if REDIS_URL and os.environ.get("CHANNEL_LAYER") == "pubsub":
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("CHANNEL_PREFIX", "chatsessions")},
+        }
+    }
+elif REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": os.environ.get("CHANNEL_PREFIX", "chatsessions"),
+                # Control events are few and small; a full channel means a stuck process.
+                "capacity": 1000,
+                "expiry": 60,
+                # At least daphne's websocket_timeout (86,400 s); chats renew it on resume.
+                "group_expiry": 86400,
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 CHATSESSIONS: dict[str, Any] = {
     "APPS": {
@@ -93,5 +119,5 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"chatsessions": {"handlers": ["console"], "level": "INFO"}},
+    "loggers": {"chatsessions": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

@@ -75,14 +75,87 @@ class DemoServer:
 
     def login(self, username: str) -> str:
         """Logs in through the login form; returns the Cookie header for a socket."""
-        jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        url = f"{self.base}/accounts/login/"
-        page = opener.open(url).read().decode()
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        assert token, page
-        form = {"username": username, "password": self.password, "csrfmiddlewaretoken": token[1]}
-        opener.open(urllib.request.Request(url, urllib.parse.urlencode(form).encode(), {"Referer": url}))
-        cookies = {cookie.name: cookie.value for cookie in jar}
-        assert "sessionid" in cookies, "login failed"
-        return "; ".join(f"{name}={value}" for name, value in cookies.items())
+        return login(self.base, username, self.password)
+
+
+def login(base: str, username: str, password: str, path: str = "/accounts/login/") -> str:
+    """Logs in through a login form; returns the Cookie header for a socket or a request."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    url = f"{base}{path}"
+    page = opener.open(url).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token, page
+    form = {"username": username, "password": password, "csrfmiddlewaretoken": token[1]}
+    opener.open(urllib.request.Request(url, urllib.parse.urlencode(form).encode(), {"Referer": url}))
+    cookies = {cookie.name: cookie.value for cookie in jar}
+    assert "sessionid" in cookies, "login failed"
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def post_form(base: str, path: str, cookie: str, fields: dict[str, str]) -> str:
+    """GETs a page with a form and POSTs it back with fields and its CSRF token."""
+    url = f"{base}{path}"
+    page = urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie})).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token, page
+    data = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token[1]}).encode()
+    request = urllib.request.Request(url, data, {"Cookie": cookie, "Referer": url})
+    return str(urllib.request.urlopen(request).read().decode())
+
+
+class Worker:
+    """One daphne process serving chatsite.asgi on a free loopback port."""
+
+    def __init__(self, env: dict[str, str], log_path: Path, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = env
+        self.log_path = log_path
+        self.start()
+
+    def start(self) -> None:
+        self.log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "chatsite.asgi:application",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        wait_for_port(self.port, self.process)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def output(self) -> str:
+        return self.log_path.read_text()
+
+    def kill(self) -> None:
+        """SIGKILL: no clean shutdown, no flush."""
+        self.process.kill()
+        self.process.wait()
+        self.log.close()
+
+    def stop(self) -> None:
+        if self.alive():
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()

@@ -184,10 +184,10 @@ async def test_an_unknown_app_is_refused_4404(alice, sockets):
 
 
 @override_settings(CHATSESSIONS={"APPS": {"broken": "tests.chat_apps.does_not_exist"}})
-async def test_an_app_whose_module_cannot_load_is_refused_1011(alice, sockets):
+async def test_an_app_whose_module_cannot_load_is_refused_4500(alice, sockets):
     socket = await sockets(alice, "/ws/chat/broken/")
     frames, code = await refused(socket, None)
-    assert (code, frames[0]["code"]) == (1011, "app_unavailable")
+    assert (code, frames[0]["code"]) == (4500, "app_unavailable")
 
 
 async def test_sockets_after_a_refusal_do_not_disturb_other_chats(alice, bob, sockets):

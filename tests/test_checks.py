@@ -9,6 +9,7 @@ from chatsessions.checks import check_settings
 
 
 def ids(**settings):
+    settings.setdefault("DEBUG", True)  # pytest-django turns it off; W002 has its own test
     with override_settings(**settings):
         return sorted(message.id for message in check_settings())
 
@@ -44,3 +45,18 @@ def test_manage_py_check_fails_on_an_unknown_handler_module():
     with override_settings(CHATSESSIONS={"APPS": {"default": "tests.chat_apps.nonexistent"}}):
         with pytest.raises(SystemCheckError, match=r"chatsessions\.E005.*cannot import handler module"):
             call_command("check")
+
+
+def test_several_workers_on_the_in_memory_layer_is_an_error(monkeypatch):
+    monkeypatch.setenv("WEB_CONCURRENCY", "4")
+    assert ids() == ["chatsessions.E008"]
+
+
+def test_redis_and_several_workers_pass(monkeypatch):
+    monkeypatch.setenv("WEB_CONCURRENCY", "4")
+    redis = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {}}}
+    assert ids(CHANNEL_LAYERS=redis) == []
+
+
+def test_single_process_defaults_without_debug_are_a_warning():
+    assert ids(DEBUG=False) == ["chatsessions.W002"]

@@ -2,12 +2,15 @@
 
 import asyncio
 import json
+import os
 import threading
 
 import chatsessions as cl
 
 #: Session ids whose on_chat_end ran, in order: tests check it runs once per chat.
 ended: list[str] = []
+#: Where worker processes also log it ("<session id> <pid>" a line), for tests across processes.
+END_LOG = os.environ.get("CHATSESSIONS_TEST_END_LOG")
 
 cl.declare_chat_settings(
     cl.Select(id="style", label="Style", values=["plain", "shouting"], initial="plain"),
@@ -50,6 +53,9 @@ async def stopped() -> None:
 @cl.on_chat_end
 def end() -> None:
     ended.append(cl.user_session.get("id"))
+    if END_LOG:
+        with open(END_LOG, "a") as log:
+            log.write(f"{cl.user_session.get('id')} {os.getpid()}\n")
 
 
 async def _say(text: str) -> None:

@@ -342,7 +342,7 @@
     } else if (code === 4400) {
       stored.set("profile", null);
       setStatus("closed", "The chat could not start. Start a new chat to try again.");
-    } else if (code === 4404 || code === 1011) {
+    } else if (code === 4404 || code === 4500) {
       setStatus("closed", "This chat app is not available.");
     } else {
       const delay = Math.min(30000, 500 * 2 ** attempts) * (0.8 + Math.random() * 0.4);

@@ -1,0 +1,15 @@
+"""Settings of the worker processes the scale tests start: the demo's, plus the probe app."""
+
+from chatsite.settings import *  # noqa: F403
+
+CHATSESSIONS = {
+    "APPS": {
+        "default": "chatsite.chat.counter",
+        "probe": "tests.chat_apps.probe",
+    },
+    "RESUME_GRACE_SECONDS": 3,
+    "EXPOSE_HANDLER_ERRORS": True,
+}
+
+# The test client sends a fixed Cookie header, so admin messages ride in the session.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

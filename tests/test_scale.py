@@ -1,0 +1,405 @@
+"""Several worker processes on PostgreSQL and Redis, with no sticky sessions.
+
+Two daphne workers on free loopback ports share a PostgreSQL database made for this run
+and the machine's Redis (under a prefix of this run's own); a private redis-server on
+another loopback port stands in for the outage test, so the shared one is never stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+
+import psycopg
+import pytest
+from psycopg import sql
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from tests.conftest import require
+from tests.servers import ROOT, Worker, free_port, login, post_form
+
+PG_ADMIN_URL = os.environ.get("CHATSESSIONS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+PASSWORD = "scale-test-password"
+
+
+def reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def postgres_available() -> bool:
+    try:
+        with psycopg.connect(PG_ADMIN_URL, connect_timeout=2):
+            return True
+    except psycopg.Error:
+        return False
+
+
+@pytest.fixture(scope="module")
+def database_url():
+    require(postgres_available(), f"PostgreSQL is not reachable at {PG_ADMIN_URL}")
+    name = f"chatsessions_scale_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS true").format(sql.Identifier(name)))
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name])
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+
+
+def set_connections(database_url: str, allowed: bool) -> None:
+    """Opens or closes our own test database to every connection: a real outage of it alone."""
+    name = database_url.rsplit("/", 1)[1]
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(
+            sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS {}").format(
+                sql.Identifier(name), sql.SQL("true" if allowed else "false")
+            )
+        )
+        if not allowed:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name])
+
+
+@pytest.fixture(scope="module")
+def environment(database_url, tmp_path_factory):
+    require(reachable(REDIS_HOST, REDIS_PORT), f"Redis is not reachable at {REDIS_HOST}:{REDIS_PORT}")
+    folder = tmp_path_factory.mktemp("scale")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.scale_settings",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/0",
+        "CHANNEL_PREFIX": f"chatsessions-test-{uuid.uuid4().hex[:8]}",
+        "DEMO_PASSWORD": PASSWORD,
+        "CHATSESSIONS_TEST_END_LOG": str(folder / "ended.log"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "demo", "--no-serve"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return env, folder
+
+
+@pytest.fixture(scope="module")
+def workers(environment):
+    env, folder = environment
+    pair = [Worker(env, folder / f"worker-{name}.log") for name in "ab"]
+    yield pair
+    for worker in pair:
+        worker.stop()
+
+
+def ended_log(environment) -> list[tuple[str, int]]:
+    path = environment[1] / "ended.log"
+    if not path.exists():
+        return []
+    return [(line.split()[0], int(line.split()[1])) for line in path.read_text().splitlines()]
+
+
+class Chat:
+    """A real WebSocket client of one worker, logged in as one user."""
+
+    def __init__(self, worker: Worker, cookie: str, path: str = "/ws/chat/probe/") -> None:
+        self.worker = worker
+        self.url = f"ws://127.0.0.1:{worker.port}{path}"
+        self.headers = {"Origin": worker.base, "Cookie": cookie}
+
+    async def __aenter__(self) -> Chat:
+        self.socket = await connect(self.url, additional_headers=self.headers)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.socket.close()
+
+    async def receive(self, timeout: float = 10) -> dict:
+        return json.loads(await asyncio.wait_for(self.socket.recv(), timeout))
+
+    async def expect(self, frame_type: str, timeout: float = 10) -> dict:
+        while (frame := await self.receive(timeout))["type"] != frame_type:
+            if frame["type"] == "error":
+                raise AssertionError(frame)
+        return frame
+
+    async def start(self, **fields) -> dict:
+        await self.socket.send(json.dumps({"type": "start", **fields}))
+        session = await self.expect("session")
+        self.start_frames = await self.until_task_end()
+        return session
+
+    async def until_task_end(self) -> list[dict]:
+        frames = []
+        while (frame := await self.receive()) != {"type": "task", "state": "end"}:
+            if frame["type"] != "task":
+                frames.append(frame)
+        return frames
+
+    async def reply(self, content: str) -> str:
+        await self.socket.send(json.dumps({"type": "message", "content": content}))
+        replies = [f["content"] for f in await self.until_task_end() if f["type"] == "message"]
+        assert len(replies) == 1, replies
+        return replies[0]
+
+    async def close_code(self, timeout: float = 10) -> int:
+        try:
+            while True:
+                await asyncio.wait_for(self.socket.recv(), timeout)
+        except ConnectionClosed as closed:
+            return closed.rcvd.code if closed.rcvd else 1006
+
+
+async def wait_until(condition, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await asyncio.sleep(0.1)
+
+
+# -- resume on another worker -------------------------------------------------------------------
+
+
+async def test_a_chat_resumes_on_another_worker_with_everything(workers, environment):
+    a, b = workers
+    cookie = login(a.base, "alice", PASSWORD)
+    async with Chat(a, cookie) as chat:
+        session = await chat.start(profile="fast")
+        await chat.socket.send(json.dumps({"type": "settings", "values": {"style": "shouting"}}))
+        await chat.expect("settings")
+        await chat.until_task_end()
+        assert await chat.reply("set colour=blue") == "colour set"
+        assert await chat.reply("count") == "2"
+    async with Chat(b, cookie) as moved:
+        resumed = await moved.start(resume=session["id"])
+        assert resumed["resumed"] and resumed["chat_profile"] == "fast"
+        assert resumed["chat_settings"]["style"] == "shouting"
+        assert [m["content"] for m in resumed["history"]][-4:] == [
+            "set colour=blue",
+            "colour set",
+            "count",
+            "2",
+        ]
+        assert [f["content"] for f in moved.start_frames] == ["resumed at 2"]  # on_chat_resume on B
+        assert await moved.reply("get colour") == "'blue'"
+        assert await moved.reply("count") == "4"
+        await asyncio.sleep(4)  # past A's grace period: A let go, so it ends nothing
+        assert [entry for entry in ended_log(environment) if entry[0] == session["id"]] == []
+        await moved.socket.send(json.dumps({"type": "end"}))
+        assert await moved.close_code() == 1000
+    assert [entry for entry in ended_log(environment) if entry[0] == session["id"]] == [
+        (session["id"], b.pid)
+    ]
+
+
+async def test_a_resume_right_after_a_drop_sees_every_handler_the_first_worker_ran(workers):
+    a, b = workers
+    cookie = login(a.base, "alice", PASSWORD)
+    async with Chat(a, cookie) as chat:
+        session = await chat.start()
+        for _ in range(3):
+            await chat.socket.send(json.dumps({"type": "message", "content": "sleep 0.2"}))
+    # The socket on A is gone with three handlers queued or running there.
+    async with Chat(b, cookie) as moved:
+        resumed = await moved.start(resume=session["id"])
+        # Messages are recorded as they arrive, replies as they are sent.
+        assert [m["content"] for m in resumed["history"]] == ["sleep 0.2"] * 3 + ["slept"] * 3
+        assert await moved.reply("count") == "4"
+
+
+async def test_two_sockets_resuming_at_once_leave_one_chat_and_nothing_doubled(workers):
+    a, b = workers
+    cookie = login(a.base, "alice", PASSWORD)
+    async with Chat(a, cookie) as chat:
+        session = await chat.start()
+        assert await chat.reply("count") == "1"
+    first, second = Chat(a, cookie), Chat(b, cookie)
+    async with first, second:
+
+        async def resume(chat):
+            await chat.socket.send(json.dumps({"type": "start", "resume": session["id"]}))
+            try:
+                await chat.expect("session")
+            except (ConnectionClosed, AssertionError):
+                pass
+
+        await asyncio.gather(resume(first), resume(second))
+        await asyncio.sleep(1)
+        open_chats = [chat for chat in (first, second) if chat.socket.close_code is None]
+        closed = [chat for chat in (first, second) if chat.socket.close_code is not None]
+        assert len(open_chats) == 1
+        assert closed[0].socket.close_code == 4409
+        winner = open_chats[0]
+        await winner.until_task_end()  # on_chat_resume
+        assert await winner.reply("count") == "2"
+    async with Chat(b, cookie) as check:
+        contents = [m["content"] for m in (await check.start(resume=session["id"]))["history"]]
+    # Each socket that held the chat, even for a moment, ran on_chat_resume; no message or
+    # count is lost or doubled.
+    assert [c for c in contents if not c.startswith("resumed at")] == ["count", "1", "count", "2"]
+    assert {c for c in contents if c.startswith("resumed at")} == {"resumed at 1"}
+
+
+# -- server-side control across workers -------------------------------------------------------
+
+
+async def test_admin_notice_and_end_reach_the_socket_on_the_other_worker(workers, environment):
+    a, b = workers
+    async with Chat(b, login(b.base, "alice", PASSWORD)) as chat:
+        session = await chat.start()
+        admin = login(a.base, "admin", PASSWORD, path="/admin/login/")
+        page = f"/admin/chatsessions/chatsession/{session['id']}"
+        assert "Notice sent" in post_form(a.base, f"{page}/notice/", admin, {"content": "From worker A"})
+        notice = await chat.expect("message")
+        assert (notice["role"], notice["author"], notice["content"]) == ("notice", "admin", "From worker A")
+        assert f"Chat {session['id']} ended." in post_form(a.base, f"{page}/end/", admin, {})
+        assert await chat.close_code() == 4000
+    assert [e for e in ended_log(environment) if e[0] == session["id"]] == [(session["id"], b.pid)]
+
+
+async def test_a_management_command_pushes_a_notice_to_any_worker(workers, environment):
+    _, b = workers
+    async with Chat(b, login(b.base, "bob", PASSWORD)) as chat:
+        session = await chat.start()
+        code = (
+            "from chatsessions.control import send_notice; "
+            f"send_notice({session['id']!r}, 'from a command', author='ops')"
+        )
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=environment[0], check=True
+        )
+        notice = await chat.expect("message")
+        assert (notice["author"], notice["content"]) == ("ops", "from a command")
+
+
+# -- failures ---------------------------------------------------------------------------------------
+
+
+async def test_a_worker_killed_mid_chat_loses_no_answered_message(workers):
+    a, b = workers
+    cookie = login(a.base, "alice", PASSWORD)
+    try:
+        async with Chat(a, cookie) as chat:
+            session = await chat.start()
+            for n in range(1, 4):
+                assert await chat.reply("count") == str(n)
+            await chat.socket.send(json.dumps({"type": "message", "content": "sleep 5"}))
+            await chat.receive()  # its task has started
+            a.kill()
+        async with Chat(b, cookie) as moved:
+            resumed = await moved.start(resume=session["id"])
+            contents = [m["content"] for m in resumed["history"]]
+            assert contents[:6] == ["count", "1", "count", "2", "count", "3"]
+            # The snapshot is whole: the store's count matches the transcript's last answer.
+            assert await moved.reply("count") in {"4", "5"}  # 5 if the unanswered message counted
+    finally:
+        if not a.alive():
+            a.start()
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    redis_server = shutil.which("redis-server")
+    require(redis_server is not None, "redis-server is not installed (apt-get install redis-server)")
+    port = free_port()
+    command = [redis_server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
+    command += ["--dir", str(tmp_path)]
+
+    class PrivateRedis:
+        url = f"redis://127.0.0.1:{port}/0"
+
+        def start(self):
+            self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            deadline = time.monotonic() + 10
+            while not reachable("127.0.0.1", port):
+                assert time.monotonic() < deadline and self.process.poll() is None
+                time.sleep(0.05)
+
+        def stop(self):
+            self.process.terminate()
+            self.process.wait(10)
+
+    redis = PrivateRedis()
+    redis.start()
+    yield redis
+    if redis.process.poll() is None:
+        redis.stop()
+
+
+async def test_a_redis_outage_refuses_new_chats_keeps_live_ones_and_heals(
+    environment, private_redis, tmp_path
+):
+    env = {**environment[0], "REDIS_URL": private_redis.url}
+    worker = Worker(env, tmp_path / "worker.log")
+    try:
+        cookie = login(worker.base, "alice", PASSWORD)
+        async with Chat(worker, cookie) as live:
+            await live.start()
+            assert await live.reply("count") == "1"
+            private_redis.stop()
+            assert await live.reply("count") == "2"  # in-process traffic needs no Redis
+            async with Chat(worker, cookie) as refused:
+                await refused.socket.send(json.dumps({"type": "start"}))
+                error = await refused.receive()
+                assert error["code"] == "unavailable"
+                assert await refused.close_code() == 4503
+            private_redis.start()
+            deadline = time.monotonic() + 20
+            while True:
+                async with Chat(worker, cookie) as fresh:
+                    await fresh.socket.send(json.dumps({"type": "start"}))
+                    frame = await fresh.receive()
+                    if frame["type"] == "session":
+                        break
+                assert time.monotonic() < deadline, "new chats did not come back with Redis"
+                await asyncio.sleep(0.5)
+            assert await live.reply("count") == "3"
+        assert worker.alive()
+    finally:
+        worker.stop()
+
+
+async def test_a_database_outage_answers_from_memory_and_writes_once_it_is_back(
+    environment, database_url, tmp_path
+):
+    worker = Worker(environment[0], tmp_path / "worker.log")
+    try:
+        cookie = login(worker.base, "alice", PASSWORD)
+        async with Chat(worker, cookie) as chat:
+            session = await chat.start()
+            set_connections(database_url, allowed=False)
+            try:
+                for n in range(1, 6):
+                    assert await chat.reply("count") == str(n)
+            finally:
+                set_connections(database_url, allowed=True)
+            assert worker.output().count("cannot write to the database") == 1
+
+            def snapshot_count():
+                with psycopg.connect(database_url) as db:
+                    row = db.execute(
+                        "SELECT store, message_count FROM chatsessions_chatsession WHERE id = %s",
+                        [session["id"]],
+                    ).fetchone()
+                return row[0].get("count"), row[1]
+
+            await wait_until(lambda: snapshot_count() == (5, 10), seconds=40)
+            assert "database writes work again" in worker.output()
+        assert worker.alive()
+    finally:
+        set_connections(database_url, allowed=True)
+        worker.stop()
