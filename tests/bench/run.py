@@ -1,0 +1,384 @@
+"""Benchmark: chatsessions against a bare Channels consumer, on daphne and on uvicorn.
+
+    .venv/bin/python -m tests.bench.run [--quick] [--json FILE] [--servers daphne,uvicorn]
+
+One run sets up a SQLite database, logs real users in through the login form, and for
+each server starts it pinned to CPU 0 (this client runs on CPU 1) and drives it over real
+WebSockets: the counter example through chatsessions and the same counter on a bare
+AsyncJsonWebsocketConsumer, both behind the same middleware in the same server process.
+Every reply is checked against that chat's own count. It prints figures; it asserts none.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+
+from tests.servers import ROOT, free_port, login, wait_for_port
+
+SERVER_CPU, CLIENT_CPU = 0, 1
+PASSWORD = "bench-password"
+
+
+# -- the server -------------------------------------------------------------------------------
+
+
+class Server:
+    """daphne or uvicorn serving tests.bench.asgi, pinned to one CPU."""
+
+    def __init__(self, kind: str, env: dict[str, str], log: Path) -> None:
+        self.kind = kind
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        app = "tests.bench.asgi:application"
+        if kind == "daphne":
+            command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), app]
+        else:
+            command = [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                app,
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ]
+        self.log = open(log, "ab")
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=lambda: os.sched_setaffinity(0, {SERVER_CPU}),
+        )
+        wait_for_port(self.port, self.process)
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def rss_bytes(self) -> int:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+        raise RuntimeError("no VmRSS")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+# -- the clients ------------------------------------------------------------------------------
+
+
+class Client:
+    """One socket of one of the two implementations."""
+
+    def __init__(self, server: Server, cookie: str, kind: str, path: str | None = None) -> None:
+        self.server, self.cookie, self.kind = server, cookie, kind
+        self.path = path or ("/ws/chat/" if kind == "chatsessions" else "/ws/bare/")
+        self.count = 0
+        self.session_id: str | None = None
+
+    async def open(self, resume: str | None = None) -> Client:
+        self.socket: ClientConnection = await connect(
+            f"ws://127.0.0.1:{self.server.port}{self.path}",
+            additional_headers={"Cookie": self.cookie, "Origin": self.server.base},
+            max_size=None,
+            ping_interval=None,
+        )
+        if self.kind == "chatsessions":
+            await self.socket.send(json.dumps({"type": "start", "resume": resume}))
+            while (frame := json.loads(await self.socket.recv()))["type"] != "session":
+                pass
+            self.session_id = frame["id"]
+            if self.path == "/ws/chat/" and resume is None:
+                await self.next_of("task", state="end")  # the counter's on_chat_start
+        return self
+
+    async def next_of(self, frame_type: str, **match: Any) -> dict[str, Any]:
+        while True:
+            frame = json.loads(await self.socket.recv())
+            if frame["type"] == "error":
+                raise RuntimeError(frame)
+            if frame["type"] == frame_type and all(frame.get(k) == v for k, v in match.items()):
+                return frame
+
+    async def exchange(self) -> float:
+        """Sends one message, waits for its checked reply; returns the round trip in seconds."""
+        self.count += 1
+        started = time.perf_counter()
+        await self.socket.send(json.dumps({"type": "message", "content": "hello"}))
+        reply = await self.next_of("message")
+        elapsed = time.perf_counter() - started
+        expected = f"You sent {self.count} message(s)!"
+        if reply["content"] != expected:
+            raise RuntimeError(f"expected {expected!r}, got {reply['content']!r}")
+        if self.kind == "chatsessions":
+            await self.next_of("task", state="end")
+        return elapsed
+
+    async def close(self) -> None:
+        await self.socket.close()
+
+
+async def gather_limited(calls: list[Callable[[], Awaitable[Any]]], limit: int) -> list[Any]:
+    semaphore = asyncio.Semaphore(limit)
+
+    async def run(call: Callable[[], Awaitable[Any]]) -> Any:
+        async with semaphore:
+            return await call()
+
+    return await asyncio.gather(*(run(call) for call in calls))
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+# -- the scenarios -------------------------------------------------------------------------------
+
+
+async def counter(
+    server: Server, cookies: list[str], kind: str, chats: int, messages: int
+) -> dict[str, float]:
+    clients = [Client(server, cookies[i % len(cookies)], kind) for i in range(chats)]
+    await gather_limited([client.open for client in clients], 50)
+    latencies: list[float] = []
+
+    async def converse(client: Client) -> None:
+        for _ in range(messages):
+            latencies.append(await client.exchange())
+
+    cpu = server.cpu_seconds()
+    started = time.perf_counter()
+    await asyncio.gather(*(converse(client) for client in clients))
+    wall = time.perf_counter() - started
+    cpu = server.cpu_seconds() - cpu
+    await asyncio.gather(*(client.close() for client in clients))
+    total = chats * messages
+    return {
+        "messages_per_s": total / wall,
+        "p50_ms": percentile(latencies, 0.50) * 1000,
+        "p95_ms": percentile(latencies, 0.95) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "cpu_us_per_message": cpu / total * 1e6,
+    }
+
+
+async def idle(server: Server, cookies: list[str], kind: str, chats: int) -> dict[str, float]:
+    await asyncio.sleep(1)
+    before = server.rss_bytes()
+    clients = [Client(server, cookies[i % len(cookies)], kind) for i in range(chats)]
+    started = time.perf_counter()
+    await gather_limited([client.open for client in clients], 100)
+    opened = time.perf_counter() - started
+    await asyncio.sleep(2)
+    after = server.rss_bytes()
+    await gather_limited([client.close for client in clients], 200)
+    return {"kib_per_idle_chat": (after - before) / chats / 1024, "chats_opened_per_s": chats / opened}
+
+
+async def streaming(server: Server, cookies: list[str], chats: int, tokens: int) -> dict[str, float]:
+    clients = [
+        Client(server, cookies[i % len(cookies)], "chatsessions", "/ws/chat/stream/") for i in range(chats)
+    ]
+    await gather_limited([client.open for client in clients], 50)
+
+    async def stream(client: Client) -> int:
+        await client.socket.send(json.dumps({"type": "message", "content": str(tokens)}))
+        received = 0
+        while (frame := json.loads(await client.socket.recv()))["type"] != "message":
+            received += frame["type"] == "stream"
+        await client.next_of("task", state="end")
+        return received
+
+    started = time.perf_counter()
+    received = sum(await asyncio.gather(*(stream(client) for client in clients)))
+    wall = time.perf_counter() - started
+    await asyncio.gather(*(client.close() for client in clients))
+    if received != chats * tokens:
+        raise RuntimeError(f"streamed {received} tokens, expected {chats * tokens}")
+    return {"tokens_per_s": received / wall}
+
+
+async def resume_storm(server: Server, cookies: list[str], chats: int) -> dict[str, float]:
+    clients = [Client(server, cookies[i % len(cookies)], "chatsessions") for i in range(chats)]
+    await gather_limited([client.open for client in clients], 100)
+    for client in clients:
+        await client.exchange()
+    await gather_limited([client.close for client in clients], 200)
+    latencies: list[float] = []
+
+    async def resume(client: Client) -> None:
+        started = time.perf_counter()
+        await client.open(resume=client.session_id)
+        latencies.append(time.perf_counter() - started)
+        await client.exchange()  # the counter goes on from the resumed store
+
+    started = time.perf_counter()
+    await gather_limited([lambda c=client: resume(c) for client in clients], 100)
+    wall = time.perf_counter() - started
+    await gather_limited([client.close for client in clients], 200)
+    return {"resumes_per_s": chats / wall, "resume_p99_ms": percentile(latencies, 0.99) * 1000}
+
+
+async def long_chat(server: Server, cookie: str, messages: int) -> dict[str, float]:
+    client = await Client(server, cookie, "chatsessions").open()
+    window = max(1, messages // 10)
+    latencies = [await client.exchange() for _ in range(window)]
+    rss_early = server.rss_bytes()
+    for _ in range(messages - 2 * window):
+        await client.exchange()
+    late = [await client.exchange() for _ in range(window)]
+    rss_late = server.rss_bytes()
+    await client.close()
+    return {
+        "first_p50_ms": statistics.median(latencies) * 1000,
+        "last_p50_ms": statistics.median(late) * 1000,
+        "rss_growth_kib": (rss_late - rss_early) / 1024,
+    }
+
+
+# -- the run -----------------------------------------------------------------------------------
+
+
+def prepare(folder: Path, users: int) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
+        "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
+        "PYTHONUNBUFFERED": "1",
+    }
+    script = (
+        "from django.contrib.auth.models import User\n"
+        f"for i in range({users}):\n"
+        f"    User.objects.create_user(f'bench{{i}}', password={PASSWORD!r})\n"
+    )
+    quiet = {"cwd": ROOT, "env": env, "check": True, "capture_output": True}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], **quiet)  # type: ignore[call-overload]
+    subprocess.run([sys.executable, "manage.py", "shell", "-v0", "-c", script], **quiet)  # type: ignore[call-overload]
+    return env
+
+
+async def bench_server(
+    kind: str, env: dict[str, str], folder: Path, args: argparse.Namespace
+) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+
+    def fresh() -> Server:
+        return Server(kind, env, folder / f"{kind}.log")
+
+    def progress(step: str) -> None:
+        print(f"[{kind}] {step}…", file=sys.stderr, flush=True)
+
+    server = fresh()
+    progress("logging in")
+    cookies = [login(server.base, f"bench{i}", PASSWORD) for i in range(args.users)]
+    try:
+        for impl in ("bare", "chatsessions"):
+            progress(f"counter, {impl}")
+            results[f"counter/{impl}"] = await counter(server, cookies, impl, args.chats, args.messages)
+    finally:
+        server.stop()
+    for impl in ("bare", "chatsessions"):
+        server = fresh()
+        progress(f"idle chats, {impl}")
+        try:
+            results[f"idle/{impl}"] = await idle(server, cookies, impl, args.idle)
+        finally:
+            server.stop()
+    server = fresh()
+    try:
+        progress("streaming")
+        results["stream"] = await streaming(server, cookies, args.chats, args.tokens)
+        progress("resume storm")
+        results["resume"] = await resume_storm(server, cookies, args.resumes)
+        progress("long chat")
+        results["long"] = await long_chat(server, cookies[0], args.long)
+    finally:
+        server.stop()
+    return results
+
+
+def table(all_results: dict[str, dict[str, Any]]) -> str:
+    rows = [
+        ("messages/s", "counter", "messages_per_s", "{:.0f}"),
+        ("p50 round trip (ms)", "counter", "p50_ms", "{:.2f}"),
+        ("p95 round trip (ms)", "counter", "p95_ms", "{:.2f}"),
+        ("p99 round trip (ms)", "counter", "p99_ms", "{:.2f}"),
+        ("server CPU per message (µs)", "counter", "cpu_us_per_message", "{:.0f}"),
+        ("RSS per idle chat (KiB)", "idle", "kib_per_idle_chat", "{:.1f}"),
+        ("chats opened per s", "idle", "chats_opened_per_s", "{:.0f}"),
+    ]
+    lines = []
+    for kind, results in all_results.items():
+        lines.append(f"\n{kind}")
+        lines.append(f"  {'':30} {'bare':>10} {'chatsessions':>13} {'ratio':>7}")
+        for label, scenario, key, fmt in rows:
+            bare, ours = results[f"{scenario}/bare"][key], results[f"{scenario}/chatsessions"][key]
+            ratio = ours / bare if bare else float("nan")
+            lines.append(f"  {label:30} {fmt.format(bare):>10} {fmt.format(ours):>13} {ratio:>7.2f}")
+        lines.append(f"  {'streaming tokens/s':30} {'':>10} {results['stream']['tokens_per_s']:>13.0f}")
+        resume = results["resume"]
+        lines.append(f"  {'resume storm, resumes/s':30} {'':>10} {resume['resumes_per_s']:>13.0f}")
+        lines.append(f"  {'resume storm, p99 (ms)':30} {'':>10} {resume['resume_p99_ms']:>13.1f}")
+        long = results["long"]
+        lines.append(f"  {'long chat p50, first 10% (ms)':30} {'':>10} {long['first_p50_ms']:>13.2f}")
+        lines.append(f"  {'long chat p50, last 10% (ms)':30} {'':>10} {long['last_p50_ms']:>13.2f}")
+        lines.append(f"  {'long chat RSS growth (KiB)':30} {'':>10} {long['rss_growth_kib']:>13.0f}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--servers", default="daphne,uvicorn")
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--chats", type=int, default=100)
+    parser.add_argument("--messages", type=int, default=200, help="per chat, one after another")
+    parser.add_argument("--idle", type=int, default=2000)
+    parser.add_argument("--tokens", type=int, default=200, help="per streamed reply")
+    parser.add_argument("--resumes", type=int, default=500)
+    parser.add_argument("--long", type=int, default=10_000, help="messages in the long chat")
+    parser.add_argument("--quick", action="store_true", help="a smaller run, to try the script")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+    if args.quick:
+        args.users, args.chats, args.messages, args.idle = 10, 20, 20, 200
+        args.tokens, args.resumes, args.long = 20, 50, 500
+    os.sched_setaffinity(0, {CLIENT_CPU})
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        env = prepare(folder, args.users)
+        results = {
+            kind: asyncio.run(bench_server(kind, env, folder, args)) for kind in args.servers.split(",")
+        }
+    print(table(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,15 @@
+"""Settings of the benchmark server: the demo's, with DEBUG off and a streaming app."""
+
+from chatsite.settings import *  # noqa: F403
+
+DEBUG = False  # DEBUG keeps every query in memory: a long benchmark would measure that
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+CHATSESSIONS = {
+    "APPS": {
+        "default": "chatsite.chat.counter",
+        "stream": "tests.bench.stream_app",
+    },
+    "MAX_PENDING_MESSAGES": 50,
+}
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
