@@ -18,6 +18,7 @@ from .message import Message
 from .models import ChatMessage, ChatSession
 from .protocol import CloseCode, ProtocolError
 from .session import SessionStore, current_chat
+from .writer import RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS, writer
 
 logger = logging.getLogger("chatsessions")
 
@@ -44,26 +45,6 @@ live_chats: dict[str, LiveChat] = {}
 
 # How long a chat asked to hand over to another process waits for its queued handlers.
 RELEASE_WAIT_SECONDS = 2.0
-# Failed writes are retried after this many seconds, doubling up to the maximum.
-RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS = 0.5, 30.0
-
-
-class DatabaseHealth:
-    """Whether this process's chats can write; logs once when that changes, not per write."""
-
-    failing = False
-
-    @classmethod
-    def failed(cls, chat_id: str) -> None:
-        if not cls.failing:
-            logger.exception("chat %s: cannot write to the database; chats go on and retry", chat_id)
-        cls.failing = True
-
-    @classmethod
-    def worked(cls) -> None:
-        if cls.failing:
-            logger.warning("database writes work again; pending chat writes are flushed")
-        cls.failing = False
 
 
 def _author_of(user: Any) -> str:
@@ -111,9 +92,6 @@ class LiveChat:
         self._stop_requested = False
         self._grace_timer: asyncio.TimerHandle | None = None
         self._batch = persistence.Batch(session_fields={"status": ChatSession.Status.LIVE})
-        self._flush_lock = asyncio.Lock()
-        self._retry_delay = 0.0
-        self._retry: asyncio.TimerHandle | None = None
         self._listener: asyncio.Task[Any] | None = None
         live_chats[self.id] = self
         self._worker = asyncio.create_task(self._work(), name=f"chatsessions {self.id}")
@@ -152,8 +130,14 @@ class LiveChat:
 
     async def send(self, frame: dict[str, Any]) -> None:
         """Sends a frame to the socket, if one is attached; the transcript keeps the rest."""
-        if self.socket is not None:
+        if self.socket is None:
+            return
+        try:
             await self.socket.send_frame(frame)
+        except Exception:
+            # The socket closed under us (its disconnect handler detaches it): the frame is
+            # lost, as it would be a moment later, but the chat must not be.
+            logger.debug("chat %s: a frame to a closing socket was dropped", self.id)
 
     # -- what the client asks ------------------------------------------------------------
 
@@ -163,8 +147,10 @@ class LiveChat:
         message = Message(content, author=_author_of(self.user), id=message_id, role="user")
         message.created = timezone.now()
         self._record(message)
-        self._enqueue(Job("on_message", message, from_client=True))
+        # Receivers see the message before the handler does; the socket's frames are
+        # handled one at a time, so the order of messages stays the order of arrival.
         await self._signal(signals.message_received, message=message)
+        self._enqueue(Job("on_message", message, from_client=True))
 
     async def _signal(self, signal: Any, **kwargs: Any) -> None:
         await signals.send(signal, session_id=self.id, app=self.app_name, user=self.user, **kwargs)
@@ -238,15 +224,14 @@ class LiveChat:
     def _record(self, message: Message) -> None:
         assert message.created is not None
         self._batch.created.append(
-            ChatMessage(
-                session_id=self.id,
-                sequence=self._next_sequence,
-                message_id=message.id,
-                role=message.role,
-                author=message.author,
-                content=message.content,
-                created_at=message.created,
-            )
+            {
+                "sequence": self._next_sequence,
+                "message_id": message.id,
+                "role": message.role,
+                "author": message.author,
+                "content": message.content,
+                "created_at": message.created,
+            }
         )
         self._next_sequence += 1
         self.message_count += 1
@@ -257,7 +242,7 @@ class LiveChat:
         notice = Message(content, author=author, role=ChatMessage.Role.NOTICE)
         notice.created = timezone.now()
         await self.send_message(notice)
-        await self.flush()
+        self._changed()
 
     # -- the control channel ------------------------------------------------------------
 
@@ -321,9 +306,8 @@ class LiveChat:
     async def _leave(self, close_code: int) -> None:
         """Stops this process's hold on the chat, without on_chat_end: it lives on elsewhere."""
         live_chats.pop(self.id, None)
-        for timer in (self._grace_timer, self._retry):
-            if timer is not None:
-                timer.cancel()
+        if self._grace_timer is not None:
+            self._grace_timer.cancel()
         for task in (self._worker, self._listener):
             if task is not None and task is not asyncio.current_task():
                 task.cancel()
@@ -354,7 +338,12 @@ class LiveChat:
                     return
                 if job.event == "release":
                     return
-                await self._run(job)
+                try:
+                    await self._run(job)
+                except Exception:
+                    # Handler errors are reported in _run; this is a bug of ours, and the
+                    # chat still goes on with its next job.
+                    logger.exception("chat %s: %s failed unexpectedly", self.id, job.event)
         finally:
             if self._running is not None:
                 self._running.cancel()
@@ -374,7 +363,10 @@ class LiveChat:
                 await self._call("on_stop")
             elif not outcome.cancelled() and outcome.exception() is not None:
                 await self._report(job.event, outcome.exception())
-        await self.flush()
+        if get_config()["WRITE_DELAY_SECONDS"]:
+            self._changed()
+        else:
+            await self.flush()
         if handler is not None:
             await self.send({"type": "task", "state": "end"})
 
@@ -413,42 +405,27 @@ class LiveChat:
     # -- persistence ----------------------------------------------------------------------
 
     async def flush(self) -> None:
-        """Writes the transcript changes and store snapshot made since the last flush."""
-        async with self._flush_lock:
-            if self.store.dirty:
-                data, unpersisted = self.store.snapshot()
-                self._batch.session_fields.update(store=data, unpersisted_keys=unpersisted)
-            batch, self._batch = self._batch, persistence.Batch()
-            if not batch:
-                return
+        """Writes the transcript changes and store snapshot made so far, now."""
+        await writer().write([self])
+
+    def _changed(self) -> None:
+        writer().mark(self)
+
+    def take_batch(self) -> persistence.Batch:
+        """Hands the writer everything to write since the last time, snapshot included."""
+        if self.store.dirty:
+            data, unpersisted = self.store.snapshot()
+            self._batch.session_fields.update(store=data, unpersisted_keys=unpersisted)
+        batch, self._batch = self._batch, persistence.Batch()
+        if batch:
             batch.session_fields["message_count"] = self.message_count
-            try:
-                await database_sync_to_async(persistence.write_batch)(
-                    self.id, self.epoch, batch, timezone.now()
-                )
-            except persistence.Superseded:
-                logger.info("chat %s: resumed by another process; this one lets go", self.id)
-                superseded = True
-            except Exception:
-                # Keep the batch, in order, for a retry; the chat answers from memory meanwhile.
-                self._batch = self._batch.merge_after(batch)
-                DatabaseHealth.failed(self.id)
-                self._schedule_retry()
-                return
-            else:
-                superseded = False
-                DatabaseHealth.worked()
-                self._retry_delay = 0.0
-        if superseded:
-            await self._leave(CloseCode.RESUMED_ELSEWHERE)
+        return batch
 
-    def _schedule_retry(self) -> None:
-        if self._retry is not None or self.id not in live_chats:
-            return
-        self._retry_delay = min(max(self._retry_delay * 2, RETRY_FIRST_SECONDS), RETRY_MAX_SECONDS)
+    def give_back(self, batch: persistence.Batch) -> None:
+        """Takes back a batch the writer could not write, ahead of what came since."""
+        self._batch = self._batch.merge_after(batch)
 
-        def retry() -> None:
-            self._retry = None
-            self._retry_task = asyncio.ensure_future(self.flush())  # kept, so it is not collected
-
-        self._retry = asyncio.get_running_loop().call_later(self._retry_delay, retry)
+    async def superseded(self) -> None:
+        """Lets go of a chat another process has claimed."""
+        logger.info("chat %s: resumed by another process; this one lets go", self.id)
+        await self._leave(CloseCode.RESUMED_ELSEWHERE)

@@ -14,6 +14,7 @@ from .handlers import load_app
 
 _APP_NAME = re.compile(r"^[-a-zA-Z0-9_]+$")
 
+_NON_NEGATIVE = ("WRITE_DELAY_SECONDS",)
 _NUMBERS = (
     "RESUME_GRACE_SECONDS",
     "START_TIMEOUT_SECONDS",
@@ -51,13 +52,13 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         apps = {}
     for name, module_path in apps.items():
         messages.extend(_check_app(name, module_path))
-    for key in _NUMBERS:
+    for key in (*_NUMBERS, *_NON_NEGATIVE):
         value = config[key]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        lowest = 0 if key in _NON_NEGATIVE else 1e-9
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < lowest:
+            kind = "a number, 0 or more" if key in _NON_NEGATIVE else "a positive number"
             messages.append(
-                Error(
-                    f"CHATSESSIONS['{key}'] must be a positive number, not {value!r}.", id="chatsessions.E006"
-                )
+                Error(f"CHATSESSIONS['{key}'] must be {kind}, not {value!r}.", id="chatsessions.E006")
             )
     messages.extend(_check_deployment())
     if not getattr(settings, "CHANNEL_LAYERS", None):

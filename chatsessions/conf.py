@@ -16,6 +16,9 @@ DEFAULTS: dict[str, Any] = {
     "APPS": {},
     # Refuse sockets without a logged-in Django user (close code 4401) unless True.
     "ALLOW_ANONYMOUS": False,
+    # Transcript and store snapshots are written in batches at most this long after a
+    # handler; 0 writes after every handler, before the next one runs.
+    "WRITE_DELAY_SECONDS": 0.1,
     # How long a disconnected chat waits for its client to resume before it ends.
     "RESUME_GRACE_SECONDS": 300.0,
     # How long a new socket may take to send its start frame (then close 4400).

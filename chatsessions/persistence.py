@@ -21,7 +21,8 @@ from .models import ChatMessage, ChatSession
 class Batch:
     """Transcript changes and session fields waiting to be written, in order."""
 
-    created: list[ChatMessage] = field(default_factory=list)
+    # Field values of new ChatMessage rows; the rows are built off the event loop.
+    created: list[dict[str, Any]] = field(default_factory=list)
     # (message_id, new content or None for removal), applied after the creations.
     changed: list[tuple[str, str | None]] = field(default_factory=list)
     session_fields: dict[str, Any] = field(default_factory=dict)
@@ -52,10 +53,6 @@ def load_session(session_id: str) -> tuple[ChatSession | None, int]:
     return session, (last or 0) + 1
 
 
-class Superseded(Exception):
-    """Another process claimed the chat: this one's writes are refused."""
-
-
 def claim(session_id: str, seen_epoch: int) -> bool:
     """Takes the chat over for this process, if nobody claimed it since seen_epoch."""
     claimed = (
@@ -71,24 +68,32 @@ def holds(session_id: str, epoch: int) -> bool:
     return ChatSession.objects.filter(pk=session_id, holder_epoch=epoch).exists()
 
 
-def write_batch(session_id: str, epoch: int, batch: Batch, now: datetime) -> None:
-    """Writes a batch in one transaction, so a reader never sees half of it; raises
-    Superseded, writing nothing, if another process has claimed the chat since."""
+def write_batches(items: list[tuple[str, int, Batch]], now: datetime) -> set[str]:
+    """Writes the batches of several chats in one transaction, so a reader never sees half
+    of one. Returns the ids of the chats another process has claimed since: their batches
+    are not written."""
+    superseded: set[str] = set()
+    created: list[ChatMessage] = []
+    changed: list[tuple[str, str, str | None]] = []
     with transaction.atomic():
-        # First, so that on PostgreSQL the row lock orders this against a claim.
-        updated = ChatSession.objects.filter(pk=session_id, holder_epoch=epoch).update(
-            last_activity_at=now, **batch.session_fields
-        )
-        if not updated:
-            raise Superseded(session_id)
-        if batch.created:
-            ChatMessage.objects.bulk_create(batch.created)
-        for message_id, content in batch.changed:
+        for session_id, epoch, batch in items:
+            # First, so that on PostgreSQL the row lock orders this against a claim.
+            updated = ChatSession.objects.filter(pk=session_id, holder_epoch=epoch).update(
+                last_activity_at=now, **batch.session_fields
+            )
+            if not updated:
+                superseded.add(session_id)
+                continue
+            created.extend(ChatMessage(session_id=session_id, **fields) for fields in batch.created)
+            changed.extend((session_id, message_id, content) for message_id, content in batch.changed)
+        ChatMessage.objects.bulk_create(created)
+        for session_id, message_id, content in changed:
             rows = ChatMessage.objects.filter(session_id=UUID(session_id), message_id=message_id)
             if content is None:
                 rows.delete()
             else:
                 rows.update(content=content)
+    return superseded
 
 
 def load_history(session_id: str, limit: int) -> list[ChatMessage]:

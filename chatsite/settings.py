@@ -119,5 +119,6 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Not propagated: daphne's command line gives the root logger a handler too.
     "loggers": {"chatsessions": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

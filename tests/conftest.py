@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -22,6 +23,20 @@ def require(available: bool, reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"CI must run this test, but: {reason}")
     pytest.skip(reason)
+
+
+async def eventually(check: Callable[[], Any], seconds: float = 5) -> None:
+    """Retries an async check until it stops raising AssertionError: for what the chats
+    write behind (WRITE_DELAY_SECONDS), read from the database as any reader would."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        try:
+            await check()
+            return
+        except AssertionError:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.02)
 
 
 @pytest.fixture(scope="session")

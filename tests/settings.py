@@ -27,3 +27,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(Path(tempfile.gettempdir()) / f"chatsessions-tests-{os.getpid()}.sqlite3")  # noqa: F405
     }
+
+# Propagated, so that pytest's caplog sees what chatsessions logs.
+LOGGING = {"version": 1, "disable_existing_loggers": False, "loggers": {"chatsessions": {"level": "INFO"}}}

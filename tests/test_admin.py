@@ -1,6 +1,5 @@
 """Django admin: staff inspect every chat and act on live ones; nobody else gets anything."""
 
-import asyncio
 import re
 import uuid
 
@@ -14,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from chatsessions.chat import live_chats
 from chatsessions.models import ChatMessage, ChatSession
 from tests.chat_apps import probe
+from tests.conftest import eventually
 
 LIST = "/admin/chatsessions/chatsession/"
 
@@ -131,6 +131,11 @@ async def live_chat(alice, sockets):
     session = await chat.start(env={"API_KEY": "sk-admin-must-not-see"})
     await chat.reply("set colour=blue")
     await chat.reply("lock")
+
+    async def written():
+        assert (await ChatSession.objects.aget(pk=session["id"])).message_count == 4
+
+    await eventually(written)
     return chat, session
 
 
@@ -199,11 +204,12 @@ async def test_a_notice_reaches_the_chat_and_its_transcript(alice, sockets, staf
         "Maintenance at noon",
     )
     assert await chat.reply("count") == "3"  # the chat goes on
-    await asyncio.sleep(0.05)
-    rows = [
-        r async for r in ChatMessage.objects.filter(session_id=session["id"]).values_list("role", "content")
-    ]
-    assert ("notice", "Maintenance at noon") in rows
+
+    async def check():
+        rows = ChatMessage.objects.filter(session_id=session["id"]).values_list("role", "content")
+        assert ("notice", "Maintenance at noon") in [row async for row in rows]
+
+    await eventually(check)
 
 
 async def test_actions_on_an_ended_session_say_so_and_change_nothing(alice, sockets, staff_client):

@@ -8,6 +8,7 @@ from django.test import override_settings
 
 from chatsessions.models import ChatMessage
 from tests.chatsocket import ChatSocket
+from tests.conftest import eventually
 
 
 @pytest.fixture
@@ -171,8 +172,12 @@ async def test_anonymous_chats_work_when_allowed(transactional_db):
     session = await socket.start()
     assert session["user"] is None
     assert await socket.reply("hi") == "You sent 1 message(s)!"
-    rows = [row async for row in ChatMessage.objects.filter(session_id=session["id"]).values("author")]
-    assert rows == [{"author": "User"}, {"author": "Assistant"}]
+
+    async def check():
+        rows = ChatMessage.objects.filter(session_id=session["id"]).values("author")
+        assert [row async for row in rows] == [{"author": "User"}, {"author": "Assistant"}]
+
+    await eventually(check)
     await socket.disconnect()
 
 

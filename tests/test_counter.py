@@ -3,6 +3,7 @@
 import asyncio
 
 from chatsessions.models import ChatMessage
+from tests.conftest import eventually
 
 
 async def test_counter_counts_the_messages_of_its_chat(alice, sockets):
@@ -52,13 +53,17 @@ async def test_the_transcript_keeps_both_sides_in_order(alice, sockets):
     session = await chat.start()
     await chat.reply("first")
     await chat.reply("second")
-    rows = [
-        (row.role, row.author, row.content)
-        async for row in ChatMessage.objects.filter(session_id=session["id"]).order_by("sequence")
-    ]
-    assert rows == [
-        ("user", "alice", "first"),
-        ("assistant", "Assistant", "You sent 1 message(s)!"),
-        ("user", "alice", "second"),
-        ("assistant", "Assistant", "You sent 2 message(s)!"),
-    ]
+
+    async def check():
+        rows = [
+            (row.role, row.author, row.content)
+            async for row in ChatMessage.objects.filter(session_id=session["id"]).order_by("sequence")
+        ]
+        assert rows == [
+            ("user", "alice", "first"),
+            ("assistant", "Assistant", "You sent 1 message(s)!"),
+            ("user", "alice", "second"),
+            ("assistant", "Assistant", "You sent 2 message(s)!"),
+        ]
+
+    await eventually(check)

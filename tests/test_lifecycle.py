@@ -9,6 +9,7 @@ from django.test import override_settings
 from chatsessions.chat import live_chats
 from chatsessions.models import ChatMessage, ChatSession
 from tests.chat_apps import probe
+from tests.conftest import eventually
 
 
 async def test_handlers_run_one_at_a_time_in_arrival_order(alice, sockets):
@@ -38,7 +39,11 @@ async def test_message_frames_carry_id_author_and_time(alice, sockets):
     assert frame.keys() == {"type", "id", "role", "author", "content", "created"}
     assert (frame["role"], frame["author"], frame["content"]) == ("assistant", "Assistant", "echo echo hi")
     assert frame["created"].endswith("+00:00")
-    assert await ChatMessage.objects.filter(message_id="client-1", author="alice").aexists()
+
+    async def check():
+        assert await ChatMessage.objects.filter(message_id="client-1", author="alice").aexists()
+
+    await eventually(check)
 
 
 async def test_stop_cancels_the_running_handler_then_runs_on_stop(alice, sockets):
@@ -82,10 +87,12 @@ async def test_update_and_remove_reach_the_client_and_the_transcript(alice, sock
     assert updated == {"type": "update", "id": sent["id"], "content": "final"}
     sent, removed = await chat.say("remove")
     assert removed == {"type": "remove", "id": sent["id"]}
-    contents = [
-        row.content async for row in ChatMessage.objects.filter(session_id=session["id"]).order_by("sequence")
-    ]
-    assert contents == ["update", "final", "remove"]
+
+    async def check():
+        rows = ChatMessage.objects.filter(session_id=session["id"]).order_by("sequence")
+        assert [row.content async for row in rows] == ["update", "final", "remove"]
+
+    await eventually(check)
 
 
 async def test_a_settings_change_is_confirmed_and_runs_on_settings_update(alice, sockets):
@@ -105,8 +112,11 @@ async def test_a_settings_change_is_confirmed_and_runs_on_settings_update(alice,
     assert confirmed == {"type": "settings", "values": expected}
     [update] = await chat.until_task_end()
     assert update["content"] == f"settings {json.dumps(expected, sort_keys=True)}"
-    row = await ChatSession.objects.aget(pk=session["id"])
-    assert row.chat_settings == expected
+
+    async def check():
+        assert (await ChatSession.objects.aget(pk=session["id"])).chat_settings == expected
+
+    await eventually(check)
 
 
 async def test_profiles_are_offered_and_the_default_is_chosen(alice, sockets):
@@ -134,10 +144,14 @@ async def test_the_store_snapshot_keeps_serialisable_keys_and_names_the_others(a
     session = await chat.start()
     await chat.reply("set colour=blue")
     await chat.reply("lock")
-    row = await ChatSession.objects.aget(pk=session["id"])
-    assert row.store == {"count": 2, "colour": "blue"}
-    assert row.unpersisted_keys == {"lock": "lock"}
-    assert row.message_count == 4
+
+    async def check():
+        row = await ChatSession.objects.aget(pk=session["id"])
+        assert row.store == {"count": 2, "colour": "blue"}
+        assert row.unpersisted_keys == {"lock": "lock"}
+        assert row.message_count == 4
+
+    await eventually(check)
 
 
 async def test_a_dropped_socket_leaves_the_chat_resumable_not_ended(alice, sockets):

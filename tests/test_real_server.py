@@ -1,5 +1,6 @@
 """The demo as a user runs it: manage.py demo serving daphne, a real WebSocket client."""
 
+import asyncio
 import json
 
 import pytest
@@ -78,3 +79,19 @@ async def test_a_socket_from_another_origin_is_rejected(server):
         async with open_socket(server, server.login("alice"), origin="http://evil.example"):
             pass
     assert rejected.value.response.status_code == 403
+
+
+async def test_a_socket_closed_while_its_handler_answers_leaves_the_chat_working(server):
+    cookie = server.login("alice")
+    async with open_socket(server, cookie) as socket:
+        await socket.send(json.dumps({"type": "start"}))
+        session = await receive(socket, "session")
+    for _ in range(5):  # the replies race the closing sockets
+        async with open_socket(server, cookie) as socket:
+            await socket.send(json.dumps({"type": "start", "resume": session["id"]}))
+            await receive(socket, "session")
+            await socket.send(json.dumps({"type": "message", "content": "bye"}))
+    async with open_socket(server, cookie) as socket:
+        await socket.send(json.dumps({"type": "start", "resume": session["id"]}))
+        await receive(socket, "session")
+        assert await asyncio.wait_for(say(socket, "still counting?"), 10) == "You sent 6 message(s)!"

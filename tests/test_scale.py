@@ -297,6 +297,9 @@ async def test_a_worker_killed_mid_chat_loses_no_answered_message(workers):
             session = await chat.start()
             for n in range(1, 4):
                 assert await chat.reply("count") == str(n)
+            # Answers are written behind, within WRITE_DELAY_SECONDS (0.1 s): that much a
+            # SIGKILL may lose; wait it out, so that it loses nothing answered.
+            await asyncio.sleep(0.5)
             await chat.socket.send(json.dumps({"type": "message", "content": "sleep 5"}))
             await chat.receive()  # its task has started
             a.kill()
@@ -385,6 +388,7 @@ async def test_a_database_outage_answers_from_memory_and_writes_once_it_is_back(
             try:
                 for n in range(1, 6):
                     assert await chat.reply("count") == str(n)
+                    await asyncio.sleep(0.3)  # several writes fail meanwhile, logged once
             finally:
                 set_connections(database_url, allowed=True)
             assert worker.output().count("cannot write to the database") == 1

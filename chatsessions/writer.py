@@ -1,0 +1,110 @@
+"""Write-behind: one writer per event loop batches every chat's changes into one transaction.
+
+Handlers never wait for the database. After a handler, its chat is marked; at most
+WRITE_DELAY_SECONDS later the writer takes every marked chat's transcript changes and
+store snapshot and writes them all in one transaction, in one trip to a worker thread.
+What must be written at once (a chat handed over, ending, or replaying its history)
+is written through the same writer, so one chat's writes never overtake each other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from typing import TYPE_CHECKING
+
+from channels.db import database_sync_to_async
+from django.utils import timezone
+
+from . import persistence
+from .conf import get_config
+
+if TYPE_CHECKING:
+    from .chat import LiveChat
+
+logger = logging.getLogger("chatsessions")
+
+# After a failed write, retry after this many seconds, doubling up to the maximum.
+RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS = 0.5, 30.0
+
+
+class DatabaseHealth:
+    """Whether this process can write; logs once when that changes, never per write."""
+
+    failing = False
+
+    @classmethod
+    def failed(cls) -> None:
+        if not cls.failing:
+            logger.exception("cannot write to the database; chats go on from memory and retry")
+        cls.failing = True
+
+    @classmethod
+    def worked(cls) -> None:
+        if cls.failing:
+            logger.warning("database writes work again; pending chat writes are written")
+        cls.failing = False
+
+
+class Writer:
+    """Batches the writes of this event loop's chats."""
+
+    def __init__(self) -> None:
+        self._marked: dict[str, LiveChat] = {}
+        self._lock = asyncio.Lock()
+        self._loop_task: asyncio.Task[None] | None = None
+
+    def mark(self, chat: LiveChat) -> None:
+        """Notes that chat has changes to write within WRITE_DELAY_SECONDS."""
+        self._marked.setdefault(chat.id, chat)
+        if self._loop_task is None or self._loop_task.done():
+            self._loop_task = asyncio.create_task(self._write_marked(), name="chatsessions writer")
+
+    async def _write_marked(self) -> None:
+        delay = get_config()["WRITE_DELAY_SECONDS"]
+        while self._marked:
+            await asyncio.sleep(delay)
+            if await self.write(list(self._marked.values())):
+                delay = get_config()["WRITE_DELAY_SECONDS"]
+            else:
+                delay = min(max(delay * 2, RETRY_FIRST_SECONDS), RETRY_MAX_SECONDS)
+
+    async def write(self, chats: list[LiveChat]) -> bool:
+        """Writes the chats' pending changes now, in one transaction; returns whether it
+        worked. On failure the changes stay pending, in order, and are retried."""
+        async with self._lock:
+            items = []
+            for chat in chats:
+                self._marked.pop(chat.id, None)
+                batch = chat.take_batch()
+                if batch:
+                    items.append((chat, batch))
+            if not items:
+                return True
+            try:
+                superseded = await database_sync_to_async(persistence.write_batches)(
+                    [(chat.id, chat.epoch, batch) for chat, batch in items], timezone.now()
+                )
+            except Exception:
+                for chat, batch in items:
+                    chat.give_back(batch)
+                    self.mark(chat)
+                DatabaseHealth.failed()
+                return False
+            DatabaseHealth.worked()
+        for chat, _ in items:
+            if chat.id in superseded:
+                await chat.superseded()
+        return True
+
+
+_writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Writer] = weakref.WeakKeyDictionary()
+
+
+def writer() -> Writer:
+    """Returns the writer of the running event loop."""
+    loop = asyncio.get_running_loop()
+    if loop not in _writers:
+        _writers[loop] = Writer()
+    return _writers[loop]
