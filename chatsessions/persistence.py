@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 
 from .models import ChatMessage, ChatSession
@@ -68,32 +68,73 @@ def holds(session_id: str, epoch: int) -> bool:
     return ChatSession.objects.filter(pk=session_id, holder_epoch=epoch).exists()
 
 
+_MESSAGE_COLUMNS = ("session", "sequence", "message_id", "role", "author", "content", "created_at")
+
+
 def write_batches(items: list[tuple[str, int, Batch]], now: datetime) -> set[str]:
     """Writes the batches of several chats in one transaction, so a reader never sees half
     of one. Returns the ids of the chats another process has claimed since: their batches
-    are not written."""
-    superseded: set[str] = set()
-    created: list[ChatMessage] = []
-    changed: list[tuple[str, str, str | None]] = []
+    are not written.
+
+    This runs for every chat at every write delay, so it speaks SQL through executemany
+    rather than building an ORM query per row.
+    """
     with transaction.atomic():
-        for session_id, epoch, batch in items:
-            # First, so that on PostgreSQL the row lock orders this against a claim.
-            updated = ChatSession.objects.filter(pk=session_id, holder_epoch=epoch).update(
-                last_activity_at=now, **batch.session_fields
-            )
-            if not updated:
-                superseded.add(session_id)
-                continue
-            created.extend(ChatMessage(session_id=session_id, **fields) for fields in batch.created)
-            changed.extend((session_id, message_id, content) for message_id, content in batch.changed)
-        ChatMessage.objects.bulk_create(created)
-        for session_id, message_id, content in changed:
-            rows = ChatMessage.objects.filter(session_id=UUID(session_id), message_id=message_id)
-            if content is None:
-                rows.delete()
-            else:
-                rows.update(content=content)
+        # Locked (on PostgreSQL) so that no claim slips in between this read and the writes.
+        epochs = dict(
+            ChatSession.objects.select_for_update()
+            .filter(pk__in=[session_id for session_id, _, _ in items])
+            .values_list("id", "holder_epoch")
+        )
+        superseded = {session_id for session_id, epoch, _ in items if epochs.get(UUID(session_id)) != epoch}
+        current = [(session_id, batch) for session_id, _, batch in items if session_id not in superseded]
+        with connection.cursor() as cursor:
+            _update_sessions(cursor, current, now)
+            _insert_messages(cursor, current)
+        for session_id, batch in current:
+            for message_id, content in batch.changed:
+                rows = ChatMessage.objects.filter(session_id=UUID(session_id), message_id=message_id)
+                if content is None:
+                    rows.delete()
+                else:
+                    rows.update(content=content)
     return superseded
+
+
+def _update_sessions(cursor: Any, current: list[tuple[str, Batch]], now: datetime) -> None:
+    """One executemany per set of changed fields (most batches change the same few)."""
+    meta = ChatSession._meta
+    groups: dict[tuple[str, ...], list[list[Any]]] = {}
+    for session_id, batch in current:
+        names = (*sorted(batch.session_fields), "last_activity_at")
+        values = {**batch.session_fields, "last_activity_at": now}
+        row = [meta.get_field(name).get_db_prep_save(values[name], connection) for name in names]
+        row.append(meta.pk.get_db_prep_save(UUID(session_id), connection))
+        groups.setdefault(names, []).append(row)
+    quote = connection.ops.quote_name
+    for names, rows in groups.items():
+        assignments = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in names)
+        cursor.executemany(
+            f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s", rows
+        )
+
+
+def _insert_messages(cursor: Any, current: list[tuple[str, Batch]]) -> None:
+    meta = ChatMessage._meta
+    fields = [meta.get_field(name) for name in _MESSAGE_COLUMNS]
+    rows = [
+        [
+            field.get_db_prep_save(value, connection)
+            for field, value in zip(fields, (UUID(session_id), *values))
+        ]
+        for session_id, batch in current
+        for values in (tuple(created[name] for name in _MESSAGE_COLUMNS[1:]) for created in batch.created)
+    ]
+    if rows:
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(field.column) for field in fields)
+        placeholders = ", ".join(["%s"] * len(fields))
+        cursor.executemany(f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})", rows)
 
 
 def load_history(session_id: str, limit: int) -> list[ChatMessage]:

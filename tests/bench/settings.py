@@ -10,6 +10,7 @@ CHATSESSIONS = {
         "stream": "tests.bench.stream_app",
     },
     "MAX_PENDING_MESSAGES": 50,
+    "WRITE_DELAY_SECONDS": float(os.environ.get("BENCH_WRITE_DELAY", "0.1")),  # noqa: F405
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
