@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Field, Max, Model
 
 from .models import ChatMessage, ChatSession
 
@@ -101,40 +101,44 @@ def write_batches(items: list[tuple[str, int, Batch]], now: datetime) -> set[str
     return superseded
 
 
+def _field(model: type[Model], name: str) -> Field[Any, Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field
+
+
+def _column(field: Field[Any, Any]) -> str:
+    return connection.ops.quote_name(str(field.column))
+
+
 def _update_sessions(cursor: Any, current: list[tuple[str, Batch]], now: datetime) -> None:
     """One executemany per set of changed fields (most batches change the same few)."""
-    meta = ChatSession._meta
     groups: dict[tuple[str, ...], list[list[Any]]] = {}
     for session_id, batch in current:
         names = (*sorted(batch.session_fields), "last_activity_at")
         values = {**batch.session_fields, "last_activity_at": now}
-        row = [meta.get_field(name).get_db_prep_save(values[name], connection) for name in names]
-        row.append(meta.pk.get_db_prep_save(UUID(session_id), connection))
+        row = [_field(ChatSession, name).get_db_prep_save(values[name], connection) for name in names]
+        row.append(_field(ChatSession, "id").get_db_prep_save(UUID(session_id), connection))
         groups.setdefault(names, []).append(row)
-    quote = connection.ops.quote_name
+    table = connection.ops.quote_name(ChatSession._meta.db_table)
+    where = f"{_column(_field(ChatSession, 'id'))} = %s"
     for names, rows in groups.items():
-        assignments = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in names)
-        cursor.executemany(
-            f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s", rows
-        )
+        assignments = ", ".join(f"{_column(_field(ChatSession, name))} = %s" for name in names)
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {where}", rows)
 
 
 def _insert_messages(cursor: Any, current: list[tuple[str, Batch]]) -> None:
-    meta = ChatMessage._meta
-    fields = [meta.get_field(name) for name in _MESSAGE_COLUMNS]
-    rows = [
-        [
-            field.get_db_prep_save(value, connection)
-            for field, value in zip(fields, (UUID(session_id), *values))
-        ]
-        for session_id, batch in current
-        for values in (tuple(created[name] for name in _MESSAGE_COLUMNS[1:]) for created in batch.created)
-    ]
+    fields = [_field(ChatMessage, name) for name in _MESSAGE_COLUMNS]
+    rows = []
+    for session_id, batch in current:
+        for created in batch.created:
+            values = (UUID(session_id), *(created[name] for name in _MESSAGE_COLUMNS[1:]))
+            rows.append([f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)])
     if rows:
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(field.column) for field in fields)
+        table = connection.ops.quote_name(ChatMessage._meta.db_table)
+        columns = ", ".join(_column(field) for field in fields)
         placeholders = ", ".join(["%s"] * len(fields))
-        cursor.executemany(f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})", rows)
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
 
 
 def load_history(session_id: str, limit: int) -> list[ChatMessage]:
