@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -18,7 +20,7 @@ from .message import Message
 from .models import ChatMessage, ChatSession
 from .protocol import CloseCode, ProtocolError
 from .session import SessionStore, current_chat
-from .writer import RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS, writer
+from .writer import writer
 
 logger = logging.getLogger("chatsessions")
 
@@ -40,6 +42,9 @@ class Job:
     from_client: bool = False  # counts against MAX_PENDING_MESSAGES
 
 
+TASK_START = {"type": "task", "state": "start"}
+TASK_END = {"type": "task", "state": "end"}
+
 #: The chats live in this process, by session id.
 live_chats: dict[str, LiveChat] = {}
 
@@ -52,7 +57,32 @@ def _author_of(user: Any) -> str:
 
 
 class LiveChat:
-    """One chat running in this process, attached to at most one socket at a time."""
+    """One chat running in this process, attached to at most one socket at a time.
+
+    An idle chat holds no task: its worker runs while it has jobs, then returns.
+    """
+
+    __slots__ = (
+        "__weakref__",
+        "_batch",
+        "_grace_timer",
+        "_in_handler",
+        "_jobs",
+        "_next_sequence",
+        "_stop_requested",
+        "_waiting",
+        "_worker",
+        "app",
+        "app_name",
+        "ending",
+        "epoch",
+        "id",
+        "message_count",
+        "owner_id",
+        "socket",
+        "store",
+        "user",
+    )
 
     def __init__(
         self,
@@ -84,17 +114,15 @@ class LiveChat:
         self.message_count = row.message_count
         self.socket: Socket | None = None
         self.ending = False
-        self.ended = asyncio.Event()
         self._next_sequence = next_sequence
-        self._queue: asyncio.Queue[Job] = asyncio.Queue()
+        self._jobs: deque[Job] = deque()
+        self._worker: asyncio.Task[None] | None = None
         self._waiting = 0
-        self._running: asyncio.Task[Any] | None = None
+        self._in_handler = False
         self._stop_requested = False
         self._grace_timer: asyncio.TimerHandle | None = None
         self._batch = persistence.Batch(session_fields={"status": ChatSession.Status.LIVE})
-        self._listener: asyncio.Task[Any] | None = None
         live_chats[self.id] = self
-        self._worker = asyncio.create_task(self._work(), name=f"chatsessions {self.id}")
 
     # -- socket -------------------------------------------------------------------------
 
@@ -105,9 +133,6 @@ class LiveChat:
             self._grace_timer.cancel()
             self._grace_timer = None
         self._batch.session_fields["status"] = ChatSession.Status.LIVE
-        if self._listener is not None:
-            # Renew the group membership, which the channel layer expires (group_expiry).
-            await self._join_group()
         if previous is not None and previous is not socket:
             await previous.close_socket(CloseCode.RESUMED_ELSEWHERE)
 
@@ -174,9 +199,9 @@ class LiveChat:
 
     def stop(self) -> None:
         """Cancels the running handler, if any; on_stop runs after it."""
-        if self._running is not None and not self._running.done():
+        if self._in_handler and not self._stop_requested and self._worker is not None:
             self._stop_requested = True
-            self._running.cancel()
+            self._worker.cancel()
 
     def end(self, close_code: int | None = None) -> None:
         """Ends the chat once the handlers before it are done: on_chat_end runs once."""
@@ -185,7 +210,7 @@ class LiveChat:
         self.ending = True
         if self._grace_timer is not None:
             self._grace_timer.cancel()
-        self._queue.put_nowait(Job("end", close_code))
+        self._enqueue(Job("end", close_code))
 
     async def start_handlers(self, resumed: bool) -> None:
         """Queues on_chat_start for a new chat or on_chat_resume for a resumed one."""
@@ -201,7 +226,9 @@ class LiveChat:
     def _enqueue(self, job: Job) -> None:
         if job.from_client:
             self._waiting += 1
-        self._queue.put_nowait(job)
+        self._jobs.append(job)
+        if self._worker is None:
+            self._worker = asyncio.create_task(self._work())
 
     # -- what handlers do -----------------------------------------------------------------
 
@@ -247,43 +274,20 @@ class LiveChat:
     # -- the control channel ------------------------------------------------------------
 
     async def open_control(self) -> None:
-        """Joins the chat's channel layer group; raises if the layer cannot be reached."""
-        layer = get_channel_layer()
-        if layer is None:
-            return
-        self._channel = await layer.new_channel()
-        await self._join_group()
-        self._listener = asyncio.create_task(self._listen(layer), name=f"chatsessions {self.id} control")
+        """Leads the chat's channel layer group here; raises if the layer is unreachable."""
+        await listener().join(self.id)
 
-    async def _join_group(self) -> None:
-        layer = get_channel_layer()
-        if layer is not None:
-            await layer.group_add(control.group_name(self.id), self._channel)
-
-    async def _listen(self, layer: Any) -> None:
-        """Serves control.py's events, whether a socket is attached or not, until the chat
-        ends or moves; rides out a channel layer outage."""
-        delay = RETRY_FIRST_SECONDS
-        while self.id in live_chats:
-            try:
-                event = await layer.receive(self._channel)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.warning("chat %s: channel layer unreachable; retrying in %.1fs", self.id, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, RETRY_MAX_SECONDS)
-                continue
-            delay = RETRY_FIRST_SECONDS
-            kind = event.get("type")
-            if kind == control.END:
-                self.end(CloseCode.ENDED_BY_SERVER)
-            elif kind == control.NOTICE:
-                await self.post_notice(str(event.get("content", "")), str(event.get("author", "Staff")))
-            elif kind == control.RELEASE:
-                await self._release(str(event.get("reply_to", "")))
-            else:
-                logger.warning("chat %s: ignored control event %r", self.id, kind)
+    async def handle_control(self, event: dict[str, Any]) -> None:
+        """Serves an event of control.py, whether a socket is attached or not."""
+        kind = event.get("type")
+        if kind == control.END:
+            self.end(CloseCode.ENDED_BY_SERVER)
+        elif kind == control.NOTICE:
+            await self.post_notice(str(event.get("content", "")), str(event.get("author", "Staff")))
+        elif kind == control.RELEASE:
+            await self._release(str(event.get("reply_to", "")))
+        else:
+            logger.warning("chat %s: ignored control event %r", self.id, kind)
 
     async def _release(self, reply_to: str) -> None:
         """Hands the chat over to the process resuming it: the queued handlers finish (for a
@@ -292,11 +296,12 @@ class LiveChat:
             return
         if not self.ending:
             self.ending = True
-            self._queue.put_nowait(Job("release"))
-        try:
-            await asyncio.wait_for(asyncio.shield(self._worker), RELEASE_WAIT_SECONDS)
-        except TimeoutError:
-            logger.warning("chat %s: handed over with a handler still running", self.id)
+            self._enqueue(Job("release"))
+        if self._worker is not None:
+            try:
+                await asyncio.wait_for(asyncio.shield(self._worker), RELEASE_WAIT_SECONDS)
+            except TimeoutError:
+                logger.warning("chat %s: handed over with a handler still running", self.id)
         await self.flush()
         await self._leave(CloseCode.RESUMED_ELSEWHERE)
         layer = get_channel_layer()
@@ -308,20 +313,13 @@ class LiveChat:
         live_chats.pop(self.id, None)
         if self._grace_timer is not None:
             self._grace_timer.cancel()
-        for task in (self._worker, self._listener):
-            if task is not None and task is not asyncio.current_task():
-                task.cancel()
-        self._queue.put_nowait(Job("release"))  # lets the worker return if it called this
-        layer = get_channel_layer()
-        if layer is not None and self._listener is not None:
-            try:
-                await layer.group_discard(control.group_name(self.id), self._channel)
-            except Exception:
-                logger.warning("chat %s: could not leave its channel layer group", self.id)
+        self._jobs.clear()  # the worker, if it called this, returns after its job
+        if self._worker is not None and self._worker is not asyncio.current_task():
+            self._worker.cancel()
+        await listener().leave(self.id)
         socket, self.socket = self.socket, None
         if socket is not None:
             await socket.close_socket(close_code)
-        self.ended.set()
 
     # -- the handler task ---------------------------------------------------------------
 
@@ -329,8 +327,8 @@ class LiveChat:
         # This task's context is the one every handler of this chat runs in.
         current_chat.set(self)
         try:
-            while True:
-                job = await self._queue.get()
+            while self._jobs:
+                job = self._jobs.popleft()
                 if job.from_client:
                     self._waiting -= 1
                 if job.event == "end":
@@ -345,30 +343,36 @@ class LiveChat:
                     # chat still goes on with its next job.
                     logger.exception("chat %s: %s failed unexpectedly", self.id, job.event)
         finally:
-            if self._running is not None:
-                self._running.cancel()
+            self._worker = None
 
     async def _run(self, job: Job) -> None:
         handler = self.app.handler(job.event)
         if handler is not None:
-            await self.send({"type": "task", "state": "start"})
+            await self.send(TASK_START)
+            # The handler runs in this task, not one of its own: a stop cancels this task
+            # while the handler runs, and the cancellation is taken back here.
             self._stop_requested = False
-            self._running = asyncio.create_task(handler(job.argument))
+            self._in_handler = True
             try:
-                await asyncio.wait([self._running])
-                outcome = self._running
+                await handler(job.argument)
+            except asyncio.CancelledError:
+                if not self._stop_requested:
+                    raise  # the chat itself is going away
+            except Exception as error:
+                await self._report(job.event, error)
             finally:
-                self._running = None
+                self._in_handler = False
             if self._stop_requested:
+                # A sync handler cannot be interrupted: its thread ran to the end and the
+                # cancellation was never raised. Either way, it is handled now.
+                asyncio.current_task().uncancel()  # type: ignore[union-attr]
                 await self._call("on_stop")
-            elif not outcome.cancelled() and outcome.exception() is not None:
-                await self._report(job.event, outcome.exception())
         if get_config()["WRITE_DELAY_SECONDS"]:
             self._changed()
         else:
             await self.flush()
         if handler is not None:
-            await self.send({"type": "task", "state": "end"})
+            await self.send(TASK_END)
 
     async def _call(self, event: str, *args: Any) -> None:
         """Runs a handler outside the queue's bookkeeping, reporting its exception."""
@@ -429,3 +433,22 @@ class LiveChat:
         """Lets go of a chat another process has claimed."""
         logger.info("chat %s: resumed by another process; this one lets go", self.id)
         await self._leave(CloseCode.RESUMED_ELSEWHERE)
+
+
+async def _dispatch_control(event: dict[str, Any]) -> None:
+    chat = live_chats.get(str(event.get("session_id")))
+    if chat is not None:
+        await chat.handle_control(event)
+
+
+_listeners: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, control.Listener] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def listener() -> control.Listener:
+    """Returns the control listener of the running event loop."""
+    loop = asyncio.get_running_loop()
+    if loop not in _listeners:
+        _listeners[loop] = control.Listener(_dispatch_control)
+    return _listeners[loop]

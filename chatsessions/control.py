@@ -1,16 +1,22 @@
-"""Server-side control of chats through the channel layer: end one, or post a notice.
+"""Server-side control of chats through the channel layer: end one, post a notice, or
+hand one over to another process.
 
-Every live chat listens on the group group_name(session_id), on whichever process
-holds it, so a view, a management command or a background task can reach it.
+Every live chat's group, group_name(session_id), leads to one channel of the process that
+holds the chat, so a view, a management command or a background task can reach it
+wherever it lives. One listener per process serves that channel for all its chats.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+
+logger = logging.getLogger("chatsessions")
 
 END = "chat.end"
 NOTICE = "chat.notice"
@@ -51,7 +57,7 @@ async def arequest_release(session_id: Any, wait_seconds: float) -> bool:
     if layer is None:
         return False
     reply_to = await layer.new_channel()
-    await layer.group_send(group_name(session_id), {"type": RELEASE, "reply_to": reply_to})
+    await _send(session_id, {"type": RELEASE, "reply_to": reply_to})
     try:
         async with asyncio.timeout(wait_seconds):
             while (await layer.receive(reply_to)).get("type") != RELEASED:
@@ -65,4 +71,59 @@ async def _send(session_id: Any, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         raise RuntimeError("CHANNEL_LAYERS is not configured, so live chats cannot be reached")
-    await layer.group_send(group_name(session_id), event)
+    await layer.group_send(group_name(session_id), {**event, "session_id": str(session_id)})
+
+
+# How long the listener waits before receiving again after a channel layer error,
+# doubling up to the maximum.
+RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS = 0.5, 30.0
+
+
+class Listener:
+    """This process's channel on the layer, which every live chat's group leads to."""
+
+    def __init__(self, handle: Callable[[dict[str, Any]], Coroutine[Any, Any, None]]) -> None:
+        self.handle = handle
+        self.channel: str | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._handling: set[asyncio.Task[None]] = set()
+
+    async def join(self, session_id: str) -> None:
+        """Leads the chat's group to this process; raises if the layer is unreachable.
+        Joining again renews the membership, which the layer expires (group_expiry)."""
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        if self.channel is None:
+            self.channel = await layer.new_channel()
+            self._task = asyncio.create_task(self._listen(layer, self.channel), name="chatsessions control")
+        await layer.group_add(group_name(session_id), self.channel)
+
+    async def leave(self, session_id: str) -> None:
+        """Stops the chat's group from leading here; a layer outage only delays that."""
+        layer = get_channel_layer()
+        if layer is None or self.channel is None:
+            return
+        try:
+            await layer.group_discard(group_name(session_id), self.channel)
+        except Exception:
+            logger.warning("chat %s: could not leave its channel layer group", session_id)
+
+    async def _listen(self, layer: Any, channel: str) -> None:
+        delay = RETRY_FIRST_SECONDS
+        while True:
+            try:
+                event = await layer.receive(channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("channel layer unreachable; listening again in %.1fs", delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX_SECONDS)
+                continue
+            delay = RETRY_FIRST_SECONDS
+            # Each event in a task of its own: a hand-over waits for handlers, and must not
+            # hold up the events of the other chats.
+            task = asyncio.create_task(self.handle(event))
+            self._handling.add(task)
+            task.add_done_callback(self._handling.discard)

@@ -112,6 +112,11 @@ async def resume_chat(
     chat = live_chats.get(session_id)
     if chat is None:
         chat = await _take_over(session_id, app_name, app, user, owner_id)
+    else:
+        try:
+            await chat.open_control()  # renews the group membership the layer expires
+        except Exception:
+            logger.warning("chat %s: resumed without renewing its channel layer group", session_id)
     if chat.owner_id != owner_id or chat.app_name != app_name:
         raise ResumeRefused(session_id)
     if chat.ending:

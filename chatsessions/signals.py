@@ -23,6 +23,8 @@ message_received = Signal()
 
 async def send(signal: Signal, **kwargs: Any) -> None:
     """Sends signal with sender=ChatSession, logging what its receivers raise."""
+    if not signal.receivers:
+        return  # the usual case, on the per-message path: nothing to build or await
     from .models import ChatSession
 
     for receiver, result in await signal.asend_robust(sender=ChatSession, **kwargs):
