@@ -296,9 +296,15 @@ async def bench_server(
     progress("logging in")
     cookies = [login(server.base, f"bench{i}", PASSWORD) for i in range(args.users)]
     try:
-        for impl in ("bare", "chatsessions"):
-            progress(f"counter, {impl}")
-            results[f"counter/{impl}"] = await counter(server, cookies, impl, args.chats, args.messages)
+        # Rounds alternate the two, and each keeps its best round: a busy moment of the
+        # machine then costs neither one its figure.
+        for round_number in range(1, args.rounds + 1):
+            for impl in ("bare", "chatsessions"):
+                progress(f"counter, {impl}, round {round_number}")
+                figures = await counter(server, cookies, impl, args.chats, args.messages)
+                best = results.get(f"counter/{impl}")
+                if best is None or figures["messages_per_s"] > best["messages_per_s"]:
+                    results[f"counter/{impl}"] = figures
     finally:
         server.stop()
     for impl in ("bare", "chatsessions"):
@@ -358,6 +364,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--chats", type=int, default=100)
     parser.add_argument("--messages", type=int, default=200, help="per chat, one after another")
+    parser.add_argument("--rounds", type=int, default=3, help="counter rounds; the best counts")
     parser.add_argument("--idle", type=int, default=2000)
     parser.add_argument("--tokens", type=int, default=200, help="per streamed reply")
     parser.add_argument("--resumes", type=int, default=500)
@@ -366,7 +373,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     if args.quick:
-        args.users, args.chats, args.messages, args.idle = 10, 20, 20, 200
+        args.users, args.chats, args.messages, args.idle, args.rounds = 10, 20, 20, 200, 1
         args.tokens, args.resumes, args.long = 20, 50, 500
     os.sched_setaffinity(0, {CLIENT_CPU})
     with tempfile.TemporaryDirectory() as tmp:
