@@ -74,6 +74,7 @@ class LiveChat:
         "_worker",
         "app",
         "app_name",
+        "author",
         "ending",
         "epoch",
         "id",
@@ -100,6 +101,7 @@ class LiveChat:
         self.app = app
         self.owner_id = row.owner_id
         self.user = user
+        self.author = _author_of(user)  # the author of the user's messages
         self.store = SessionStore(
             reserved={
                 "id": self.id,
@@ -169,7 +171,7 @@ class LiveChat:
     async def receive_message(self, content: str, message_id: str | None) -> None:
         """Records a user message and queues on_message for it."""
         self._check_accepting()
-        message = Message(content, author=_author_of(self.user), id=message_id, role="user")
+        message = Message(content, author=self.author, id=message_id, role="user")
         message.created = timezone.now()
         self._record(message)
         # Receivers see the message before the handler does; the socket's frames are

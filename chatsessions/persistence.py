@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Field, Max, Model
 
 from .models import ChatMessage, ChatSession
@@ -129,11 +129,25 @@ def _update_sessions(cursor: Any, current: list[tuple[str, Batch]], now: datetim
 
 def _insert_messages(cursor: Any, current: list[tuple[str, Batch]]) -> None:
     fields = [_field(ChatMessage, name) for name in _MESSAGE_COLUMNS]
+    # Per row, only the session id and the time need the backend's own form; the text and
+    # number columns go as they are. (This runs once per message written.)
+    db = connections[DEFAULT_DB_ALIAS]
+    session_field, time_field = fields[0], fields[-1]
     rows = []
     for session_id, batch in current:
+        session_value = session_field.get_db_prep_save(UUID(session_id), db)
         for created in batch.created:
-            values = (UUID(session_id), *(created[name] for name in _MESSAGE_COLUMNS[1:]))
-            rows.append([f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)])
+            rows.append(
+                [
+                    session_value,
+                    created["sequence"],
+                    created["message_id"],
+                    created["role"],
+                    created["author"],
+                    created["content"],
+                    time_field.get_db_prep_save(created["created_at"], db),
+                ]
+            )
     if rows:
         table = connection.ops.quote_name(ChatMessage._meta.db_table)
         columns = ", ".join(_column(field) for field in fields)
