@@ -11,4 +11,9 @@ class ChatSessionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        import atexit
+
         from . import checks, conf  # noqa: F401  (registers checks and signal receivers)
+        from .writer import write_everything_at_exit
+
+        atexit.register(write_everything_at_exit)

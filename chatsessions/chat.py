@@ -145,10 +145,14 @@ class LiveChat:
         self.socket = None
         if self.ending:
             return
-        self._batch.session_fields["status"] = ChatSession.Status.DISCONNECTED
+        self.mark_disconnected()
         grace = get_config()["RESUME_GRACE_SECONDS"]
         self._grace_timer = asyncio.get_running_loop().call_later(grace, self.end)
         await self.flush()
+
+    def mark_disconnected(self) -> None:
+        """Records that no socket holds the chat: it is resumable, here or elsewhere."""
+        self._batch.session_fields["status"] = ChatSession.Status.DISCONNECTED
 
     def set_env(self, env: dict[str, str]) -> None:
         """Replaces the user env; only its key names are written."""

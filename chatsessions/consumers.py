@@ -51,6 +51,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
     chat: LiveChat | None = None
     closed = False
 
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Runs the consumer; on the way out, however it ends (a disconnect, or a server
+        cancelling it), the chat is detached and written."""
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.closed = True
+            if self.chat is not None:
+                await self.chat.detach(self)
+
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Routes an ASGI message to its handler.
 
@@ -191,12 +201,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await chat.start_handlers(resumed)
 
     async def disconnect(self, code: int) -> None:
-        """Leaves the chat waiting for a resume; it is not the end of the chat."""
+        """Stops waiting for a start frame; __call__ then detaches the chat, which waits
+        for a resume: a dropped socket is not the end of a chat."""
         self.closed = True
         if hasattr(self, "start_timer"):
             self.start_timer.cancel()
-        if self.chat is not None:
-            await self.chat.detach(self)
 
     # -- Socket, as LiveChat sees it ------------------------------------------------------
 

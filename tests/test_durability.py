@@ -1,0 +1,134 @@
+"""Writes behind the chat are durable: within the write delay, in order, and on shutdown."""
+
+import asyncio
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+from websockets.asyncio.client import connect
+
+from tests.servers import ROOT, free_port, login, wait_for_port
+
+PASSWORD = "durability-password"
+
+
+class Server:
+    """daphne or uvicorn on the demo project, with its own SQLite file."""
+
+    def __init__(self, kind, tmp_path, write_delay):
+        self.database = tmp_path / "db.sqlite3"
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.durability_settings",
+            "DATABASE_URL": f"sqlite:///{self.database}",
+            "DEMO_PASSWORD": PASSWORD,
+            "CHATSESSIONS_TEST_WRITE_DELAY": str(write_delay),
+        }
+        subprocess.run(
+            [sys.executable, "manage.py", "demo", "--no-serve"],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+        )
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        app = "chatsite.asgi:application"
+        command = {
+            "daphne": [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), app],
+            "uvicorn": [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                app,
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+        }[kind]
+        self.log = open(tmp_path / "server.log", "wb")
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
+        )
+        wait_for_port(self.port, self.process)
+
+    def rows(self, session_id):
+        with sqlite3.connect(self.database) as db:
+            messages = db.execute(
+                "SELECT sequence, role, content FROM chatsessions_chatmessage"
+                " WHERE session_id = ? ORDER BY sequence",
+                [session_id.replace("-", "")],
+            ).fetchall()
+            store = db.execute(
+                "SELECT store FROM chatsessions_chatsession WHERE id = ?", [session_id.replace("-", "")]
+            ).fetchone()
+        return messages, json.loads(store[0]) if store else None
+
+    def terminate(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(30)
+        self.log.close()
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+async def chat(server, count):
+    """Sends count messages and checks each reply; returns the session id."""
+    cookie = login(server.base, "alice", PASSWORD)
+    socket = await connect(
+        f"ws://127.0.0.1:{server.port}/ws/chat/", additional_headers={"Cookie": cookie, "Origin": server.base}
+    )
+    await socket.send(json.dumps({"type": "start"}))
+    while (frame := json.loads(await socket.recv()))["type"] != "session":
+        pass
+    for n in range(1, count + 1):
+        await socket.send(json.dumps({"type": "message", "content": f"message {n}"}))
+        while (frame_ := json.loads(await socket.recv()))["type"] != "message":
+            pass
+        assert frame_["content"] == f"You sent {n} message(s)!"
+    return frame["id"], socket
+
+
+def expected_rows(count):
+    rows = []
+    for n in range(1, count + 1):
+        rows += [("user", f"message {n}"), ("assistant", f"You sent {n} message(s)!")]
+    return [(sequence, *row) for sequence, row in enumerate(rows, start=1)]
+
+
+@pytest.mark.parametrize("kind", ["daphne", "uvicorn"])
+async def test_a_clean_shutdown_writes_every_answered_message(kind, tmp_path):
+    server = Server(kind, tmp_path, write_delay=600)  # nothing is written before the shutdown
+    try:
+        session_id, _socket = await chat(server, 30)  # left open: the server is stopped under it
+        assert server.rows(session_id) == ([], {})
+        server.terminate()
+        messages, store = server.rows(session_id)
+        assert messages == expected_rows(30)
+        assert store == {"counter": 30}
+    finally:
+        server.stop()
+
+
+async def test_answers_reach_the_database_in_order_within_the_write_delay(tmp_path):
+    server = Server("daphne", tmp_path, write_delay=0.2)
+    try:
+        session_id, socket = await chat(server, 50)
+        answered = time.monotonic()
+        while server.rows(session_id) != (expected_rows(50), {"counter": 50}):
+            # A generous bound: the delay, plus a busy machine's worth of slack.
+            assert time.monotonic() - answered < 0.2 + 5, server.rows(session_id)
+            await asyncio.sleep(0.05)
+        await socket.close()
+    finally:
+        server.stop()
