@@ -305,6 +305,11 @@ async def bench_server(
                 best = results.get(f"counter/{impl}")
                 if best is None or figures["messages_per_s"] > best["messages_per_s"]:
                     results[f"counter/{impl}"] = figures
+        # The cost of a message must not grow with the number of chats.
+        for impl in ("bare", "chatsessions"):
+            progress(f"counter with a tenth of the chats, {impl}")
+            chats = max(1, args.chats // 10)
+            results[f"few/{impl}"] = await counter(server, cookies, impl, chats, args.messages)
     finally:
         server.stop()
     for impl in ("bare", "chatsessions"):
@@ -334,6 +339,7 @@ def table(all_results: dict[str, dict[str, Any]]) -> str:
         ("p95 round trip (ms)", "counter", "p95_ms", "{:.2f}"),
         ("p99 round trip (ms)", "counter", "p99_ms", "{:.2f}"),
         ("server CPU per message (µs)", "counter", "cpu_us_per_message", "{:.0f}"),
+        ("  the same, a tenth of the chats", "few", "cpu_us_per_message", "{:.0f}"),
         ("RSS per idle chat (KiB)", "idle", "kib_per_idle_chat", "{:.1f}"),
         ("chats opened per s", "idle", "chats_opened_per_s", "{:.0f}"),
     ]
