@@ -31,6 +31,10 @@ def pretty_json(value: Any) -> str:
     )
 
 
+def key_list(template: str, pairs: list[tuple[str, str]]) -> str:
+    return format_html_join(", ", template, pairs) if pairs else "—"
+
+
 class ChatMessageInline(admin.TabularInline):
     model = ChatMessage
     fields = ("sequence", "role", "author", "content", "created_at")
@@ -125,9 +129,7 @@ class ChatSessionAdmin(admin.ModelAdmin):
 
     @admin.display(description="Kept in memory only")
     def not_persisted(self, obj: ChatSession) -> str:
-        if not obj.unpersisted_keys:
-            return "—"
-        return format_html_join(", ", "<code>{}</code> ({})", sorted(obj.unpersisted_keys.items()))
+        return key_list("<code>{}</code> ({})", sorted(obj.unpersisted_keys.items()))
 
     @admin.display(description="Reserved keys")
     def reserved_keys(self, obj: ChatSession) -> str:
@@ -149,9 +151,7 @@ class ChatSessionAdmin(admin.ModelAdmin):
 
     @admin.display(description="User env (values are never stored)")
     def env_names(self, obj: ChatSession) -> str:
-        if not obj.env_keys:
-            return "—"
-        return format_html_join(", ", "<code>{}</code> = {}", ((key, ENV_MASK) for key in obj.env_keys))
+        return key_list("<code>{}</code> = {}", [(key, ENV_MASK) for key in obj.env_keys])
 
     # -- actions on live chats ----------------------------------------------------------
 

@@ -22,6 +22,24 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def server_command(kind: str, app: str, port: int) -> list[str]:
+    """The command that serves app on a loopback port with daphne or uvicorn."""
+    if kind == "daphne":
+        return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), app]
+    return [sys.executable, "-m", "uvicorn", app, "--port", str(port), "--log-level", "warning"]
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Asks a server to stop (SIGTERM), and kills it if it will not within 10 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -65,12 +83,7 @@ class DemoServer:
         return self.log_path.read_text()
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
         self.log.close()
 
     def login(self, username: str) -> str:
@@ -151,11 +164,5 @@ class Worker:
         self.log.close()
 
     def stop(self) -> None:
-        if self.alive():
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self.log.close()

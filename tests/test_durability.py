@@ -12,7 +12,7 @@ import time
 import pytest
 from websockets.asyncio.client import connect
 
-from tests.servers import ROOT, free_port, login, wait_for_port
+from tests.servers import ROOT, free_port, login, server_command, stop_process, wait_for_port
 
 PASSWORD = "durability-password"
 
@@ -38,20 +38,7 @@ class Server:
         )
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        app = "chatsite.asgi:application"
-        command = {
-            "daphne": [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), app],
-            "uvicorn": [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                app,
-                "--port",
-                str(self.port),
-                "--log-level",
-                "warning",
-            ],
-        }[kind]
+        command = server_command(kind, "chatsite.asgi:application", self.port)
         self.log = open(tmp_path / "server.log", "wb")
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
@@ -76,9 +63,7 @@ class Server:
         self.log.close()
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
         self.log.close()
 
 

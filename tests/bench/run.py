@@ -26,7 +26,7 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
-from tests.servers import ROOT, free_port, login, wait_for_port
+from tests.servers import ROOT, free_port, login, server_command, stop_process, wait_for_port
 
 SERVER_CPU, CLIENT_CPU = 0, 1
 PASSWORD = "bench-password"
@@ -42,20 +42,7 @@ class Server:
         self.kind = kind
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        app = "tests.bench.asgi:application"
-        if kind == "daphne":
-            command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), app]
-        else:
-            command = [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                app,
-                "--port",
-                str(self.port),
-                "--log-level",
-                "warning",
-            ]
+        command = server_command(kind, "tests.bench.asgi:application", self.port)
         self.log = open(log, "ab")
         self.process = subprocess.Popen(
             command,
@@ -78,12 +65,7 @@ class Server:
         raise RuntimeError("no VmRSS")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
         self.log.close()
 
 
