@@ -84,22 +84,7 @@ class ChatSessionAdmin(admin.ModelAdmin):
         ("Reserved keys", {"fields": ("reserved_keys",)}),
         ("Settings and env", {"fields": ("settings_values", "env_names")}),
     )
-    readonly_fields = (
-        "id",
-        "owner",
-        "app",
-        "chat_profile",
-        "status",
-        "started_at",
-        "last_activity_at",
-        "ended_at",
-        "message_count",
-        "store_snapshot",
-        "not_persisted",
-        "reserved_keys",
-        "settings_values",
-        "env_names",
-    )
+    readonly_fields = tuple(name for _, options in fieldsets for name in options["fields"])
 
     # -- read-only: staff inspect, the chats write ------------------------------------------
 

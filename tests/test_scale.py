@@ -407,3 +407,24 @@ async def test_a_database_outage_answers_from_memory_and_writes_once_it_is_back(
     finally:
         set_connections(database_url, allowed=True)
         worker.stop()
+
+
+async def test_the_pubsub_layer_hands_chats_over_and_carries_admin_actions(environment, tmp_path):
+    env = {**environment[0], "CHANNEL_LAYER": "pubsub", "CHANNEL_PREFIX": f"pubsub-{uuid.uuid4().hex[:8]}"}
+    a, b = (Worker(env, tmp_path / f"pubsub-{name}.log") for name in "ab")
+    try:
+        cookie = login(a.base, "alice", PASSWORD)
+        async with Chat(a, cookie) as chat:
+            session = await chat.start()
+            assert await chat.reply("count") == "1"
+        async with Chat(b, cookie) as moved:
+            resumed = await moved.start(resume=session["id"])
+            assert [m["content"] for m in resumed["history"]] == ["count", "1"]
+            assert await moved.reply("count") == "2"
+            admin = login(a.base, "admin", PASSWORD, path="/admin/login/")
+            page = f"/admin/chatsessions/chatsession/{session['id']}/notice/"
+            post_form(a.base, page, admin, {"content": "over pub/sub"})
+            assert (await moved.expect("message"))["content"] == "over pub/sub"
+    finally:
+        a.stop()
+        b.stop()
