@@ -77,14 +77,15 @@ class ChatSessionAdmin(admin.ModelAdmin):
     actions = ("end_sessions",)
     inlines = (ChatMessageInline,)
     change_form_template = "admin/chatsessions/chatsession/change_form.html"
-    fieldsets = (
-        (None, {"fields": ("id", "owner", "app", "chat_profile", "status")}),
-        ("Activity", {"fields": ("started_at", "last_activity_at", "ended_at", "message_count")}),
-        ("Store (the app's own keys)", {"fields": ("store_snapshot", "not_persisted")}),
-        ("Reserved keys", {"fields": ("reserved_keys",)}),
-        ("Settings and env", {"fields": ("settings_values", "env_names")}),
+    detail_sections: tuple[tuple[str | None, tuple[str, ...]], ...] = (
+        (None, ("id", "owner", "app", "chat_profile", "status")),
+        ("Activity", ("started_at", "last_activity_at", "ended_at", "message_count")),
+        ("Store (the app's own keys)", ("store_snapshot", "not_persisted")),
+        ("Reserved keys", ("reserved_keys",)),
+        ("Settings and env", ("settings_values", "env_names")),
     )
-    readonly_fields = tuple(name for _, options in fieldsets for name in options["fields"])
+    fieldsets = tuple((title, {"fields": names}) for title, names in detail_sections)
+    readonly_fields = tuple(name for _, names in detail_sections for name in names)
 
     # -- read-only: staff inspect, the chats write ------------------------------------------
 
