@@ -18,7 +18,7 @@ from .conf import get_config
 from .handlers import ChatApp
 from .message import Message
 from .models import ChatMessage, ChatSession
-from .protocol import CloseCode, ProtocolError
+from .protocol import CloseCode, ProtocolError, handler_error_frame
 from .session import SessionStore, current_chat
 from .writer import writer
 
@@ -392,10 +392,7 @@ class LiveChat:
 
     async def _report(self, event: str, error: BaseException | None) -> None:
         logger.error("chat %s: %s failed", self.id, event, exc_info=error)
-        detail = f"{event} failed"
-        if get_config()["EXPOSE_HANDLER_ERRORS"]:
-            detail += f": {type(error).__name__}: {error}"
-        await self.send({"type": "error", "code": "handler_error", "detail": detail})
+        await self.send(handler_error_frame(event, error, get_config()["EXPOSE_HANDLER_ERRORS"]))
 
     async def _finish(self, close_code: int | None) -> None:
         # A chat that moved to another process ends there, not here.

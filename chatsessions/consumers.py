@@ -34,6 +34,7 @@ from .protocol import (
     Stop,
     UserMessage,
     error_frame,
+    handler_error_frame,
     parse_frame,
 )
 
@@ -142,10 +143,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
             profiles = await chat_profiles(self.app, self.user)
         except Exception as error:
             logger.exception("set_chat_profiles of %s failed", self.app.module)
-            detail = "set_chat_profiles failed"
-            if get_config()["EXPOSE_HANDLER_ERRORS"]:
-                detail += f": {type(error).__name__}: {error}"
-            await self.send_frame(error_frame("handler_error", detail))
+            expose = get_config()["EXPOSE_HANDLER_ERRORS"]
+            await self.send_frame(handler_error_frame("set_chat_profiles", error, expose))
             profiles = []
         resumed = False
         chat = None

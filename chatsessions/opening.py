@@ -71,12 +71,12 @@ def declared_env(app: ChatApp, env: dict[str, str]) -> dict[str, str]:
 
 
 async def _go_live(chat: LiveChat) -> LiveChat:
-    """Joins the chat's control group; without a channel layer the chat cannot stay."""
+    """Joins the chat's control group; without a channel layer the chat cannot stay.
+    It has run no handler yet, so it is dropped, not ended: a resume may try again."""
     try:
         await chat.open_control()
     except Exception as error:
         live_chats.pop(chat.id, None)
-        chat.end()
         raise ServiceUnavailable("the channel layer cannot be reached") from error
     return chat
 

@@ -40,6 +40,14 @@ def error_frame(code: str, detail: str) -> dict[str, Any]:
     return {"type": "error", "code": code, "detail": detail}
 
 
+def handler_error_frame(event: str, error: BaseException | None, expose: bool) -> dict[str, Any]:
+    """Returns the error frame for a handler that raised; its message only if expose."""
+    detail = f"{event} failed"
+    if expose:
+        detail += f": {type(error).__name__}: {error}"
+    return error_frame("handler_error", detail)
+
+
 @dataclass(frozen=True)
 class Start:
     profile: str | None = None

@@ -9,6 +9,7 @@ CHATSESSIONS = {
         "probe": "tests.chat_apps.probe",
         "sync": "tests.chat_apps.sync_handlers",
         "bare": "tests.chat_apps.bare",
+        "broken-profiles": "tests.chat_apps.broken_profiles",
     },
     "RESUME_GRACE_SECONDS": 30,
     "START_TIMEOUT_SECONDS": 2,

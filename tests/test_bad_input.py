@@ -106,6 +106,19 @@ async def test_an_undeclared_settings_value_is_refused_and_nothing_changes(chat)
     assert settings == {"emoji": False, "limit": 3, "signature": "", "style": "plain", "temperature": 0.5}
 
 
+async def test_a_failing_set_chat_profiles_is_reported_and_the_chat_starts_without_profiles(alice, sockets):
+    socket = await sockets(alice, "/ws/chat/broken-profiles/")
+    await socket.send({"type": "start"})
+    assert await socket.receive() == {
+        "type": "error",
+        "code": "handler_error",
+        "detail": "set_chat_profiles failed: RuntimeError: no profiles today",
+    }
+    session = await socket.receive()
+    assert (session["type"], session["profiles"], session["chat_profile"]) == ("session", [], None)
+    assert await socket.reply("hi") == "ok"
+
+
 async def test_stop_with_nothing_running_changes_nothing(chat):
     await chat.send({"type": "stop"})
     await assert_chat_goes_on(chat, 2)

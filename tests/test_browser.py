@@ -58,6 +58,18 @@ def say(page, text):
     page.press(".cs-input", "Enter")
 
 
+def apply_settings(page, tone=None, delay=None, sign=None):
+    """Opens the settings panel, changes what is given, and applies it."""
+    page.click(".cs-toggle-settings")
+    if tone is not None:
+        page.select_option(".cs-settings select[name=tone]", tone)
+    if delay is not None:
+        page.fill(".cs-settings input[name=delay]", str(delay))
+    if sign:
+        page.check(".cs-settings input[name=sign]")
+    page.click(".cs-settings button[type=submit]")
+
+
 def last_reply(page):
     return page.locator(".cs-message.cs-assistant .cs-content").last
 
@@ -122,9 +134,7 @@ def test_shift_enter_makes_a_new_line_and_enter_sends(login):
 
 def test_a_changed_setting_changes_the_reply(login):
     page = login("alice", "/chat/assistant/")
-    page.click(".cs-toggle-settings")
-    page.select_option(".cs-settings select[name=tone]", "shouting")
-    page.click(".cs-settings button[type=submit]")
+    apply_settings(page, tone="shouting")
     expect(last_reply(page)).to_have_text("Tone is now shouting.")
     say(page, "hello there")
     expect(last_reply(page)).to_have_text("YOU SAID: HELLO THERE")
@@ -132,9 +142,7 @@ def test_a_changed_setting_changes_the_reply(login):
 
 def test_stop_interrupts_a_streaming_reply(login):
     page = login("alice", "/chat/assistant/")
-    page.click(".cs-toggle-settings")
-    page.fill(".cs-settings input[name=delay]", "500")
-    page.click(".cs-settings button[type=submit]")
+    apply_settings(page, delay=500)
     expect(last_reply(page)).to_have_text("Tone is now plain.")
     message = "a long message that takes a good while to stream back"
     say(page, message)
@@ -165,10 +173,7 @@ def test_user_env_is_kept_in_the_tab_and_reaches_the_handler(login):
     page.fill(".cs-env input[name=NICKNAME]", "Captain")
     page.click(".cs-env button[type=submit]")
     expect(page.locator(".cs-status")).to_have_text("Connected (resumed)")
-    page.click(".cs-toggle-settings")
-    page.check(".cs-settings input[name=sign]")
-    page.fill(".cs-settings input[name=delay]", "0")
-    page.click(".cs-settings button[type=submit]")
+    apply_settings(page, sign=True, delay=0)
     expect(last_reply(page)).to_have_text("Tone is now plain.")
     say(page, "hi")
     expect(last_reply(page)).to_have_text("You said: hi (for Captain)")
@@ -211,10 +216,7 @@ def test_a_server_error_is_shown_as_a_notice(login):
 def test_screenshot_of_a_conversation(login, tmp_path):
     """Saves the README's screenshot under docs/ when SCREENSHOTS=docs, else in a temp dir."""
     page = login("alice", "/chat/assistant/")
-    page.click(".cs-toggle-settings")
-    page.select_option(".cs-settings select[name=tone]", "pirate")
-    page.fill(".cs-settings input[name=delay]", "0")
-    page.click(".cs-settings button[type=submit]")
+    apply_settings(page, tone="pirate", delay=0)
     expect(last_reply(page)).to_have_text("Tone is now pirate.")
     say(page, "Where is the **treasure**?")
     expect(last_reply(page)).to_contain_text("matey")
