@@ -241,18 +241,25 @@ class LiveChat:
     async def send_message(self, message: Message) -> None:
         """Adds a new message to the transcript and sends it."""
         self._record(message)
-        await self.send(message.to_frame())
+        await self._send_written(message.to_frame())
 
     async def update_message(self, message: Message) -> None:
         """Replaces a sent message's content."""
         self._batch.changed.append((message.id, message.content))
-        await self.send({"type": "update", "id": message.id, "content": message.content})
+        await self._send_written({"type": "update", "id": message.id, "content": message.content})
 
     async def remove_message(self, message: Message) -> None:
         """Removes a sent message."""
         self._batch.changed.append((message.id, None))
         self.message_count = max(self.message_count - 1, 0)
-        await self.send({"type": "remove", "id": message.id})
+        await self._send_written({"type": "remove", "id": message.id})
+
+    async def _send_written(self, frame: dict[str, Any]) -> None:
+        """Sends a frame that changes the transcript; with WRITE_DELAY_SECONDS = 0 only
+        once the change is committed, so that nothing a client saw can be lost."""
+        if not get_config()["WRITE_DELAY_SECONDS"]:
+            await self.flush()
+        await self.send(frame)
 
     def _record(self, message: Message) -> None:
         assert message.created is not None
@@ -353,8 +360,11 @@ class LiveChat:
 
     async def _run(self, job: Job) -> None:
         handler = self.app.handler(job.event)
-        if handler is not None:
-            await self.send(TASK_START)
+        if handler is None:
+            await self._written()
+            return
+        await self.send(TASK_START)
+        try:
             # The handler runs in this task, not one of its own: a stop cancels this task
             # while the handler runs, and the cancellation is taken back here.
             self._stop_requested = False
@@ -373,12 +383,17 @@ class LiveChat:
                 # cancellation was never raised. Either way, it is handled now.
                 asyncio.current_task().uncancel()  # type: ignore[union-attr]
                 await self._call("on_stop")
+            await self._written()
+        finally:
+            # Every task start has its end, even when the chat goes away meanwhile.
+            await self.send(TASK_END)
+
+    async def _written(self) -> None:
+        """Has the handler's changes written: within the write delay, or now if it is 0."""
         if get_config()["WRITE_DELAY_SECONDS"]:
             self._changed()
         else:
             await self.flush()
-        if handler is not None:
-            await self.send(TASK_END)
 
     async def _call(self, event: str, *args: Any) -> None:
         """Runs a handler outside the queue's bookkeeping, reporting its exception."""

@@ -87,7 +87,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         try:
             self.app: ChatApp = load_app(module_path)
-        except Exception:
+        except (Exception, SystemExit):  # a module that calls sys.exit() must not stop the server
             logger.exception("cannot import the handler module of chat app %r", self.app_name)
             await self.refuse(CloseCode.APP_UNAVAILABLE, "app_unavailable", "this chat app cannot be loaded")
             return
@@ -122,6 +122,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 await self.refuse(CloseCode.BAD_START, error.code, error.detail)
             else:
                 await self.send_frame(error.to_frame())
+        except Exception:
+            # A bug of ours must cost this frame, not the socket or the chat.
+            logger.exception("a frame of chat %s could not be handled", getattr(self.chat, "id", None))
+            await self.send_frame(error_frame("internal_error", "the server could not handle this frame"))
 
     async def dispatch_frame(self, chat: LiveChat, frame: Any) -> None:
         if isinstance(frame, UserMessage):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -27,6 +28,15 @@ EVENTS = (
 )
 
 
+class HandlerExit(Exception):
+    """A handler raised SystemExit, KeyboardInterrupt, GeneratorExit or a CancelledError
+    of its own: reported like any exception, so that a handler cannot stop the server."""
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(f"{type(original).__name__}: {original}")
+        self.original = original
+
+
 @dataclass(frozen=True)
 class Handler:
     """A registered function, called the same way whether it is sync or async."""
@@ -49,11 +59,19 @@ class Handler:
         """Runs the function; a sync one in a worker thread, never on the event loop."""
         if not self.takes_argument:
             args = ()
-        if self.is_async:
-            return await self.func(*args)
-        # thread_sensitive=False: one chat's slow sync handler must not queue every
-        # other chat's behind it. sync_to_async copies the context, so user_session works.
-        return await sync_to_async(self.func, thread_sensitive=False)(*args)
+        try:
+            if self.is_async:
+                return await self.func(*args)
+            # thread_sensitive=False: one chat's slow sync handler must not queue every
+            # other chat's behind it. sync_to_async copies the context, so user_session works.
+            return await sync_to_async(self.func, thread_sensitive=False)(*args)
+        except asyncio.CancelledError as error:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise  # a stop, or the chat going away: ours to handle
+            raise HandlerExit(error) from error
+        except (SystemExit, KeyboardInterrupt, GeneratorExit) as error:
+            raise HandlerExit(error) from error
 
 
 @dataclass

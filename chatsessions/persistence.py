@@ -11,10 +11,26 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections, transaction
 from django.db.models import Field, Max, Model
 
 from .models import ChatMessage, ChatSession
+from .protocol import UNSTORABLE
+
+
+def _storable(value: Any) -> Any:
+    """Returns value with every string's unstorable characters replaced by U+FFFD."""
+    if isinstance(value, str):
+        return UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    return value
+
+
+MESSAGE_ID_LENGTH = ChatMessage._meta.get_field("message_id").max_length or 64
+AUTHOR_LENGTH = ChatMessage._meta.get_field("author").max_length or 150
 
 
 @dataclass
@@ -29,6 +45,26 @@ class Batch:
 
     def __bool__(self) -> bool:
         return bool(self.created or self.changed or self.session_fields)
+
+    def storable(self) -> Batch:
+        """Returns a copy whose text any database keeps: unstorable characters replaced,
+        names and ids cut to their column's length."""
+        return Batch(
+            created=[
+                {
+                    **row,
+                    "message_id": _storable(row["message_id"])[:MESSAGE_ID_LENGTH],
+                    "author": _storable(row["author"])[:AUTHOR_LENGTH],
+                    "content": _storable(row["content"]),
+                }
+                for row in self.created
+            ],
+            changed=[
+                (_storable(message_id), None if content is None else _storable(content))
+                for message_id, content in self.changed
+            ],
+            session_fields=_storable(self.session_fields),
+        )
 
     def merge_after(self, earlier: Batch) -> Batch:
         """Returns one batch holding earlier's changes, then this one's."""
@@ -71,34 +107,89 @@ def holds(session_id: str, epoch: int) -> bool:
 _MESSAGE_COLUMNS = ("session", "sequence", "message_id", "role", "author", "content", "created_at")
 
 
-def write_batches(items: list[tuple[str, int, Batch]], now: datetime) -> set[str]:
+#: Errors that say the database cannot be reached now, rather than that it refused a value.
+OUTAGE_ERRORS = (OperationalError, InterfaceError)
+
+
+@dataclass
+class WriteOutcome:
+    """What write_batches did beyond writing: which chats it skipped or changed, and why."""
+
+    # Chats another process has claimed since: their batches are not written.
+    superseded: set[str] = field(default_factory=set)
+    # Chats whose batch the database refused until its unstorable text was replaced.
+    repaired: dict[str, str] = field(default_factory=dict)
+    # Chats whose batch the database refused even then: it is dropped, the chat goes on.
+    refused: dict[str, str] = field(default_factory=dict)
+
+
+def write_batches(items: list[tuple[str, int, Batch]], now: datetime) -> WriteOutcome:
     """Writes the batches of several chats in one transaction, so a reader never sees half
-    of one. Returns the ids of the chats another process has claimed since: their batches
-    are not written.
+    of one, and returns what it skipped or changed.
+
+    A batch the database refuses (text it cannot store, a value too long) must not stop
+    the other chats' writes: then every chat is written again in a savepoint of its own,
+    and the refused one once more with its text made storable. Errors that say the
+    database is unreachable are raised, with nothing written.
 
     This runs for every chat at every write delay, so it speaks SQL through executemany
     rather than building an ORM query per row.
     """
+    try:
+        with transaction.atomic():
+            outcome, current = _claimed(items)
+            _write_rows(current, now)
+            return outcome
+    except OUTAGE_ERRORS:
+        raise
+    except Exception:
+        pass  # one chat's batch was refused; find out which, below
     with transaction.atomic():
-        # Locked (on PostgreSQL) so that no claim slips in between this read and the writes.
-        epochs = dict(
-            ChatSession.objects.select_for_update()
-            .filter(pk__in=[session_id for session_id, _, _ in items])
-            .values_list("id", "holder_epoch")
-        )
-        superseded = {session_id for session_id, epoch, _ in items if epochs.get(UUID(session_id)) != epoch}
-        current = [(session_id, batch) for session_id, _, batch in items if session_id not in superseded]
-        with connection.cursor() as cursor:
-            _update_sessions(cursor, current, now)
-            _insert_messages(cursor, current)
+        outcome, current = _claimed(items)
         for session_id, batch in current:
-            for message_id, content in batch.changed:
-                rows = ChatMessage.objects.filter(session_id=UUID(session_id), message_id=message_id)
-                if content is None:
-                    rows.delete()
-                else:
-                    rows.update(content=content)
-    return superseded
+            try:
+                with transaction.atomic():
+                    _write_rows([(session_id, batch)], now)
+                continue
+            except OUTAGE_ERRORS:
+                raise
+            except Exception as error:
+                reason = f"{type(error).__name__}: {error}"
+            try:
+                with transaction.atomic():
+                    _write_rows([(session_id, batch.storable())], now)
+                outcome.repaired[session_id] = reason
+            except OUTAGE_ERRORS:
+                raise
+            except Exception as error:
+                outcome.refused[session_id] = f"{reason}; then {type(error).__name__}: {error}"
+    return outcome
+
+
+def _claimed(items: list[tuple[str, int, Batch]]) -> tuple[WriteOutcome, list[tuple[str, Batch]]]:
+    """Returns the batches of the chats this process still holds; the others are superseded."""
+    # Locked (on PostgreSQL) so that no claim slips in between this read and the writes.
+    epochs = dict(
+        ChatSession.objects.select_for_update()
+        .filter(pk__in=[session_id for session_id, _, _ in items])
+        .values_list("id", "holder_epoch")
+    )
+    superseded = {session_id for session_id, epoch, _ in items if epochs.get(UUID(session_id)) != epoch}
+    current = [(session_id, batch) for session_id, _, batch in items if session_id not in superseded]
+    return WriteOutcome(superseded=superseded), current
+
+
+def _write_rows(current: list[tuple[str, Batch]], now: datetime) -> None:
+    with connection.cursor() as cursor:
+        _update_sessions(cursor, current, now)
+        _insert_messages(cursor, current)
+    for session_id, batch in current:
+        for message_id, content in batch.changed:
+            rows = ChatMessage.objects.filter(session_id=UUID(session_id), message_id=message_id)
+            if content is None:
+                rows.delete()
+            else:
+                rows.update(content=content)
 
 
 def _field(model: type[Model], name: str) -> Field[Any, Any]:

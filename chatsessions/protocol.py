@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -18,6 +19,7 @@ class CloseCode(IntEnum):
     FORBIDDEN = 4403
     UNKNOWN_APP = 4404
     RESUMED_ELSEWHERE = 4409
+    TOO_MUCH = 4429
     # Daphne (autobahn) lets a server send only 1000 or 3000-4999, so not 1011 or 1013.
     APP_UNAVAILABLE = 4500
     TRY_AGAIN_LATER = 4503
@@ -44,7 +46,9 @@ def handler_error_frame(event: str, error: BaseException | None, expose: bool) -
     """Returns the error frame for a handler that raised; its message only if expose."""
     detail = f"{event} failed"
     if expose:
-        detail += f": {type(error).__name__}: {error}"
+        # A HandlerExit (see handlers.py) shows as the SystemExit or the like it stands for.
+        shown = getattr(error, "original", error)
+        detail += f": {type(shown).__name__}: {shown}"
     return error_frame("handler_error", detail)
 
 
@@ -140,6 +144,52 @@ _PARSERS = {
 }
 
 
+#: How deep objects and arrays may nest in a frame; no frame of the protocol needs more than 3.
+MAX_DEPTH = 32
+#: The largest integer a frame may carry: JavaScript's largest exact one, 2**53 - 1.
+MAX_INTEGER = 2**53 - 1
+
+# What no database column can keep: a lone UTF-16 surrogate (invalid UTF-8, refused by
+# SQLite's driver and PostgreSQL) and NUL (refused by PostgreSQL text). Both reach a frame
+# only through a JSON \u escape: a socket's text is valid UTF-8, and JSON refuses a raw NUL.
+UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def _integer(text: str) -> int:
+    value = int(text)
+    if abs(value) > MAX_INTEGER:
+        raise ProtocolError("invalid_json", f"integers are limited to ±{MAX_INTEGER}")
+    return value
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ProtocolError("invalid_json", f"the number {text[:40]} is out of range")
+    return value
+
+
+def _constant(text: str) -> Any:
+    raise ProtocolError("invalid_json", f"{text} is not a JSON value")
+
+
+def _check_nesting_and_text(value: Any, depth: int, check_text: bool) -> None:
+    if depth > MAX_DEPTH:
+        raise ProtocolError("invalid_json", f"frames may nest at most {MAX_DEPTH} levels deep")
+    if isinstance(value, str):
+        if check_text and UNSTORABLE.search(value):
+            raise ProtocolError(
+                "invalid_field", "text must not contain NUL characters or unpaired surrogates"
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_nesting_and_text(key, depth, check_text)
+            _check_nesting_and_text(item, depth + 1, check_text)
+    elif isinstance(value, list):
+        for item in value:
+            _check_nesting_and_text(item, depth + 1, check_text)
+
+
 def parse_frame(text: str | None, data_bytes: bytes | None, max_bytes: int) -> Frame:
     """Parses one client frame, or raises ProtocolError saying what is wrong with it."""
     if text is None:
@@ -148,9 +198,15 @@ def parse_frame(text: str | None, data_bytes: bytes | None, max_bytes: int) -> F
     if len(text) * 4 > max_bytes and len(text.encode()) > max_bytes:
         raise ProtocolError("frame_too_large", f"frames are limited to {max_bytes} bytes")
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_integer, parse_float=_float, parse_constant=_constant)
     except ValueError:
         raise ProtocolError("invalid_json", "the frame is not valid JSON") from None
+    except RecursionError:
+        raise ProtocolError("invalid_json", f"frames may nest at most {MAX_DEPTH} levels deep") from None
+    # Both scans run in C; the walk runs only for the frames that may need it.
+    check_text = "\\u" in text
+    if check_text or text.count("[") + text.count("{") > MAX_DEPTH:
+        _check_nesting_and_text(data, 0, check_text)
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         raise ProtocolError("invalid_frame", 'a frame is a JSON object with a string "type"')
     parser = _PARSERS.get(data["type"])

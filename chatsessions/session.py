@@ -82,17 +82,40 @@ class SessionStore:
         return {**self.reserved, **self.data}
 
     def snapshot(self) -> tuple[dict[str, Any], dict[str, str]]:
-        """Splits the app's keys into JSON-serialisable ones and the others' type names."""
+        """Splits the app's keys into the ones to write and the others, each with why it
+        stays in memory: not JSON-serialisable, or holding a user env value."""
         persisted: dict[str, Any] = {}
         unpersisted: dict[str, str] = {}
+        secrets = _env_markers(self.reserved.get("env") or {})
         for key, value in self.data.items():
             try:
                 # allow_nan=False: PostgreSQL's jsonb refuses NaN and Infinity.
-                persisted[key] = json.loads(json.dumps(value, allow_nan=False))
+                text = json.dumps(value, allow_nan=False)
             except (TypeError, ValueError):
                 unpersisted[key] = type(value).__name__
+                continue
+            if any(secret in text for secret in secrets):
+                unpersisted[key] = f"{type(value).__name__}, holds a user env value"
+            else:
+                persisted[key] = json.loads(text)
         self.dirty = False
         return persisted, unpersisted
+
+
+# Env values this long are looked for inside longer text too ("Bearer <key>"); shorter
+# ones only as a whole string, or every "1" in the store would count as a secret.
+_SECRET_INSIDE_TEXT_LENGTH = 8
+
+
+def _env_markers(env: dict[str, str]) -> list[str]:
+    """Returns what marks a JSON text as holding one of the env values."""
+    markers = []
+    for value in env.values():
+        if not value:
+            continue
+        quoted = json.dumps(value)
+        markers.append(quoted[1:-1] if len(value) >= _SECRET_INSIDE_TEXT_LENGTH else quoted)
+    return markers
 
 
 current_chat: ContextVar[LiveChat] = ContextVar("chatsessions_current_chat")

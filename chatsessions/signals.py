@@ -27,6 +27,12 @@ async def send(signal: Signal, **kwargs: Any) -> None:
         return  # the usual case, on the per-message path: nothing to build or await
     from .models import ChatSession
 
-    for receiver, result in await signal.asend_robust(sender=ChatSession, **kwargs):
+    try:
+        results = await signal.asend_robust(sender=ChatSession, **kwargs)
+    except (SystemExit, KeyboardInterrupt, GeneratorExit):
+        # asend_robust catches Exception only; a receiver must not stop the server either.
+        logger.exception("a receiver of %r tried to stop the process", signal)
+        return
+    for receiver, result in results:
         if isinstance(result, Exception):
             logger.error("signal receiver %r failed", receiver, exc_info=result)

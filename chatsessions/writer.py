@@ -83,7 +83,7 @@ class Writer:
             if not items:
                 return True
             try:
-                superseded = await database_sync_to_async(persistence.write_batches)(
+                outcome = await database_sync_to_async(persistence.write_batches)(
                     [(chat.id, chat.epoch, batch) for chat, batch in items], timezone.now()
                 )
             except Exception:
@@ -93,10 +93,25 @@ class Writer:
                 DatabaseHealth.failed()
                 return False
             DatabaseHealth.worked()
+        report_refusals(outcome)
         for chat, _ in items:
-            if chat.id in superseded:
+            if chat.id in outcome.superseded:
                 await chat.superseded()
         return True
+
+
+def report_refusals(outcome: persistence.WriteOutcome) -> None:
+    """Logs the chats whose batch the database refused; the other chats were written."""
+    for session_id, reason in outcome.repaired.items():
+        logger.error(
+            "chat %s: the database refused its write (%s); written with unstorable text replaced",
+            session_id,
+            reason,
+        )
+    for session_id, reason in outcome.refused.items():
+        logger.error(
+            "chat %s: the database refused its write (%s); that write is dropped", session_id, reason
+        )
 
 
 _writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Writer] = weakref.WeakKeyDictionary()
@@ -127,9 +142,10 @@ def write_everything_at_exit() -> None:
     if not items:
         return
     try:
-        persistence.write_batches(items, timezone.now())
+        outcome = persistence.write_batches(items, timezone.now())
     except Exception:
         logger.exception("could not write %d chats at exit", len(items))
     else:
-        logger.info("wrote %d chats at exit", len(items))
+        report_refusals(outcome)
+        logger.info("wrote %d chats at exit", len(items) - len(outcome.refused))
     live_chats.clear()

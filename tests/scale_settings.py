@@ -6,6 +6,7 @@ CHATSESSIONS = {
     "APPS": {
         "default": "chatsite.chat.counter",
         "probe": "tests.chat_apps.probe",
+        "sync": "tests.chat_apps.sync_handlers",
     },
     "RESUME_GRACE_SECONDS": 3,
     "EXPOSE_HANDLER_ERRORS": True,

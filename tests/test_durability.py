@@ -21,6 +21,7 @@ class Server:
     """daphne or uvicorn on the demo project, with its own SQLite file."""
 
     def __init__(self, kind, tmp_path, write_delay):
+        tmp_path.mkdir(parents=True, exist_ok=True)
         self.database = tmp_path / "db.sqlite3"
         self.env = {
             **os.environ,
@@ -117,3 +118,31 @@ async def test_answers_reach_the_database_in_order_within_the_write_delay(tmp_pa
         await socket.close()
     finally:
         server.stop()
+
+
+async def test_with_no_write_delay_a_kill_never_loses_an_answer_the_client_saw(tmp_path):
+    """WRITE_DELAY_SECONDS = 0 is the durable mode: a reply leaves only once it is committed."""
+    for attempt in range(3):
+        server = Server("daphne", tmp_path / str(attempt), write_delay=0)
+        try:
+            cookie = login(server.base, "alice", PASSWORD)
+            socket = await connect(
+                f"ws://127.0.0.1:{server.port}/ws/chat/",
+                additional_headers={"Cookie": cookie, "Origin": server.base},
+            )
+            await socket.send(json.dumps({"type": "start"}))
+            while (session := json.loads(await socket.recv()))["type"] != "session":
+                pass
+            for n in range(1, 21):  # sent at once (20 may wait): the kill lands while replies stream out
+                await socket.send(json.dumps({"type": "message", "content": f"message {n}"}))
+            seen = 0
+            while seen < 5 + 5 * attempt:
+                if json.loads(await asyncio.wait_for(socket.recv(), 10))["type"] == "message":
+                    seen += 1
+            server.process.kill()
+            server.process.wait()
+            messages, _ = server.rows(session["id"])
+            answers = [content for _, role, content in messages if role == "assistant"]
+            assert answers[:seen] == [f"You sent {n} message(s)!" for n in range(1, seen + 1)]
+        finally:
+            server.stop()

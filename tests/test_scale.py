@@ -11,7 +11,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,44 +19,29 @@ import uuid
 import psycopg
 import pytest
 from psycopg import sql
-from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from tests.conftest import require
-from tests.servers import ROOT, Worker, free_port, login, post_form
+from tests.servers import (
+    PG_ADMIN_URL,
+    ROOT,
+    Chat,
+    Worker,
+    free_port,
+    login,
+    post_form,
+    postgres_database,
+    reachable,
+)
 
-PG_ADMIN_URL = os.environ.get("CHATSESSIONS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 PASSWORD = "scale-test-password"
 
 
-def reachable(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def postgres_available() -> bool:
-    try:
-        with psycopg.connect(PG_ADMIN_URL, connect_timeout=2):
-            return True
-    except psycopg.Error:
-        return False
-
-
 @pytest.fixture(scope="module")
 def database_url():
-    require(postgres_available(), f"PostgreSQL is not reachable at {PG_ADMIN_URL}")
-    name = f"chatsessions_scale_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS true").format(sql.Identifier(name)))
-        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name])
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+    with postgres_database() as url:
+        yield url
 
 
 def set_connections(database_url: str, allowed: bool) -> None:
@@ -111,57 +95,6 @@ def ended_log(environment) -> list[tuple[str, int]]:
     if not path.exists():
         return []
     return [(line.split()[0], int(line.split()[1])) for line in path.read_text().splitlines()]
-
-
-class Chat:
-    """A real WebSocket client of one worker, logged in as one user."""
-
-    def __init__(self, worker: Worker, cookie: str, path: str = "/ws/chat/probe/") -> None:
-        self.worker = worker
-        self.url = f"ws://127.0.0.1:{worker.port}{path}"
-        self.headers = {"Origin": worker.base, "Cookie": cookie}
-
-    async def __aenter__(self) -> Chat:
-        self.socket = await connect(self.url, additional_headers=self.headers)
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.socket.close()
-
-    async def receive(self, timeout: float = 10) -> dict:
-        return json.loads(await asyncio.wait_for(self.socket.recv(), timeout))
-
-    async def expect(self, frame_type: str, timeout: float = 10) -> dict:
-        while (frame := await self.receive(timeout))["type"] != frame_type:
-            if frame["type"] == "error":
-                raise AssertionError(frame)
-        return frame
-
-    async def start(self, **fields) -> dict:
-        await self.socket.send(json.dumps({"type": "start", **fields}))
-        session = await self.expect("session")
-        self.start_frames = await self.until_task_end()
-        return session
-
-    async def until_task_end(self) -> list[dict]:
-        frames = []
-        while (frame := await self.receive()) != {"type": "task", "state": "end"}:
-            if frame["type"] != "task":
-                frames.append(frame)
-        return frames
-
-    async def reply(self, content: str) -> str:
-        await self.socket.send(json.dumps({"type": "message", "content": content}))
-        replies = [f["content"] for f in await self.until_task_end() if f["type"] == "message"]
-        assert len(replies) == 1, replies
-        return replies[0]
-
-    async def close_code(self, timeout: float = 10) -> int:
-        try:
-            while True:
-                await asyncio.wait_for(self.socket.recv(), timeout)
-        except ConnectionClosed as closed:
-            return closed.rcvd.code if closed.rcvd else 1006
 
 
 async def wait_until(condition, seconds: float = 10) -> None:

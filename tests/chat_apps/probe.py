@@ -3,6 +3,7 @@
 import asyncio
 import json
 import os
+import sys
 import threading
 
 import chatsessions as cl
@@ -107,6 +108,18 @@ async def on_message(message: cl.Message) -> None:
         await _say("locked")
     elif command == "boom":
         raise ValueError("kaboom")
+    elif command == "exit":
+        sys.exit(3)
+    elif command == "interrupt":
+        raise KeyboardInterrupt
+    elif command == "cancel":
+        raise asyncio.CancelledError
+    elif command == "unstorable":
+        await cl.Message("bad \ud800 and \x00", author=argument or "Assistant").send()
+    elif command == "copy-env":
+        cl.user_session.set("key_copy", cl.user_session.get("env").get("API_KEY"))
+        cl.user_session.set("nested", {"keys": [cl.user_session.get("env").get("API_KEY")]})
+        await _say("copied")
     elif command == "sleep":
         await asyncio.sleep(float(argument))
         await _say("slept")

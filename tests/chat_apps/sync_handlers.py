@@ -1,6 +1,7 @@
 """A chat app of sync handlers only: each reports where it ran."""
 
 import asyncio
+import sys
 import threading
 
 import chatsessions as cl
@@ -22,6 +23,8 @@ def start() -> None:
 
 @cl.on_message
 def on_message(message: cl.Message) -> None:
+    if message.content == "exit":
+        sys.exit("a sync handler called sys.exit")
     seen = cl.user_session.get("seen")
     seen.append(message.content)
     where = "event loop" if _on_event_loop() else "worker thread"

@@ -1,0 +1,243 @@
+"""Hostile input and handler faults through a real daphne: an error frame, nothing lost,
+nothing crashed. Each test reproduces a finding of the adversarial trial (issue 9)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import urllib.request
+
+import psycopg
+import pytest
+
+from tests.servers import ROOT, Chat, Worker, login, postgres_database
+
+PASSWORD = "hostile-test-password"
+
+
+class Server:
+    """One daphne worker of the test settings on SQLite or PostgreSQL, with its users."""
+
+    def __init__(self, database_url: str, folder) -> None:
+        self.database_url = database_url
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.scale_settings",
+            "DATABASE_URL": database_url,
+            "DEMO_PASSWORD": PASSWORD,
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.env.pop("REDIS_URL", None)
+        subprocess.run(
+            [sys.executable, "manage.py", "demo", "--no-serve"], cwd=ROOT, env=self.env, check=True
+        )
+        self.worker = Worker(self.env, folder / "worker.log")
+
+    def query(self, sql: str, params: list) -> list[tuple]:
+        if self.database_url.startswith("sqlite"):
+            with sqlite3.connect(self.database_url.removeprefix("sqlite:///")) as db:
+                return db.execute(sql.replace("%s", "?"), [p.replace("-", "") for p in params]).fetchall()
+        with psycopg.connect(self.database_url) as db:
+            return db.execute(sql, params).fetchall()
+
+    def contents(self, session_id: str) -> list[str]:
+        rows = self.query(
+            "SELECT content FROM chatsessions_chatmessage WHERE session_id = %s ORDER BY sequence",
+            [session_id],
+        )
+        return [row[0] for row in rows]
+
+    def status(self, session_id: str) -> str:
+        return self.query("SELECT status FROM chatsessions_chatsession WHERE id = %s", [session_id])[0][0]
+
+    def chat(self, user: str = "alice", app: str = "probe") -> Chat:
+        return Chat(self.worker, login(self.worker.base, user, PASSWORD), f"/ws/chat/{app}/")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def server(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp(request.param)
+    if request.param == "sqlite":
+        server = Server(f"sqlite:///{folder / 'db.sqlite3'}", folder)
+        yield server
+        server.worker.stop()
+        return
+    with postgres_database() as url:
+        server = Server(url, folder)
+        yield server
+        server.worker.stop()
+
+
+async def eventually(check, seconds: float = 10) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        try:
+            check()
+            return
+        except AssertionError:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.05)
+
+
+async def send_raw(chat: Chat, text: str) -> dict:
+    """Sends text as it is (JSON escapes and all); returns the next frame."""
+    await chat.socket.send(text)
+    return await chat.receive()
+
+
+# -- 1. text the database cannot store -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        r'{"type": "message", "content": "hi \ud800"}',
+        r'{"type": "message", "content": "a\u0000b"}',
+        r'{"type": "message", "content": "hi", "id": "x\udfff"}',
+        r'{"type": "settings", "values": {"signature": "sig\u0000"}}',
+    ],
+)
+async def test_unstorable_text_is_refused_and_every_chat_of_the_worker_is_still_written(server, frame):
+    async with server.chat("alice") as poisoned, server.chat("bob") as other:
+        first = await poisoned.start()
+        second = await other.start()
+        error = await send_raw(poisoned, frame)
+        assert (error["type"], error["code"]) == ("error", "invalid_field")
+        assert "surrogates" in error["detail"]
+        assert await poisoned.reply("count") == "1"
+        assert await other.reply("count") == "1"
+
+        def both_written():
+            assert server.contents(first["id"]) == ["count", "1"]
+            assert server.contents(second["id"]) == ["count", "1"]
+
+        await eventually(both_written)
+
+
+async def test_unstorable_text_from_a_handler_is_written_replaced_and_other_chats_go_on(server):
+    async with server.chat("alice") as poisoned, server.chat("bob") as other:
+        first = await poisoned.start()
+        second = await other.start()
+        # The two handlers' writes share one batch of the worker's writer.
+        await poisoned.socket.send(json.dumps({"type": "message", "content": "unstorable " + "x" * 300}))
+        assert await other.reply("count") == "1"
+        frames = await poisoned.until_task_end()
+        assert frames[0]["content"] == "bad \ud800 and \x00"  # the client gets what the handler sent
+
+        def written():
+            assert server.contents(first["id"]) == ["unstorable " + "x" * 300, "bad \ufffd and \ufffd"]
+            assert server.contents(second["id"]) == ["count", "1"]
+
+        await eventually(written)
+        assert await poisoned.reply("count") == "2"
+        assert await other.reply("count") == "2"
+
+        def still_written():
+            assert server.contents(first["id"])[-2:] == ["count", "2"]
+            assert server.contents(second["id"])[-2:] == ["count", "2"]
+
+        await eventually(still_written)
+    assert "written with unstorable text replaced" in server.worker.output()
+
+
+# -- 2. crafted frames ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("frame", "detail"),
+    [
+        ("[" * 1000 + "]" * 1000, "frames may nest at most 32 levels deep"),
+        ("[" * 40 + "]" * 40, "frames may nest at most 32 levels deep"),
+        ('{"type": "settings", "values": {"limit": 1' + "0" * 400 + "}}", "integers are limited"),
+        ('{"type": "settings", "values": {"temperature": 1e400}}', "out of range"),
+        ('{"type": "settings", "values": {"limit": NaN}}', "NaN is not a JSON value"),
+        ('{"type": "settings", "values": {"limit": -Infinity}}', "-Infinity is not a JSON value"),
+    ],
+)
+async def test_a_crafted_frame_gets_an_error_and_the_socket_stays_open(server, frame, detail):
+    async with server.chat() as chat:
+        await chat.start()
+        error = await send_raw(chat, frame)
+        assert (error["type"], error["code"]) == ("error", "invalid_json")
+        assert detail in error["detail"]
+        assert await chat.reply("count") == "1"
+    assert "Exception inside application" not in server.worker.output()
+
+
+# -- 3. handlers that raise what is not an Exception ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("app", "command", "detail", "next_reply"),
+    [
+        ("probe", "exit", "on_message failed: SystemExit: 3", "2"),
+        ("probe", "interrupt", "on_message failed: KeyboardInterrupt: ", "2"),
+        ("probe", "cancel", "on_message failed: CancelledError: ", "2"),
+        (
+            "sync",
+            "exit",
+            "on_message failed: SystemExit: a sync handler called sys.exit",
+            "worker thread: count",
+        ),
+    ],
+)
+async def test_a_handler_that_exits_is_reported_and_the_worker_serves_on(
+    server, app, command, detail, next_reply
+):
+    async with server.chat(app=app) as chat:
+        await chat.start()
+        await chat.socket.send(json.dumps({"type": "message", "content": command}))
+        frames = [await chat.receive() for _ in range(3)]
+        assert frames == [
+            {"type": "task", "state": "start"},
+            {"type": "error", "code": "handler_error", "detail": detail},
+            {"type": "task", "state": "end"},
+        ]
+        assert await chat.reply("count") == next_reply
+    async with server.chat("bob") as fresh:
+        await fresh.start()
+        assert await fresh.reply("count") == "1"
+    assert server.worker.alive()
+
+
+# -- 9. env values copied into user_session ---------------------------------------------------------
+
+
+async def test_an_env_value_copied_into_the_store_is_never_written_nor_shown(server):
+    secret = "sk-test-0123456789"
+    async with server.chat() as chat:
+        session = await chat.start(env={"API_KEY": secret})
+        assert await chat.reply("copy-env") == "copied"
+        assert await chat.reply("set greeting=hello") == "greeting set"
+
+        def written():
+            rows = server.query(
+                "SELECT store, unpersisted_keys FROM chatsessions_chatsession WHERE id = %s", [session["id"]]
+            )
+            store, unpersisted = (json.loads(v) if isinstance(v, str) else v for v in rows[0])
+            assert store == {"count": 2, "greeting": "hello"}
+            assert unpersisted == {
+                "key_copy": "str, holds a user env value",
+                "nested": "dict, holds a user env value",
+            }
+
+        await eventually(written)
+        admin = login(server.worker.base, "admin", PASSWORD, path="/admin/login/")
+        page = (
+            urllib.request.urlopen(
+                urllib.request.Request(
+                    f"{server.worker.base}/admin/chatsessions/chatsession/{session['id']}/change/",
+                    headers={"Cookie": admin},
+                )
+            )
+            .read()
+            .decode()
+        )
+        assert "holds a user env value" in page
+        assert secret not in page
+        assert await chat.reply("get key_copy") == repr(secret)  # kept in memory for the handler
