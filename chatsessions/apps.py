@@ -13,7 +13,8 @@ class ChatSessionsConfig(AppConfig):
     def ready(self) -> None:
         import atexit
 
-        from . import checks, conf  # noqa: F401  (registers checks and signal receivers)
+        from . import access, checks, conf  # noqa: F401  (registers checks and signal receivers)
         from .writer import write_everything_at_exit
 
         atexit.register(write_everything_at_exit)
+        access.connect_signals()

@@ -18,7 +18,7 @@ from .conf import get_config
 from .handlers import ChatApp
 from .message import Message
 from .models import ChatMessage, ChatSession
-from .protocol import CloseCode, ProtocolError, handler_error_frame
+from .protocol import CloseCode, ProtocolError, error_frame, handler_error_frame
 from .session import SessionStore, current_chat
 from .writer import writer
 
@@ -31,6 +31,8 @@ class Socket(Protocol):
     async def send_frame(self, frame: dict[str, Any]) -> None: ...
 
     async def close_socket(self, code: int) -> None: ...
+
+    async def login_holds(self, logged_out_session: str | None = None) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -299,6 +301,10 @@ class LiveChat:
             await self.post_notice(str(event.get("content", "")), str(event.get("author", "Staff")))
         elif kind == control.RELEASE:
             await self._release(str(event.get("reply_to", "")))
+        elif kind == control.RECHECK:
+            socket = self.socket
+            if socket is not None and not await socket.login_holds(event.get("logged_out_session")):
+                await self.revoke()
         else:
             logger.warning("chat %s: ignored control event %r", self.id, kind)
 
@@ -446,6 +452,26 @@ class LiveChat:
     def give_back(self, batch: persistence.Batch) -> None:
         """Takes back a batch the writer could not write, ahead of what came since."""
         self._batch = self._batch.merge_after(batch)
+
+    async def row_deleted(self) -> None:
+        """Ends a chat whose row was deleted: by staff (4000), or with its user (4401)."""
+        if self.ending:
+            return
+        socket = self.socket
+        if socket is not None and not await socket.login_holds():
+            await self.revoke()
+        else:
+            self.end(CloseCode.ENDED_BY_SERVER)
+
+    async def revoke(self) -> None:
+        """Ends the chat of a user who may no longer chat: what they queued is dropped, and
+        the socket closes with 4401 once on_chat_end has run."""
+        if self.ending:
+            return
+        self._jobs = deque(job for job in self._jobs if not job.from_client)
+        self._waiting = 0
+        await self.send(error_frame("not_logged_in", "your login has ended; log in again to chat"))
+        self.end(CloseCode.NOT_LOGGED_IN)
 
     async def superseded(self) -> None:
         """Lets go of a chat another process has claimed."""

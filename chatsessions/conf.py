@@ -27,6 +27,10 @@ DEFAULTS: dict[str, Any] = {
     "MAX_FRAME_BYTES": 64 * 1024,
     # Messages waiting behind the running handler; more are refused with "flood".
     "MAX_PENDING_MESSAGES": 20,
+    # A socket checks that its login still holds (user active, same password, session
+    # not logged out) at its first frame this long after the last check. Changes saved
+    # through Django's signals reach open chats at once, without waiting for this.
+    "AUTH_RECHECK_SECONDS": 60.0,
     # How many past messages a resumed chat replays.
     "HISTORY_LIMIT": 200,
     # Send a handler exception's message to the client (True in DEBUG by default).

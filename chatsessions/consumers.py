@@ -8,8 +8,10 @@ import logging
 from typing import Any
 
 from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from . import access
 from .chat import LiveChat
 from .conf import get_config
 from .handlers import ChatApp, load_app
@@ -93,6 +95,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         user = self.scope.get("user")
         self.user = user if user is not None and user.is_authenticated else None
+        session = self.scope.get("session")
+        self.session_key: str | None = getattr(session, "session_key", None) if session else None
+        self.recheck_at = asyncio.get_running_loop().time() + get_config()["AUTH_RECHECK_SECONDS"]
         if self.user is None and not get_config()["ALLOW_ANONYMOUS"]:
             await self.refuse(CloseCode.NOT_LOGGED_IN, "not_logged_in", "log in to chat")
             return
@@ -109,6 +114,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         """Parses a frame and hands it on; a bad one gets an error frame."""
         if self.closed:
             return
+        if self.chat is not None and asyncio.get_running_loop().time() >= self.recheck_at:
+            self.recheck_at = asyncio.get_running_loop().time() + get_config()["AUTH_RECHECK_SECONDS"]
+            if not await self.login_holds():
+                await self.chat.revoke()
+                return
         try:
             frame = parse_frame(text_data, bytes_data, get_config()["MAX_FRAME_BYTES"])
             if self.chat is None:
@@ -222,6 +232,21 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if not self.closed:
             self.closed = True
             await self.close(int(code))  # autobahn refuses int subclasses such as CloseCode
+
+    async def login_holds(self, logged_out_session: str | None = None) -> bool:
+        """Tells whether the socket's login still holds (see access.py); an anonymous
+        chat has no login to lose."""
+        if self.user is None:
+            return True
+        if self.session_key is not None and self.session_key == logged_out_session:
+            return False
+        try:
+            return await database_sync_to_async(access.login_holds)(self.user.pk, self.session_key)
+        except Exception:
+            logger.warning(
+                "chat %s: cannot check its login now", getattr(self.chat, "id", None), exc_info=True
+            )
+            return True  # the database is down: the check is made again at the next recheck
 
     async def refuse(self, code: CloseCode, error_code: str, detail: str) -> None:
         await self.send_frame(error_frame(error_code, detail))

@@ -23,6 +23,8 @@ NOTICE = "chat.notice"
 # A process resuming a chat asks its holder to write everything and let go.
 RELEASE = "chat.release"
 RELEASED = "chat.released"
+# A user's login may have changed (deactivated, deleted, logged out, new password).
+RECHECK = "chat.recheck"
 
 
 def group_name(session_id: Any) -> str:
@@ -38,6 +40,13 @@ async def aend_chat(session_id: Any) -> None:
 async def asend_notice(session_id: Any, content: str, author: str) -> None:
     """Posts a message from author (a member of staff, say) into the live chat."""
     await _send(session_id, {"type": NOTICE, "content": content, "author": author})
+
+
+async def arecheck(session_ids: list[Any], logged_out_session: str | None = None) -> None:
+    """Asks the live chats to check that their socket's login still holds (see access.py);
+    a socket of logged_out_session is closed without a check."""
+    for session_id in session_ids:
+        await _send(session_id, {"type": RECHECK, "logged_out_session": logged_out_session})
 
 
 def end_chat(session_id: Any) -> None:

@@ -100,8 +100,10 @@ def claim(session_id: str, seen_epoch: int) -> bool:
 
 
 def holds(session_id: str, epoch: int) -> bool:
-    """Tells whether the claim epoch is still the chat's current one."""
-    return ChatSession.objects.filter(pk=session_id, holder_epoch=epoch).exists()
+    """Tells whether this process may end the chat: its claim epoch is still the chat's
+    current one, or the row is gone (deleted with its user, say), so nobody else holds it."""
+    current = ChatSession.objects.filter(pk=session_id).values_list("holder_epoch", flat=True).first()
+    return current is None or current == epoch
 
 
 _MESSAGE_COLUMNS = ("session", "sequence", "message_id", "role", "author", "content", "created_at")
@@ -117,6 +119,8 @@ class WriteOutcome:
 
     # Chats another process has claimed since: their batches are not written.
     superseded: set[str] = field(default_factory=set)
+    # Chats whose row is gone (deleted in the admin, or with its user): nothing to write.
+    deleted: set[str] = field(default_factory=set)
     # Chats whose batch the database refused until its unstorable text was replaced.
     repaired: dict[str, str] = field(default_factory=dict)
     # Chats whose batch the database refused even then: it is dropped, the chat goes on.
@@ -174,9 +178,17 @@ def _claimed(items: list[tuple[str, int, Batch]]) -> tuple[WriteOutcome, list[tu
         .filter(pk__in=[session_id for session_id, _, _ in items])
         .values_list("id", "holder_epoch")
     )
-    superseded = {session_id for session_id, epoch, _ in items if epochs.get(UUID(session_id)) != epoch}
-    current = [(session_id, batch) for session_id, _, batch in items if session_id not in superseded]
-    return WriteOutcome(superseded=superseded), current
+    outcome = WriteOutcome()
+    current = []
+    for session_id, epoch, batch in items:
+        found = epochs.get(UUID(session_id))
+        if found is None:
+            outcome.deleted.add(session_id)
+        elif found != epoch:
+            outcome.superseded.add(session_id)
+        else:
+            current.append((session_id, batch))
+    return outcome, current
 
 
 def _write_rows(current: list[tuple[str, Batch]], now: datetime) -> None:

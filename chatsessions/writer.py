@@ -97,6 +97,8 @@ class Writer:
         for chat, _ in items:
             if chat.id in outcome.superseded:
                 await chat.superseded()
+            elif chat.id in outcome.deleted:
+                await chat.row_deleted()
         return True
 
 

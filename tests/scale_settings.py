@@ -1,5 +1,7 @@
 """Settings of the worker processes the scale tests start: the demo's, plus the probe app."""
 
+import os
+
 from chatsite.settings import *  # noqa: F403
 
 CHATSESSIONS = {
@@ -9,6 +11,7 @@ CHATSESSIONS = {
         "sync": "tests.chat_apps.sync_handlers",
     },
     "RESUME_GRACE_SECONDS": 3,
+    "AUTH_RECHECK_SECONDS": float(os.environ.get("CHATSESSIONS_TEST_AUTH_RECHECK", "60")),
     "EXPOSE_HANDLER_ERRORS": True,
 }
 

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import urllib.request
+import uuid
 
 import psycopg
 import pytest
@@ -30,8 +31,11 @@ class Server:
             "DATABASE_URL": database_url,
             "DEMO_PASSWORD": PASSWORD,
             "PYTHONUNBUFFERED": "1",
+            "CHATSESSIONS_TEST_AUTH_RECHECK": "0.5",
+            "CHATSESSIONS_TEST_END_LOG": str(folder / "ended.log"),
         }
         self.env.pop("REDIS_URL", None)
+        self.folder = folder
         subprocess.run(
             [sys.executable, "manage.py", "demo", "--no-serve"], cwd=ROOT, env=self.env, check=True
         )
@@ -39,10 +43,22 @@ class Server:
 
     def query(self, sql: str, params: list) -> list[tuple]:
         if self.database_url.startswith("sqlite"):
+            # SQLite keeps UUIDs without their dashes.
+            params = [p.replace("-", "") if isinstance(p, str) and len(p) == 36 else p for p in params]
             with sqlite3.connect(self.database_url.removeprefix("sqlite:///")) as db:
-                return db.execute(sql.replace("%s", "?"), [p.replace("-", "") for p in params]).fetchall()
+                return db.execute(sql.replace("%s", "?"), params).fetchall()
         with psycopg.connect(self.database_url) as db:
-            return db.execute(sql, params).fetchall()
+            cursor = db.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
+
+    def manage(self, code: str) -> None:
+        """Runs Python in `manage.py shell` against the server's database."""
+        subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=self.env, check=True)
+
+    def ended(self, session_id: str) -> int:
+        """How many times on_chat_end ran for the chat."""
+        log = self.folder / "ended.log"
+        return log.read_text().split().count(session_id) if log.exists() else 0
 
     def contents(self, session_id: str) -> list[str]:
         rows = self.query(
@@ -54,8 +70,9 @@ class Server:
     def status(self, session_id: str) -> str:
         return self.query("SELECT status FROM chatsessions_chatsession WHERE id = %s", [session_id])[0][0]
 
-    def chat(self, user: str = "alice", app: str = "probe") -> Chat:
-        return Chat(self.worker, login(self.worker.base, user, PASSWORD), f"/ws/chat/{app}/")
+    def chat(self, user: str = "alice", app: str = "probe", cookie: str | None = None) -> Chat:
+        cookie = cookie or login(self.worker.base, user, PASSWORD)
+        return Chat(self.worker, cookie, f"/ws/chat/{app}/")
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -241,3 +258,71 @@ async def test_an_env_value_copied_into_the_store_is_never_written_nor_shown(ser
         assert "holds a user env value" in page
         assert secret not in page
         assert await chat.reply("get key_copy") == repr(secret)  # kept in memory for the handler
+
+
+# -- 5. account changes reach open sockets ----------------------------------------------------------
+
+
+@pytest.fixture
+def new_user(server):
+    """A user of this test alone, since the test takes its login away."""
+    name = f"user{uuid.uuid4().hex[:8]}"
+    server.manage(
+        "from django.contrib.auth import get_user_model; "
+        f"get_user_model().objects.create_user({name!r}, password={PASSWORD!r})"
+    )
+    return name
+
+
+async def closed_4401(chat: Chat) -> None:
+    """Waits for the not_logged_in error frame (skipping others), then the close."""
+    while (frame := await chat.receive())["type"] != "error":
+        pass
+    assert (frame["code"], frame["detail"]) == ("not_logged_in", "your login has ended; log in again to chat")
+    assert await chat.close_code() == 4401
+
+
+async def ended_once(server: Server, session_id: str) -> None:
+    def check():
+        assert server.ended(session_id) == 1
+        assert server.status(session_id) == "ended"
+
+    await eventually(check)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "UPDATE auth_user SET is_active = %s WHERE username = %s",
+        "UPDATE auth_user SET password = 'md5$x$changed' || password WHERE username = %s",
+        "DELETE FROM django_session",
+    ],
+    ids=["deactivated", "password changed", "session gone"],
+)
+async def test_a_login_lost_without_a_signal_closes_the_socket_4401_at_the_next_frame(
+    server, new_user, change
+):
+    async with server.chat(new_user) as chat:
+        session = await chat.start()
+        assert await chat.reply("count") == "1"
+        params = [False, new_user] if "is_active" in change else [new_user] if "%s" in change else []
+        server.query(change, params)
+        await asyncio.sleep(0.6)  # past AUTH_RECHECK_SECONDS
+        await chat.socket.send(json.dumps({"type": "message", "content": "count"}))
+        await closed_4401(chat)
+    await ended_once(server, session["id"])
+
+
+async def test_logging_out_closes_the_sockets_of_that_login_4401_at_once(server, new_user):
+    cookie = login(server.worker.base, new_user, PASSWORD)
+    other_login = login(server.worker.base, new_user, PASSWORD)
+    async with server.chat(cookie=cookie) as chat, server.chat(cookie=other_login) as other:
+        session = await chat.start()
+        await other.start()
+        csrf = dict(part.split("=", 1) for part in cookie.split("; "))["csrftoken"]
+        url = f"{server.worker.base}/accounts/logout/"
+        headers = {"Cookie": cookie, "X-CSRFToken": csrf, "Referer": url}
+        urllib.request.urlopen(urllib.request.Request(url, b"", headers))
+        await closed_4401(chat)  # without sending a frame
+        assert await other.reply("count") == "1"  # the user's other login still holds
+    await ended_once(server, session["id"])

@@ -361,3 +361,47 @@ async def test_the_pubsub_layer_hands_chats_over_and_carries_admin_actions(envir
     finally:
         a.stop()
         b.stop()
+
+
+# -- account changes reach open sockets on any worker -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "user.is_active = False; user.save()",
+        "user.set_password('another password'); user.save()",
+        "user.delete()",
+    ],
+    ids=["deactivated", "password changed", "deleted"],
+)
+async def test_an_account_change_saved_anywhere_closes_the_users_sockets_4401_at_once(
+    workers, environment, change
+):
+    a, b = workers
+    name = f"user{uuid.uuid4().hex[:8]}"
+    shell = "from django.contrib.auth import get_user_model; User = get_user_model(); "
+    run = [sys.executable, "manage.py", "shell", "-c"]
+    subprocess.run(
+        [*run, shell + f"User.objects.create_user({name!r}, password={PASSWORD!r})"],
+        cwd=ROOT,
+        env=environment[0],
+        check=True,
+    )
+    async with (
+        Chat(b, login(b.base, name, PASSWORD)) as chat,
+        Chat(a, login(a.base, "bob", PASSWORD)) as other,
+    ):
+        session = await chat.start()
+        await other.start()
+        assert await chat.reply("count") == "1"
+        code = shell + f"user = User.objects.get(username={name!r}); {change}"
+        subprocess.run([*run, code], cwd=ROOT, env=environment[0], check=True)
+        while (frame := await chat.receive())["type"] != "error":
+            pass
+        assert frame["code"] == "not_logged_in"
+        assert await chat.close_code() == 4401  # without the client sending anything
+        assert await other.reply("count") == "1"
+    await wait_until(
+        lambda: [e for e in ended_log(environment) if e[0] == session["id"]] == [(session["id"], b.pid)]
+    )
