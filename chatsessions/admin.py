@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -18,6 +20,8 @@ from django.utils.html import format_html, format_html_join
 
 from . import control
 from .models import ChatMessage, ChatSession
+
+logger = logging.getLogger("chatsessions")
 
 ENV_MASK = "••••••••"
 # How long the End action waits to see the chat's worker confirm it ended.
@@ -186,8 +190,13 @@ class ChatSessionAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             if session.status == ChatSession.Status.ENDED:
                 self.message_user(request, "This chat has ended; no notice was sent.", messages.WARNING)
-            else:
-                control.send_notice(session.pk, form.cleaned_data["content"], request.user.get_username())
+            elif self._reached(
+                request,
+                control.send_notice,
+                session.pk,
+                form.cleaned_data["content"],
+                request.user.get_username(),
+            ):
                 self.message_user(request, "Notice sent to the chat.", messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:chatsessions_chatsession_change", args=[session.pk]))
         return self._action_page(request, session, "Send a notice", form=form)
@@ -214,7 +223,8 @@ class ChatSessionAdmin(admin.ModelAdmin):
                 request, f"Chat {session.pk} had already ended; nothing changed.", messages.WARNING
             )
             return
-        control.end_chat(session.pk)
+        if not self._reached(request, control.end_chat, session.pk):
+            return
         if self._wait_until_ended(session):
             self.message_user(request, f"Chat {session.pk} ended.", messages.SUCCESS)
         else:
@@ -224,6 +234,21 @@ class ChatSessionAdmin(admin.ModelAdmin):
                 "when the process that holds it handles the request.",
                 messages.WARNING,
             )
+
+    def _reached(self, request: HttpRequest, send: Callable[..., None], *args: Any) -> bool:
+        """Sends a control event; says in a message, not a 500, when the layer is down."""
+        try:
+            send(*args)
+        except Exception as error:
+            logger.warning("could not reach chat %s through the channel layer", args[0], exc_info=True)
+            self.message_user(
+                request,
+                f"The channel layer cannot be reached ({type(error).__name__}), so chat {args[0]} "
+                "was not reached and nothing changed. Try again once it is back.",
+                messages.ERROR,
+            )
+            return False
+        return True
 
     def _wait_until_ended(self, session: ChatSession) -> bool:
         deadline = time.monotonic() + END_CONFIRM_SECONDS

@@ -292,6 +292,10 @@ class LiveChat:
         """Leads the chat's channel layer group here; raises if the layer is unreachable."""
         await listener().join(self.id)
 
+    async def close_control(self) -> None:
+        """Stops the chat's channel layer group from leading here."""
+        await listener().leave(self.id)
+
     async def handle_control(self, event: dict[str, Any]) -> None:
         """Serves an event of control.py, whether a socket is attached or not."""
         kind = event.get("type")
@@ -335,7 +339,7 @@ class LiveChat:
         self._jobs.clear()  # the worker, if it called this, returns after its job
         if self._worker is not None and self._worker is not asyncio.current_task():
             self._worker.cancel()
-        await listener().leave(self.id)
+        await self.close_control()
         socket, self.socket = self.socket, None
         if socket is not None:
             await socket.close_socket(close_code)

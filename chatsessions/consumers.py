@@ -12,6 +12,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from . import access
+from .auth import UNAVAILABLE
 from .chat import LiveChat
 from .conf import get_config
 from .handlers import ChatApp, load_app
@@ -92,6 +93,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         except (Exception, SystemExit):  # a module that calls sys.exit() must not stop the server
             logger.exception("cannot import the handler module of chat app %r", self.app_name)
             await self.refuse(CloseCode.APP_UNAVAILABLE, "app_unavailable", "this chat app cannot be loaded")
+            return
+        if self.scope.get(UNAVAILABLE):
+            await self.refuse(
+                CloseCode.TRY_AGAIN_LATER, "unavailable", "the login cannot be read now; try again shortly"
+            )
             return
         user = self.scope.get("user")
         self.user = user if user is not None and user.is_authenticated else None

@@ -96,6 +96,10 @@ class Listener:
         self.channel: str | None = None
         self._task: asyncio.Task[None] | None = None
         self._handling: set[asyncio.Task[None]] = set()
+        # The groups joined, joined again after a layer error: a restarted Redis has lost them.
+        self._groups: set[str] = set()
+        # Set when a join works while the listener waits to retry: the layer is back.
+        self._layer_back = asyncio.Event()
 
     async def join(self, session_id: str) -> None:
         """Leads the chat's group to this process; raises if the layer is unreachable.
@@ -107,12 +111,15 @@ class Listener:
             self.channel = await layer.new_channel()
             self._task = asyncio.create_task(self._listen(layer, self.channel), name="chatsessions control")
         await layer.group_add(group_name(session_id), self.channel)
+        self._groups.add(group_name(session_id))
+        self._layer_back.set()
 
     async def leave(self, session_id: str) -> None:
         """Stops the chat's group from leading here; a layer outage only delays that."""
         layer = get_channel_layer()
         if layer is None or self.channel is None:
             return
+        self._groups.discard(group_name(session_id))
         try:
             await layer.group_discard(group_name(session_id), self.channel)
         except Exception:
@@ -120,15 +127,31 @@ class Listener:
 
     async def _listen(self, layer: Any, channel: str) -> None:
         delay = RETRY_FIRST_SECONDS
+        rejoin = False
         while True:
             try:
+                if rejoin:
+                    for group in list(self._groups):
+                        await layer.group_add(group, channel)
+                    logger.warning("channel layer reachable again; %d chats rejoined", len(self._groups))
+                    rejoin = False
                 event = await layer.receive(channel)
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                logger.warning("channel layer unreachable; listening again in %.1fs", delay)
-                await asyncio.sleep(delay)
+            except Exception as error:
+                logger.warning(
+                    "channel layer unreachable (%s: %s); listening again in %.1fs",
+                    type(error).__name__,
+                    error,
+                    delay,
+                )
+                self._layer_back.clear()
+                try:
+                    await asyncio.wait_for(self._layer_back.wait(), delay)
+                except TimeoutError:
+                    pass
                 delay = min(delay * 2, RETRY_MAX_SECONDS)
+                rejoin = True
                 continue
             delay = RETRY_FIRST_SECONDS
             # Each event in a task of its own: a hand-over waits for handlers, and must not

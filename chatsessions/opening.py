@@ -84,18 +84,26 @@ async def _go_live(chat: LiveChat) -> LiveChat:
 async def new_chat(
     app_name: str, app: ChatApp, user: Any, profile: str | None, env: dict[str, str]
 ) -> LiveChat:
-    """Creates a chat's row and starts it in this process."""
+    """Starts a chat in this process and inserts its row.
+
+    The chat joins its control group before its row exists: a refusal for want of the
+    channel layer leaves no row behind that says live.
+    """
+    row = ChatSession(
+        owner=user,
+        app=app_name,
+        chat_profile=profile or "",
+        chat_settings=app.initial_settings(),
+        env_keys=sorted(env),
+    )
+    chat = await _go_live(LiveChat(row, app, user, env, next_sequence=1))
     try:
-        row = await database_sync_to_async(persistence.create_session)(
-            owner=user,
-            app=app_name,
-            chat_profile=profile or "",
-            chat_settings=app.initial_settings(),
-            env_keys=sorted(env),
-        )
+        await database_sync_to_async(persistence.insert_session)(row)
     except Exception as error:
+        live_chats.pop(chat.id, None)
+        await chat.close_control()
         raise ServiceUnavailable("the database cannot be reached") from error
-    return await _go_live(LiveChat(row, app, user, env, next_sequence=1))
+    return chat
 
 
 def _single_process() -> bool:

@@ -75,9 +75,9 @@ class Batch:
         )
 
 
-def create_session(**fields: Any) -> ChatSession:
+def insert_session(row: ChatSession) -> None:
     """Inserts a new session row."""
-    return ChatSession.objects.create(**fields)
+    row.save(force_insert=True)
 
 
 def load_session(session_id: str) -> tuple[ChatSession | None, int]:

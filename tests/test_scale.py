@@ -277,22 +277,36 @@ def private_redis(tmp_path):
 
 
 async def test_a_redis_outage_refuses_new_chats_keeps_live_ones_and_heals(
-    environment, private_redis, tmp_path
+    environment, database_url, private_redis, tmp_path
 ):
     env = {**environment[0], "REDIS_URL": private_redis.url}
     worker = Worker(env, tmp_path / "worker.log")
+
+    def live_rows():
+        with psycopg.connect(database_url) as db:
+            return db.execute(
+                "SELECT count(*) FROM chatsessions_chatsession WHERE status = 'live'"
+            ).fetchone()[0]
+
     try:
         cookie = login(worker.base, "alice", PASSWORD)
+        admin = login(worker.base, "admin", PASSWORD, path="/admin/login/")
         async with Chat(worker, cookie) as live:
-            await live.start()
+            session = await live.start()
             assert await live.reply("count") == "1"
             private_redis.stop()
             assert await live.reply("count") == "2"  # in-process traffic needs no Redis
+            rows_before = live_rows()
             async with Chat(worker, cookie) as refused:
                 await refused.socket.send(json.dumps({"type": "start"}))
                 error = await refused.receive()
                 assert error["code"] == "unavailable"
                 assert await refused.close_code() == 4503
+            assert live_rows() == rows_before  # no orphan row says live
+            page = f"/admin/chatsessions/chatsession/{session['id']}"
+            for action, fields in (("notice", {"content": "lost?"}), ("end", {})):
+                answer = post_form(worker.base, f"{page}/{action}/", admin, fields)
+                assert "The channel layer cannot be reached" in answer, answer
             private_redis.start()
             deadline = time.monotonic() + 20
             while True:
@@ -304,6 +318,16 @@ async def test_a_redis_outage_refuses_new_chats_keeps_live_ones_and_heals(
                 assert time.monotonic() < deadline, "new chats did not come back with Redis"
                 await asyncio.sleep(0.5)
             assert await live.reply("count") == "3"
+            # The restarted Redis lost the chat's group; the worker joins it again as soon
+            # as it sees the layer back (a retry of its listener, or a chat that joined).
+            for attempt in range(20):
+                post_form(worker.base, f"{page}/notice/", admin, {"content": f"after the restart {attempt}"})
+                try:
+                    notice = await live.expect("message", timeout=0.5)
+                    break
+                except TimeoutError:
+                    continue
+            assert notice["content"].startswith("after the restart")
         assert worker.alive()
     finally:
         worker.stop()
@@ -405,3 +429,22 @@ async def test_an_account_change_saved_anywhere_closes_the_users_sockets_4401_at
     await wait_until(
         lambda: [e for e in ended_log(environment) if e[0] == session["id"]] == [(session["id"], b.pid)]
     )
+
+
+async def test_a_database_outage_answers_a_new_socket_4503_not_http_500(environment, database_url, tmp_path):
+    worker = Worker(environment[0], tmp_path / "worker.log")
+    try:
+        cookie = login(worker.base, "alice", PASSWORD)
+        set_connections(database_url, allowed=False)
+        try:
+            async with Chat(worker, cookie) as refused:
+                error = await refused.receive()
+                assert (error["code"], error["type"]) == ("unavailable", "error")
+                assert await refused.close_code() == 4503
+        finally:
+            set_connections(database_url, allowed=True)
+        async with Chat(worker, cookie) as chat:
+            await chat.start()
+            assert await chat.reply("count") == "1"
+    finally:
+        worker.stop()
