@@ -205,6 +205,11 @@ class LiveChat:
         await self.send({"type": "settings", "values": settings})
         self._enqueue(Job("on_settings_update", dict(settings), from_client=True))
 
+    async def wait_for_handlers(self) -> None:
+        """Returns once the queued handlers (an end included) have run."""
+        while self._worker is not None:
+            await asyncio.shield(self._worker)
+
     def stop(self) -> None:
         """Cancels the running handler, if any; on_stop runs after it."""
         if self._in_handler and not self._stop_requested and self._worker is not None:

@@ -31,6 +31,10 @@ DEFAULTS: dict[str, Any] = {
     # not logged out) at its first frame this long after the last check. Changes saved
     # through Django's signals reach open chats at once, without waiting for this.
     "AUTH_RECHECK_SECONDS": 60.0,
+    # Every worker process records that it is alive this often, and ends the chats of a
+    # worker silent for 3 beats once they have been idle RESUME_GRACE_SECONDS (on_chat_end
+    # runs once, here). `manage.py chatsessions_reap` does the same from cron.
+    "HEARTBEAT_SECONDS": 30.0,
     # How many past messages a resumed chat replays.
     "HISTORY_LIMIT": 200,
     # Send a handler exception's message to the client (True in DEBUG by default).

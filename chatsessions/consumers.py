@@ -16,6 +16,7 @@ from .auth import UNAVAILABLE
 from .chat import LiveChat
 from .conf import get_config
 from .handlers import ChatApp, load_app
+from .lease import heartbeat
 from .opening import (
     ResumeConflict,
     ResumeEnded,
@@ -81,6 +82,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         """Accepts the socket, then refuses it with a close code if it may not chat."""
         self.chat = None
+        heartbeat().ensure_running()
         self.app_name: str = self.scope["url_route"]["kwargs"].get("app", "default")
         # Accept first: a close code and an error frame only reach an accepted socket.
         await self.accept()

@@ -45,12 +45,30 @@ class ChatSession(models.Model):
     env_keys = models.JSONField(
         default=list, blank=True, help_text="Names of the user env keys sent; never values."
     )
+    holder = models.UUIDField(
+        null=True,
+        blank=True,
+        help_text="The worker process holding the chat; if it stops beating, another ends the chat.",
+    )
 
     class Meta:
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
         return f"{self.app} chat {self.id}"
+
+
+class ChatWorker(models.Model):
+    """A server process holding chats, alive while its heartbeat is recent."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    heartbeat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"worker {self.pid} on {self.host}"
 
 
 class ChatMessage(models.Model):

@@ -11,7 +11,7 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from . import control, persistence
 from .chat import LiveChat, live_chats
 from .conf import get_config
-from .handlers import ChatApp
+from .handlers import ChatApp, load_app
 from .message import Message
 from .models import ChatMessage, ChatSession
 from .profiles import ChatProfile
@@ -95,6 +95,7 @@ async def new_chat(
         chat_profile=profile or "",
         chat_settings=app.initial_settings(),
         env_keys=sorted(env),
+        holder=persistence.this_worker().pk,
     )
     chat = await _go_live(LiveChat(row, app, user, env, next_sequence=1))
     try:
@@ -151,7 +152,9 @@ async def _take_over(session_id: str, app_name: str, app: ChatApp, user: Any, ow
             raise ResumeEnded(session_id)
         if session_id in live_chats:
             return live_chats[session_id]  # another socket of this process rebuilt it meanwhile
-        if not await database_sync_to_async(persistence.claim)(session_id, row.holder_epoch):
+        if not await database_sync_to_async(persistence.claim)(
+            session_id, row.holder_epoch, persistence.this_worker().pk
+        ):
             raise ResumeConflict(session_id)
     except (ResumeRefused, ResumeEnded, ResumeConflict):
         raise
@@ -161,6 +164,30 @@ async def _take_over(session_id: str, app_name: str, app: ChatApp, user: Any, ow
     history = await database_sync_to_async(persistence.load_history)(session_id, 1)
     root = _message_of(history[-1]) if history else None
     return await _go_live(LiveChat(row, app, user, {}, next_sequence, root))
+
+
+async def adopt_orphan(session_id: str) -> LiveChat | None:
+    """Takes over a chat whose worker died and ends it here: on_chat_end runs with its
+    store restored. Returns None if another process took it first, or it has ended."""
+    row, next_sequence = await database_sync_to_async(persistence.load_session)(session_id)
+    if row is None or row.status == ChatSession.Status.ENDED:
+        return None
+    claim = database_sync_to_async(persistence.claim)
+    if not await claim(session_id, row.holder_epoch, persistence.this_worker().pk):
+        return None
+    row.holder_epoch += 1
+    module_path = get_config()["APPS"].get(row.app)
+    try:
+        app = load_app(module_path) if module_path is not None else ChatApp(f"<unknown app {row.app}>")
+    except (Exception, SystemExit):
+        logger.exception(
+            "chat %s: its app %r cannot be loaded; ended without on_chat_end", session_id, row.app
+        )
+        app = ChatApp(f"<unloadable app {row.app}>")
+    history = await database_sync_to_async(persistence.load_history)(session_id, 1)
+    chat = LiveChat(row, app, row.owner, {}, next_sequence, _message_of(history[-1]) if history else None)
+    chat.end()
+    return chat
 
 
 def _message_of(row: ChatMessage) -> Message:

@@ -6,15 +6,18 @@ database_sync_to_async, off the event loop.
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections, transaction
 from django.db.models import Field, Max, Model
+from django.utils import timezone
 
-from .models import ChatMessage, ChatSession
+from .models import ChatMessage, ChatSession, ChatWorker
 from .protocol import UNSTORABLE
 
 
@@ -80,23 +83,73 @@ def insert_session(row: ChatSession) -> None:
     row.save(force_insert=True)
 
 
+_this_worker: ChatWorker | None = None
+
+
+def this_worker() -> ChatWorker:
+    """Returns this process's worker row (unsaved until its first heartbeat); a process
+    forked from another gets its own."""
+    global _this_worker
+    if _this_worker is None or _this_worker.pid != os.getpid():
+        now = timezone.now()
+        _this_worker = ChatWorker(
+            id=uuid4(), host=socket.gethostname()[:255], pid=os.getpid(), started_at=now, heartbeat_at=now
+        )
+    return _this_worker
+
+
 def load_session(session_id: str) -> tuple[ChatSession | None, int]:
-    """Returns a session row and the next free message sequence, or (None, 0)."""
-    session = ChatSession.objects.filter(pk=session_id).first()
+    """Returns a session row with its owner and the next free message sequence, or (None, 0)."""
+    session = ChatSession.objects.select_related("owner").filter(pk=session_id).first()
     if session is None:
         return None, 0
     last = session.messages.aggregate(last=Max("sequence"))["last"]
     return session, (last or 0) + 1
 
 
-def claim(session_id: str, seen_epoch: int) -> bool:
-    """Takes the chat over for this process, if nobody claimed it since seen_epoch."""
+def claim(session_id: str, seen_epoch: int, holder: UUID) -> bool:
+    """Takes the chat over for the worker holder, if nobody claimed it since seen_epoch."""
     claimed = (
         ChatSession.objects.filter(pk=session_id, holder_epoch=seen_epoch)
         .exclude(status=ChatSession.Status.ENDED)
-        .update(holder_epoch=seen_epoch + 1, status=ChatSession.Status.LIVE)
+        .update(holder_epoch=seen_epoch + 1, status=ChatSession.Status.LIVE, holder=holder)
     )
     return claimed == 1
+
+
+def beat(worker: ChatWorker) -> None:
+    """Records that the worker is alive now."""
+    worker.heartbeat_at = timezone.now()
+    ChatWorker.objects.update_or_create(
+        pk=worker.pk,
+        defaults={"heartbeat_at": worker.heartbeat_at},
+        create_defaults={
+            "host": worker.host,
+            "pid": worker.pid,
+            "started_at": worker.started_at,
+            "heartbeat_at": worker.heartbeat_at,
+        },
+    )
+
+
+def orphans(lease_seconds: float, grace_seconds: float, limit: int = 100) -> list[str]:
+    """Returns chats not ended whose worker has missed its heartbeats for lease_seconds,
+    idle for grace_seconds: nobody will end them, nor, it seems, resume them."""
+    now = timezone.now()
+    alive = ChatWorker.objects.filter(heartbeat_at__gte=now - timedelta(seconds=lease_seconds))
+    rows = (
+        ChatSession.objects.exclude(status=ChatSession.Status.ENDED)
+        .filter(last_activity_at__lt=now - timedelta(seconds=grace_seconds))
+        .exclude(holder__in=alive.values("pk"))
+        .values_list("id", flat=True)[:limit]
+    )
+    return [str(session_id) for session_id in rows]
+
+
+def forget_dead_workers(older_than_seconds: float) -> None:
+    """Deletes the rows of workers silent for so long that no chat can wait for them."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    ChatWorker.objects.filter(heartbeat_at__lt=cutoff).delete()
 
 
 def holds(session_id: str, epoch: int) -> bool:

@@ -12,6 +12,7 @@ CHATSESSIONS = {
     },
     "RESUME_GRACE_SECONDS": 3,
     "AUTH_RECHECK_SECONDS": float(os.environ.get("CHATSESSIONS_TEST_AUTH_RECHECK", "60")),
+    "HEARTBEAT_SECONDS": float(os.environ.get("CHATSESSIONS_TEST_HEARTBEAT", "30")),
     "EXPOSE_HANDLER_ERRORS": True,
 }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -448,3 +449,62 @@ async def test_a_database_outage_answers_a_new_socket_4503_not_http_500(environm
             assert await chat.reply("count") == "1"
     finally:
         worker.stop()
+
+
+# -- chats whose worker died ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def beating(environment, tmp_path):
+    """Workers that beat every 0.3 s, so that a dead one is noticed within a second."""
+    env = {**environment[0], "CHATSESSIONS_TEST_HEARTBEAT": "0.3"}
+    started = []
+
+    def start(name):
+        worker = Worker(env, tmp_path / f"{name}.log")
+        started.append(worker)
+        return worker
+
+    yield start, env
+    for worker in started:
+        if worker.alive():
+            worker.stop()
+
+
+async def test_a_chat_whose_worker_died_is_ended_by_a_live_worker_once(beating, environment):
+    start, _ = beating
+    doomed, survivor = start("doomed"), start("survivor")
+    async with Chat(doomed, login(doomed.base, "alice", PASSWORD)) as chat:
+        session = await chat.start()
+        assert await chat.reply("set colour=green") == "colour set"
+        await asyncio.sleep(0.5)  # written
+        doomed.kill()
+    async with Chat(survivor, login(survivor.base, "bob", PASSWORD)) as other:
+        await other.start()  # the survivor's heartbeat runs once it serves a socket
+        # Past the lease (3 beats) and the grace period (3 s), the survivor ends the chat.
+        await wait_until(lambda: [e for e in ended_log(environment) if e[0] == session["id"]], seconds=20)
+        assert await other.reply("count") == "1"
+    await asyncio.sleep(1)  # more beats of the survivor: they end nothing twice
+    assert [e for e in ended_log(environment) if e[0] == session["id"]] == [(session["id"], survivor.pid)]
+    assert f"chat {session['id']}: its worker stopped; ended here" in survivor.output()
+
+
+async def test_the_reap_command_ends_the_chats_of_a_dead_worker_from_cron(beating, environment, database_url):
+    start, env = beating
+    doomed = start("doomed")
+    async with Chat(doomed, login(doomed.base, "alice", PASSWORD)) as chat:
+        session = await chat.start()
+        assert await chat.reply("count") == "1"
+        await asyncio.sleep(0.5)
+        doomed.kill()
+    await asyncio.sleep(4)  # the grace period (3 s) and the lease (0.9 s)
+    reap = [sys.executable, "manage.py", "chatsessions_reap"]
+    done = subprocess.run(reap, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    assert re.search(r"Ended [1-9][0-9]* chat\(s\)", done.stdout), done.stdout  # ours, maybe others
+    entries = [e for e in ended_log(environment) if e[0] == session["id"]]
+    assert len(entries) == 1 and entries[0][1] != doomed.pid
+    with psycopg.connect(database_url) as db:
+        status = db.execute("SELECT status FROM chatsessions_chatsession WHERE id = %s", [session["id"]])
+        assert status.fetchone()[0] == "ended"
+    again = subprocess.run(reap, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    assert [e for e in ended_log(environment) if e[0] == session["id"]] == entries, again.stdout
