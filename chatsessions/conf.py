@@ -25,6 +25,14 @@ DEFAULTS: dict[str, Any] = {
     "START_TIMEOUT_SECONDS": 10.0,
     # Text frames longer than this (in UTF-8 bytes) are refused with frame_too_large.
     "MAX_FRAME_BYTES": 64 * 1024,
+    # What one socket may send per INBOUND_WINDOW_SECONDS, in bytes (a frame counts at
+    # least 256): past it frames are refused (rate_limited), past twice it the socket
+    # is closed with 4429.
+    "INBOUND_BYTES_PER_WINDOW": 1024 * 1024,
+    "INBOUND_WINDOW_SECONDS": 10.0,
+    # A socket whose client does not read is closed (4429) once the server holds this
+    # many bytes unsent for it (daphne buffers without end; uvicorn waits instead).
+    "MAX_UNSENT_BYTES": 4 * 1024 * 1024,
     # Messages waiting behind the running handler; more are refused with "flood".
     "MAX_PENDING_MESSAGES": 20,
     # A socket checks that its login still holds (user active, same password, session

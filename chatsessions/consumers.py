@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from channels.consumer import get_handler_name
@@ -17,6 +18,7 @@ from .chat import LiveChat
 from .conf import get_config
 from .handlers import ChatApp, load_app
 from .lease import heartbeat
+from .limits import InboundBudget, frame_size, unsent_bytes_probe
 from .opening import (
     ResumeConflict,
     ResumeEnded,
@@ -55,10 +57,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     chat: LiveChat | None = None
     closed = False
+    unsent_bytes: Callable[[], int] | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """Runs the consumer; on the way out, however it ends (a disconnect, or a server
         cancelling it), the chat is detached and written."""
+        self.unsent_bytes = unsent_bytes_probe(send)
         try:
             await super().__call__(scope, receive, send)
         finally:
@@ -83,6 +87,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
         """Accepts the socket, then refuses it with a close code if it may not chat."""
         self.chat = None
         heartbeat().ensure_running()
+        now = asyncio.get_running_loop().time()
+        self.inbound = InboundBudget(
+            get_config()["INBOUND_BYTES_PER_WINDOW"], get_config()["INBOUND_WINDOW_SECONDS"], now
+        )
         self.app_name: str = self.scope["url_route"]["kwargs"].get("app", "default")
         # Accept first: a close code and an error frame only reach an accepted socket.
         await self.accept()
@@ -105,7 +113,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.user = user if user is not None and user.is_authenticated else None
         session = self.scope.get("session")
         self.session_key: str | None = getattr(session, "session_key", None) if session else None
-        self.recheck_at = asyncio.get_running_loop().time() + get_config()["AUTH_RECHECK_SECONDS"]
+        self.recheck_at = now + get_config()["AUTH_RECHECK_SECONDS"]
         if self.user is None and not get_config()["ALLOW_ANONYMOUS"]:
             await self.refuse(CloseCode.NOT_LOGGED_IN, "not_logged_in", "log in to chat")
             return
@@ -122,8 +130,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         """Parses a frame and hands it on; a bad one gets an error frame."""
         if self.closed:
             return
-        if self.chat is not None and asyncio.get_running_loop().time() >= self.recheck_at:
-            self.recheck_at = asyncio.get_running_loop().time() + get_config()["AUTH_RECHECK_SECONDS"]
+        now = asyncio.get_running_loop().time()
+        verdict = self.inbound.take(frame_size(text_data, bytes_data), now)
+        if verdict != InboundBudget.ALLOW:
+            await self.over_budget(verdict)
+            return
+        if self.chat is not None and now >= self.recheck_at:
+            self.recheck_at = now + get_config()["AUTH_RECHECK_SECONDS"]
             if not await self.login_holds():
                 await self.chat.revoke()
                 return
@@ -144,6 +157,20 @@ class ChatConsumer(AsyncWebsocketConsumer):
             # A bug of ours must cost this frame, not the socket or the chat.
             logger.exception("a frame of chat %s could not be handled", getattr(self.chat, "id", None))
             await self.send_frame(error_frame("internal_error", "the server could not handle this frame"))
+
+    async def over_budget(self, verdict: int) -> None:
+        """Refuses a frame past the inbound budget unread; closes a socket far past it."""
+        config = get_config()
+        limit = f"{config['INBOUND_BYTES_PER_WINDOW']} bytes per {config['INBOUND_WINDOW_SECONDS']:g} s"
+        if verdict == InboundBudget.REFUSE:
+            await self.send_frame(
+                error_frame("rate_limited", f"too much sent: at most {limit}; frame dropped")
+            )
+            return
+        logger.warning(
+            "closed a socket of chat %s that sent over twice %s", getattr(self.chat, "id", None), limit
+        )
+        await self.refuse(CloseCode.TOO_MUCH, "rate_limited", f"too much sent: at most {limit}; closing")
 
     async def dispatch_frame(self, chat: LiveChat, frame: Any) -> None:
         if isinstance(frame, UserMessage):
@@ -231,9 +258,18 @@ class ChatConsumer(AsyncWebsocketConsumer):
     # -- Socket, as LiveChat sees it ------------------------------------------------------
 
     async def send_frame(self, frame: dict[str, Any]) -> None:
-        """Sends one frame as JSON text."""
-        if not self.closed:
-            await self.send(text_data=json.dumps(frame))
+        """Sends one frame as JSON text; closes a socket whose client does not read."""
+        if self.closed:
+            return
+        if self.unsent_bytes is not None and self.unsent_bytes() > get_config()["MAX_UNSENT_BYTES"]:
+            logger.warning(
+                "closed a socket of chat %s: its client does not read (over %d bytes unsent)",
+                getattr(self.chat, "id", None),
+                get_config()["MAX_UNSENT_BYTES"],
+            )
+            await self.close_socket(CloseCode.TOO_MUCH)
+            return
+        await self.send(text_data=json.dumps(frame))
 
     async def close_socket(self, code: int) -> None:
         """Closes the socket with code; the chat forgets it."""

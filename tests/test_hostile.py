@@ -14,6 +14,8 @@ import uuid
 
 import psycopg
 import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from tests.servers import ROOT, Chat, Worker, login, postgres_database
 
@@ -326,3 +328,43 @@ async def test_logging_out_closes_the_sockets_of_that_login_4401_at_once(server,
         await closed_4401(chat)  # without sending a frame
         assert await other.reply("count") == "1"  # the user's other login still holds
     await ended_once(server, session["id"])
+
+
+# -- 4. memory per socket -----------------------------------------------------------------------------
+
+
+async def test_a_socket_that_sends_too_much_is_refused_then_closed_4429(server):
+    async with server.chat() as flooder, server.chat("bob") as other:
+        await flooder.start()
+        await other.start()
+        padding = "x" * 60_000
+        for _ in range(40):  # 2.4 MB against 1 MiB per 10 s
+            await flooder.socket.send(json.dumps({"type": "stop", "padding": padding}))
+        codes = []
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                codes.append((await flooder.receive())["code"])
+        assert closed.value.rcvd.code == 4429
+        # Refused while within twice the budget, then closed.
+        assert codes == ["rate_limited"] * len(codes) and 10 <= len(codes) <= 25, codes
+        assert await other.reply("count") == "1"
+    assert "that sent over twice 1048576 bytes per 10 s" in server.worker.output()
+
+
+async def test_a_client_that_does_not_read_is_closed_once_too_much_waits_unsent(server):
+    cookie = login(server.worker.base, "alice", PASSWORD)
+    headers = {"Origin": server.worker.base, "Cookie": cookie}
+    # max_queue=1: the client stops reading from its socket after one frame.
+    async with connect(
+        f"ws://127.0.0.1:{server.worker.port}/ws/chat/probe/", additional_headers=headers, max_queue=1
+    ) as lazy:
+        await lazy.send(json.dumps({"type": "start"}))
+        await lazy.send(json.dumps({"type": "message", "content": "spew 40000"}))  # 40 MB
+
+        def closed_by_the_server():
+            assert "its client does not read" in server.worker.output()
+
+        await eventually(closed_by_the_server, seconds=30)
+    async with server.chat("bob") as other:
+        await other.start()
+        assert await other.reply("count") == "1"

@@ -120,6 +120,12 @@ async def on_message(message: cl.Message) -> None:
         cl.user_session.set("key_copy", cl.user_session.get("env").get("API_KEY"))
         cl.user_session.set("nested", {"keys": [cl.user_session.get("env").get("API_KEY")]})
         await _say("copied")
+    elif command == "spew":  # argument KiB of stream frames, none kept in the transcript
+        stream = cl.Message("")
+        for _ in range(int(argument)):
+            await stream.stream_token("x" * 1024)
+            stream.content = ""
+        await _say("spewed")
     elif command == "sleep":
         await asyncio.sleep(float(argument))
         await _say("slept")
