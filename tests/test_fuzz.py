@@ -1,0 +1,158 @@
+"""Generated frames of every shape, through a real daphne: each gets its defined answer,
+the chat's counter stays exact, and the server logs nothing.
+
+Hypothesis makes each example a chat of up to 60 frames: well-formed and ill-formed
+protocol frames whose fields hold any JSON (huge numbers, NaN, NUL, lone surrogates,
+deep nesting), raw text that is no JSON, and binary frames. After every few frames a
+sync message proves the socket alive, and at the end the probe's counter must equal the
+number of messages the client saw answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.servers import ROOT, Chat, Worker, login
+
+PASSWORD = "fuzz-test-password"
+BATCH = 8  # frames between sync points: under MAX_PENDING_MESSAGES, so none is a flood
+
+NASTY_TEXT = ["\ud800", "a\x00b", "\udfff\ud800", "é" * 100, "{", '"', "\\u0000", "echo", ""]
+text = st.text(alphabet=st.characters(exclude_categories=()), max_size=40) | st.sampled_from(NASTY_TEXT)
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats()  # NaN and the infinities too
+    | text
+)
+json_values = st.recursive(
+    scalars,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(text, children, max_size=4),
+    max_leaves=12,
+)
+# The probe's settings, with any value.
+settings_values = st.dictionaries(
+    st.sampled_from(["style", "emoji", "temperature", "signature", "limit", "unknown"]),
+    json_values,
+    max_size=3,
+)
+protocol_frames = st.fixed_dictionaries(
+    {"type": st.sampled_from(["message", "settings", "start", "stop", "shout", ""]) | text},
+    optional={
+        "content": text | json_values,
+        "id": text | json_values,
+        "values": settings_values | json_values,
+        "profile": text | json_values,
+        "env": st.dictionaries(text, text | json_values, max_size=3),
+        "resume": text,
+    },
+)
+
+
+def encode(frame: dict) -> str:
+    if frame.get("type") == "message" and isinstance(frame.get("content"), str):
+        # Every message the probe accepts is an echo: it counts, and answers at once.
+        frame = {**frame, "content": "echo " + frame["content"]}
+    return json.dumps(frame)
+
+
+raw_frames = (
+    protocol_frames.map(encode)
+    | st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=40)  # a socket carries UTF-8
+    | st.integers(min_value=0, max_value=3000).map(lambda depth: "[" * depth + "]" * depth)
+    | st.integers(min_value=0, max_value=500).map(
+        lambda digits: '{"type": "settings", "values": {"limit": 1' + "0" * digits + "}}"
+    )
+    | st.sampled_from(['{"type": "settings", "values": {"temperature": 1e999}}', "NaN", "[" * 100_000])
+    | st.binary(max_size=64)
+)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fuzz")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.scale_settings",
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "DEMO_PASSWORD": PASSWORD,
+        "PYTHONUNBUFFERED": "1",
+        "CHATSESSIONS_TEST_INBOUND_BYTES": str(64 * 1024 * 1024),  # the budget has tests of its own
+    }
+    env.pop("REDIS_URL", None)
+    subprocess.run([sys.executable, "manage.py", "demo", "--no-serve"], cwd=ROOT, env=env, check=True)
+    worker = Worker(env, folder / "worker.log")
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture(scope="module")
+def cookie(server):
+    return login(server.base, "alice", PASSWORD)
+
+
+#: Frames sent by the examples so far; the last test checks that they were thousands.
+sent = [0]
+
+
+async def run_chat(server: Worker, cookie: str, frames: list) -> None:
+    sent[0] += len(frames)
+    async with Chat(server, cookie) as chat:
+        await chat.start()
+        echoes = stops = 0
+        for start in range(0, len(frames) + 1, BATCH):
+            for frame in frames[start : start + BATCH]:
+                await chat.socket.send(frame)
+            await chat.socket.send(json.dumps({"type": "message", "content": f"echo sync {start}"}))
+            while True:
+                frame = await chat.receive()
+                assert frame["type"] in {"error", "message", "settings", "task"}, frame
+                if frame["type"] == "error":
+                    assert frame["code"] != "internal_error", frame
+                if frame["type"] == "message" and frame["role"] == "assistant":
+                    echoes += frame["content"].startswith("echo ")
+                    stops += frame["content"] == "stopped"
+                    if frame["content"] == f"echo echo sync {start}":
+                        break
+        await chat.socket.send(json.dumps({"type": "message", "content": "count"}))
+        while (frame := await chat.receive())["type"] != "message":
+            pass
+        # A stop that lands while an echo runs cancels its answer, not its count.
+        assert echoes <= int(frame["content"]) - 1 <= echoes + stops
+
+
+@settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(frames=st.lists(raw_frames, min_size=20, max_size=60))
+def test_generated_frames_get_their_answers_and_the_counter_stays_exact(server, cookie, frames):
+    asyncio.run(asyncio.wait_for(run_chat(server, cookie, frames), 60))
+
+
+def test_the_fuzzed_server_logged_nothing_but_its_requests(server, cookie):
+    """Runs after the fuzzing above (pytest keeps the order of a module's tests)."""
+    assert sent[0] >= 2000, f"only {sent[0]} frames were generated"
+    assert server.alive()
+    unexpected = [
+        line
+        for line in server.output().splitlines()
+        if not line.startswith("127.0.0.1:")
+        and "daphne" not in line
+        and "Listening" not in line
+        and "Configuring endpoint" not in line
+        and "HTTP/2 support" not in line
+        and "Starting server" not in line
+    ]
+    assert unexpected == []
