@@ -54,6 +54,8 @@ class Writer:
         self._marked: dict[str, LiveChat] = {}
         self._lock = asyncio.Lock()
         self._loop_task: asyncio.Task[None] | None = None
+        # Chats awaiting committed(): resolved by the next write that starts after them.
+        self._waiters: list[asyncio.Future[None]] = []
 
     def mark(self, chat: LiveChat) -> None:
         """Notes that chat has changes to write within WRITE_DELAY_SECONDS."""
@@ -61,13 +63,27 @@ class Writer:
         if self._loop_task is None or self._loop_task.done():
             self._loop_task = asyncio.create_task(self._write_marked(), name="chatsessions writer")
 
+    async def committed(self, chat: LiveChat) -> None:
+        """Returns once chat's changes so far are committed: the durable mode
+        (WRITE_DELAY_SECONDS = 0). The chats that ask meanwhile share one transaction
+        (a group commit), and through an outage they wait until it is over."""
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        self.mark(chat)
+        await asyncio.shield(waiter)
+
     async def _write_marked(self) -> None:
         delay = get_config()["WRITE_DELAY_SECONDS"]
-        while self._marked:
-            await asyncio.sleep(delay)
+        while self._marked or self._waiters:
+            await asyncio.sleep(delay)  # with no delay, a turn of the loop: others join in
+            waiters, self._waiters = self._waiters, []
             if await self.write(list(self._marked.values())):
                 delay = get_config()["WRITE_DELAY_SECONDS"]
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_result(None)
             else:
+                self._waiters = waiters + self._waiters
                 delay = min(max(delay * 2, RETRY_FIRST_SECONDS), RETRY_MAX_SECONDS)
 
     async def write(self, chats: list[LiveChat]) -> bool:

@@ -11,6 +11,7 @@ CHATSESSIONS = {
         "sync": "tests.chat_apps.sync_handlers",
     },
     "RESUME_GRACE_SECONDS": 3,
+    "WRITE_DELAY_SECONDS": float(os.environ.get("CHATSESSIONS_TEST_WRITE_DELAY", "0.1")),
     "AUTH_RECHECK_SECONDS": float(os.environ.get("CHATSESSIONS_TEST_AUTH_RECHECK", "60")),
     "HEARTBEAT_SECONDS": float(os.environ.get("CHATSESSIONS_TEST_HEARTBEAT", "30")),
     "INBOUND_BYTES_PER_WINDOW": int(os.environ.get("CHATSESSIONS_TEST_INBOUND_BYTES", str(1024 * 1024))),

@@ -508,3 +508,29 @@ async def test_the_reap_command_ends_the_chats_of_a_dead_worker_from_cron(beatin
         assert status.fetchone()[0] == "ended"
     again = subprocess.run(reap, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     assert [e for e in ended_log(environment) if e[0] == session["id"]] == entries, again.stdout
+
+
+async def test_in_the_durable_mode_a_reply_waits_out_a_database_outage(environment, database_url, tmp_path):
+    worker = Worker({**environment[0], "CHATSESSIONS_TEST_WRITE_DELAY": "0"}, tmp_path / "worker.log")
+    try:
+        cookie = login(worker.base, "alice", PASSWORD)
+        async with Chat(worker, cookie) as chat:
+            session = await chat.start()
+            set_connections(database_url, allowed=False)
+            try:
+                await chat.socket.send(json.dumps({"type": "message", "content": "count"}))
+                assert (await chat.receive())["type"] == "task"
+                with pytest.raises(TimeoutError):
+                    await chat.receive(timeout=2)  # no reply leaves before its row is committed
+            finally:
+                set_connections(database_url, allowed=True)
+            reply = await chat.receive(timeout=40)
+            assert (reply["type"], reply["content"]) == ("message", "1")
+            with psycopg.connect(database_url) as db:
+                rows = db.execute(
+                    "SELECT content FROM chatsessions_chatmessage WHERE session_id = %s ORDER BY sequence",
+                    [session["id"]],
+                ).fetchall()
+            assert [row[0] for row in rows] == ["count", "1"]
+    finally:
+        worker.stop()
