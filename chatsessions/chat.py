@@ -47,6 +47,9 @@ class Job:
 TASK_START = {"type": "task", "state": "start"}
 TASK_END = {"type": "task", "state": "end"}
 
+# A chat gives the event loop a turn after this many frames (see LiveChat.send).
+FRAMES_BETWEEN_YIELDS = 32
+
 #: The chats live in this process, by session id.
 live_chats: dict[str, LiveChat] = {}
 
@@ -67,6 +70,7 @@ class LiveChat:
     __slots__ = (
         "__weakref__",
         "_batch",
+        "_frames_sent",
         "_grace_timer",
         "_in_handler",
         "_jobs",
@@ -119,6 +123,7 @@ class LiveChat:
         self.socket: Socket | None = None
         self.ending = False
         self._next_sequence = next_sequence
+        self._frames_sent = 0
         self._jobs: deque[Job] = deque()
         self._worker: asyncio.Task[None] | None = None
         self._waiting = 0
@@ -163,6 +168,12 @@ class LiveChat:
 
     async def send(self, frame: dict[str, Any]) -> None:
         """Sends a frame to the socket, if one is attached; the transcript keeps the rest."""
+        self._frames_sent += 1
+        if self._frames_sent % FRAMES_BETWEEN_YIELDS == 0:
+            # daphne's send returns without suspending: a handler streaming thousands of
+            # tokens would hold the event loop, and every other socket of the worker, until
+            # it is done. A turn of the loop now and then keeps the worker fair.
+            await asyncio.sleep(0)
         if self.socket is None:
             return
         try:
@@ -265,7 +276,7 @@ class LiveChat:
         """Sends a frame that changes the transcript; with WRITE_DELAY_SECONDS = 0 only
         once the change is committed, so that nothing a client saw can be lost."""
         if not get_config()["WRITE_DELAY_SECONDS"]:
-            await self.flush()
+            await writer().committed(self)
         await self.send(frame)
 
     def _record(self, message: Message) -> None:
@@ -408,7 +419,7 @@ class LiveChat:
         if get_config()["WRITE_DELAY_SECONDS"]:
             self._changed()
         else:
-            await self.flush()
+            await writer().committed(self)
 
     async def _call(self, event: str, *args: Any) -> None:
         """Runs a handler outside the queue's bookkeeping, reporting its exception."""

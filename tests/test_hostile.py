@@ -368,3 +368,18 @@ async def test_a_client_that_does_not_read_is_closed_once_too_much_waits_unsent(
     async with server.chat("bob") as other:
         await other.start()
         assert await other.reply("count") == "1"
+
+
+async def test_a_long_stream_does_not_hold_up_the_other_chats_of_the_worker(server):
+    async with server.chat() as streamer, server.chat("bob") as other:
+        await streamer.start()
+        await other.start()
+        await streamer.socket.send(json.dumps({"type": "message", "content": "spew 20000"}))  # 20 MB
+        while (await streamer.receive())["type"] != "stream":
+            pass
+        await other.socket.send(json.dumps({"type": "message", "content": "count"}))
+        answer = next(f for f in await other.until_task_end() if f["type"] == "message")
+        tail = await streamer.until_task_end()
+        assert tail[-1]["content"] == "spewed"
+        # The server answered the other chat while the stream still ran.
+        assert answer["created"] < tail[-1]["created"]
