@@ -242,6 +242,56 @@ async def long_chat(server: Server, cookie: str, messages: int) -> dict[str, flo
     }
 
 
+async def floods(server: Server, cookies: list[str], sockets: int, frames: int) -> dict[str, float]:
+    """The worker's RSS under two floods of `sockets` sockets each: clients that send
+    60 KB frames as fast as they can (until closed, or `frames` sent), and clients that
+    ask for long streams and never read."""
+    from websockets.exceptions import ConnectionClosed
+
+    await asyncio.sleep(1)
+    results = {"rss_before_mb": server.rss_bytes() / 2**20}
+    padding = "x" * 60_000
+
+    async def send_flood(client: Client) -> int:
+        sent = 0
+        try:
+            for _ in range(frames):
+                await client.socket.send(json.dumps({"type": "stop", "padding": padding}))
+                sent += 1
+        except ConnectionClosed:
+            pass
+        return sent
+
+    flooders = [Client(server, cookies[i % len(cookies)], "chatsessions") for i in range(sockets)]
+    await gather_limited([client.open for client in flooders], 50)
+    sent = await asyncio.gather(*(send_flood(client) for client in flooders))
+    await asyncio.sleep(1)
+    results["rss_after_send_flood_mb"] = server.rss_bytes() / 2**20
+    results["frames_taken_per_socket"] = statistics.mean(sent)
+    await gather_limited([client.close for client in flooders], 50)
+
+    async def open_unread(cookie: str) -> ClientConnection:
+        socket = await connect(
+            f"ws://127.0.0.1:{server.port}/ws/chat/stream/",
+            additional_headers={"Cookie": cookie, "Origin": server.base},
+            max_queue=1,  # stops reading from the socket after one frame
+            ping_interval=None,
+        )
+        await socket.send(json.dumps({"type": "start"}))
+        await socket.send(json.dumps({"type": "message", "content": "300000"}))
+        return socket
+
+    readers = [await open_unread(cookies[i % len(cookies)]) for i in range(sockets)]
+    peak = 0.0
+    for _ in range(40):  # 20 s at most, while the streams pile up unsent
+        await asyncio.sleep(0.5)
+        peak = max(peak, server.rss_bytes() / 2**20)
+    results["rss_peak_unread_mb"] = peak
+    for socket in readers:
+        socket.transport.abort()
+    return results
+
+
 # -- the run -----------------------------------------------------------------------------------
 
 
@@ -301,6 +351,18 @@ async def bench_server(
             results[f"idle/{impl}"] = await idle(server, cookies, impl, args.idle)
         finally:
             server.stop()
+    server = Server(kind, {**env, "BENCH_WRITE_DELAY": "0"}, folder / f"{kind}-durable.log")
+    try:
+        progress("counter, durable (WRITE_DELAY_SECONDS = 0)")
+        results["counter/durable"] = await counter(server, cookies, "chatsessions", args.chats, args.messages)
+    finally:
+        server.stop()
+    server = fresh()
+    try:
+        progress("floods")
+        results["floods"] = await floods(server, cookies, args.flood_sockets, args.flood_frames)
+    finally:
+        server.stop()
     server = fresh()
     try:
         progress("streaming")
@@ -337,6 +399,24 @@ def table(all_results: dict[str, dict[str, Any]]) -> str:
         resume = results["resume"]
         lines.append(f"  {'resume storm, resumes/s':30} {'':>10} {resume['resumes_per_s']:>13.0f}")
         lines.append(f"  {'resume storm, p99 (ms)':30} {'':>10} {resume['resume_p99_ms']:>13.1f}")
+        durable = results["counter/durable"]
+        lines.append(
+            f"  {'durable mode, messages/s':30} {'':>10} {durable['messages_per_s']:>13.0f}"
+            f" {durable['messages_per_s'] / results['counter/chatsessions']['messages_per_s']:>7.2f}"
+        )
+        lines.append(
+            f"  {'durable mode, p95 (ms)':30} {'':>10} {durable['p95_ms']:>13.2f}"
+            f" {durable['p95_ms'] / results['counter/chatsessions']['p95_ms']:>7.2f}"
+        )
+        flood = results["floods"]
+        lines.append(f"  {'worker RSS before floods (MB)':30} {'':>10} {flood['rss_before_mb']:>13.0f}")
+        lines.append(f"  {'  after a send flood (MB)':30} {'':>10} {flood['rss_after_send_flood_mb']:>13.0f}")
+        lines.append(
+            f"  {'  frames taken per flooder':30} {'':>10} {flood['frames_taken_per_socket']:>13.0f}"
+        )
+        lines.append(
+            f"  {'  peak, clients not reading (MB)':30} {'':>10} {flood['rss_peak_unread_mb']:>13.0f}"
+        )
         long = results["long"]
         lines.append(f"  {'long chat p50, first 10% (ms)':30} {'':>10} {long['first_p50_ms']:>13.2f}")
         lines.append(f"  {'long chat p50, last 10% (ms)':30} {'':>10} {long['last_p50_ms']:>13.2f}")
@@ -357,12 +437,15 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=200, help="per streamed reply")
     parser.add_argument("--resumes", type=int, default=500)
     parser.add_argument("--long", type=int, default=10_000, help="messages in the long chat")
+    parser.add_argument("--flood-sockets", type=int, default=8, help="sockets of each flood")
+    parser.add_argument("--flood-frames", type=int, default=10_000, help="60 KB frames per flooder, at most")
     parser.add_argument("--quick", action="store_true", help="a smaller run, to try the script")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     if args.quick:
         args.users, args.chats, args.messages, args.idle, args.rounds = 10, 20, 20, 200, 1
         args.tokens, args.resumes, args.long = 20, 50, 500
+        args.flood_sockets, args.flood_frames = 2, 1000
     os.sched_setaffinity(0, {CLIENT_CPU})
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -1,0 +1,104 @@
+"""What a SIGKILL loses: answers a client received that never reached the database.
+
+    .venv/bin/python -m tests.bench.sigkill [--kills 10] [--write-delay 0.1] [--chats 10]
+
+Each round starts daphne on a fresh SQLite file, lets `chats` clients count as fast as
+they can, kills the server at a random moment, and then compares, per chat, the answers
+the client received with the rows written. It prints how many answers were lost and how
+long before the kill the oldest lost one had reached its client. It asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from tests.bench.run import PASSWORD, prepare
+from tests.servers import ROOT, free_port, login, server_command, wait_for_port
+
+
+async def chat(port: int, cookie: str, received: dict[str, list[float]]) -> None:
+    """Counts until the server dies; records when each answer arrived."""
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with connect(
+            f"ws://127.0.0.1:{port}/ws/chat/", additional_headers={"Cookie": cookie, "Origin": base}
+        ) as socket:
+            await socket.send(json.dumps({"type": "start"}))
+            while (session := json.loads(await socket.recv()))["type"] != "session":
+                pass
+            times = received.setdefault(session["id"], [])
+            while True:
+                await socket.send(json.dumps({"type": "message", "content": "hi"}))
+                while json.loads(await socket.recv())["type"] != "message":
+                    pass
+                times.append(time.monotonic())
+    except (ConnectionClosed, OSError):
+        return
+
+
+async def one_kill(folder: Path, env: dict[str, str], chats: int) -> tuple[int, int, float]:
+    port = free_port()
+    process = subprocess.Popen(
+        server_command("daphne", "chatsite.asgi:application", port),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for_port(port, process)
+    cookie = login(f"http://127.0.0.1:{port}", "bench0", PASSWORD)
+    received: dict[str, list[float]] = {}
+    clients = [asyncio.create_task(chat(port, cookie, received)) for _ in range(chats)]
+    await asyncio.sleep(random.uniform(1.0, 2.0))
+    process.kill()
+    killed = time.monotonic()
+    process.wait()
+    await asyncio.gather(*clients)
+    lost = answered = 0
+    oldest = 0.0
+    with sqlite3.connect(folder / "bench.sqlite3") as db:
+        for session_id, times in received.items():
+            written = db.execute(
+                "SELECT count(*) FROM chatsessions_chatmessage WHERE session_id = ? AND role = 'assistant'",
+                [session_id.replace("-", "")],
+            ).fetchone()[0]
+            answered += len(times)
+            if written < len(times):
+                lost += len(times) - written
+                oldest = max(oldest, killed - times[written])
+    return answered, lost, oldest
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--kills", type=int, default=10)
+    parser.add_argument("--write-delay", default="0.1")
+    parser.add_argument("--chats", type=int, default=10)
+    args = parser.parse_args()
+    print(f"WRITE_DELAY_SECONDS = {args.write_delay}, {args.chats} chats counting, daphne, SQLite")
+    print(f"{'kill':>4} {'answered':>9} {'lost':>5} {'oldest lost answer (ms before the kill)':>40}")
+    for kill in range(1, args.kills + 1):
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            env = {**prepare(folder, 1), "BENCH_WRITE_DELAY": args.write_delay}
+            answered, lost, oldest = await one_kill(folder, env, args.chats)
+        print(f"{kill:>4} {answered:>9} {lost:>5} {oldest * 1000:>40.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    asyncio.run(main())
