@@ -1,11 +1,12 @@
 """What a SIGKILL loses: answers a client received that never reached the database.
 
-    .venv/bin/python -m tests.bench.sigkill [--kills 10] [--write-delay 0.1] [--chats 10]
+    .venv/bin/python -m tests.bench.sigkill [--kills 10] [--write-delay 0.1] [--chats 10] [--pause 0]
 
-Each round starts daphne on a fresh SQLite file, lets `chats` clients count as fast as
-they can, kills the server at a random moment, and then compares, per chat, the answers
-the client received with the rows written. It prints how many answers were lost and how
-long before the kill the oldest lost one had reached its client. It asserts nothing.
+Each round starts daphne on a fresh SQLite file, lets `chats` clients count (as fast as
+they can, or with a pause between messages), kills the server at a random moment, and
+then compares, per chat, the answers the client received with the rows written. It
+prints how many answers were lost and how long before the kill the oldest lost one had
+reached its client. It asserts nothing.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from tests.bench.run import PASSWORD, prepare
 from tests.servers import ROOT, free_port, login, server_command, wait_for_port
 
 
-async def chat(port: int, cookie: str, received: dict[str, list[float]]) -> None:
+async def chat(port: int, cookie: str, received: dict[str, list[float]], pause: float) -> None:
     """Counts until the server dies; records when each answer arrived."""
     base = f"http://127.0.0.1:{port}"
     try:
@@ -44,11 +45,12 @@ async def chat(port: int, cookie: str, received: dict[str, list[float]]) -> None
                 while json.loads(await socket.recv())["type"] != "message":
                     pass
                 times.append(time.monotonic())
+                await asyncio.sleep(pause)
     except (ConnectionClosed, OSError):
         return
 
 
-async def one_kill(folder: Path, env: dict[str, str], chats: int) -> tuple[int, int, float]:
+async def one_kill(folder: Path, env: dict[str, str], chats: int, pause: float) -> tuple[int, int, float]:
     port = free_port()
     process = subprocess.Popen(
         server_command("daphne", "chatsite.asgi:application", port),
@@ -60,7 +62,7 @@ async def one_kill(folder: Path, env: dict[str, str], chats: int) -> tuple[int, 
     wait_for_port(port, process)
     cookie = login(f"http://127.0.0.1:{port}", "bench0", PASSWORD)
     received: dict[str, list[float]] = {}
-    clients = [asyncio.create_task(chat(port, cookie, received)) for _ in range(chats)]
+    clients = [asyncio.create_task(chat(port, cookie, received, pause)) for _ in range(chats)]
     await asyncio.sleep(random.uniform(1.0, 2.0))
     process.kill()
     killed = time.monotonic()
@@ -88,14 +90,16 @@ async def main() -> None:
     parser.add_argument("--kills", type=int, default=10)
     parser.add_argument("--write-delay", default="0.1")
     parser.add_argument("--chats", type=int, default=10)
+    parser.add_argument("--pause", type=float, default=0.0, help="seconds each chat waits between messages")
     args = parser.parse_args()
-    print(f"WRITE_DELAY_SECONDS = {args.write_delay}, {args.chats} chats counting, daphne, SQLite")
+    pace = f"every {args.pause:g} s" if args.pause else "as fast as they can"
+    print(f"WRITE_DELAY_SECONDS = {args.write_delay}, {args.chats} chats counting {pace}, daphne, SQLite")
     print(f"{'kill':>4} {'answered':>9} {'lost':>5} {'oldest lost answer (ms before the kill)':>40}")
     for kill in range(1, args.kills + 1):
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             env = {**prepare(folder, 1), "BENCH_WRITE_DELAY": args.write_delay}
-            answered, lost, oldest = await one_kill(folder, env, args.chats)
+            answered, lost, oldest = await one_kill(folder, env, args.chats, args.pause)
         print(f"{kill:>4} {answered:>9} {lost:>5} {oldest * 1000:>40.0f}", flush=True)
 
 
