@@ -374,12 +374,15 @@ async def test_a_long_stream_does_not_hold_up_the_other_chats_of_the_worker(serv
     async with server.chat() as streamer, server.chat("bob") as other:
         await streamer.start()
         await other.start()
-        await streamer.socket.send(json.dumps({"type": "message", "content": "spew 20000"}))  # 20 MB
+        await streamer.socket.send(
+            json.dumps({"type": "message", "content": "spew 3000"})
+        )  # 3 MB: under MAX_UNSENT_BYTES
         while (await streamer.receive())["type"] != "stream":
             pass
+        stream = asyncio.create_task(streamer.until_task_end())  # read on, as a browser would
         await other.socket.send(json.dumps({"type": "message", "content": "count"}))
         answer = next(f for f in await other.until_task_end() if f["type"] == "message")
-        tail = await streamer.until_task_end()
+        tail = await stream
         assert tail[-1]["content"] == "spewed"
         # The server answered the other chat while the stream still ran.
         assert answer["created"] < tail[-1]["created"]

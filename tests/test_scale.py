@@ -15,6 +15,8 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 import uuid
 
 import psycopg
@@ -432,16 +434,26 @@ async def test_an_account_change_saved_anywhere_closes_the_users_sockets_4401_at
     )
 
 
-async def test_a_database_outage_answers_a_new_socket_4503_not_http_500(environment, database_url, tmp_path):
+async def test_a_database_outage_answers_a_new_socket_4503_and_the_admin_503_not_http_500(
+    environment, database_url, tmp_path
+):
     worker = Worker(environment[0], tmp_path / "worker.log")
     try:
         cookie = login(worker.base, "alice", PASSWORD)
+        admin = login(worker.base, "admin", PASSWORD, path="/admin/login/")
         set_connections(database_url, allowed=False)
         try:
             async with Chat(worker, cookie) as refused:
                 error = await refused.receive()
                 assert (error["code"], error["type"]) == ("unavailable", "error")
                 assert await refused.close_code() == 4503
+            request = urllib.request.Request(
+                f"{worker.base}/admin/chatsessions/chatsession/", headers={"Cookie": admin}
+            )
+            with pytest.raises(urllib.error.HTTPError) as answered:
+                urllib.request.urlopen(request)
+            assert answered.value.code == 503
+            assert "The database cannot be reached just now" in answered.value.read().decode()
         finally:
             set_connections(database_url, allowed=True)
         async with Chat(worker, cookie) as chat:
