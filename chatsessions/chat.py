@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from collections import deque
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -16,6 +15,7 @@ from django.utils import timezone
 from . import control, persistence, signals
 from .conf import get_config
 from .handlers import ChatApp
+from .loops import per_event_loop
 from .message import Message
 from .models import ChatMessage, ChatSession
 from .protocol import CloseCode, ProtocolError, error_frame, handler_error_frame
@@ -505,14 +505,5 @@ async def _dispatch_control(event: dict[str, Any]) -> None:
         await chat.handle_control(event)
 
 
-_listeners: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, control.Listener] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def listener() -> control.Listener:
-    """Returns the control listener of the running event loop."""
-    loop = asyncio.get_running_loop()
-    if loop not in _listeners:
-        _listeners[loop] = control.Listener(_dispatch_control)
-    return _listeners[loop]
+#: Returns the control listener of the running event loop.
+listener = per_event_loop(lambda: control.Listener(_dispatch_control))

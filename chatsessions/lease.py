@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 
 from channels.db import database_sync_to_async
 
 from . import persistence
 from .chat import LiveChat, live_chats
 from .conf import get_config
+from .loops import per_event_loop
 from .opening import adopt_orphan
 
 logger = logging.getLogger("chatsessions")
@@ -74,12 +74,5 @@ class Heartbeat:
                 logger.warning("heartbeat failed; trying again at the next one", exc_info=True)
 
 
-_heartbeats: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Heartbeat] = weakref.WeakKeyDictionary()
-
-
-def heartbeat() -> Heartbeat:
-    """Returns the heartbeat of the running event loop."""
-    loop = asyncio.get_running_loop()
-    if loop not in _heartbeats:
-        _heartbeats[loop] = Heartbeat()
-    return _heartbeats[loop]
+#: Returns the heartbeat of the running event loop.
+heartbeat = per_event_loop(Heartbeat)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from typing import TYPE_CHECKING
 
 from channels.db import database_sync_to_async
@@ -19,6 +18,7 @@ from django.utils import timezone
 
 from . import persistence
 from .conf import get_config
+from .loops import per_event_loop
 
 if TYPE_CHECKING:
     from .chat import LiveChat
@@ -132,15 +132,8 @@ def report_refusals(outcome: persistence.WriteOutcome) -> None:
         )
 
 
-_writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Writer] = weakref.WeakKeyDictionary()
-
-
-def writer() -> Writer:
-    """Returns the writer of the running event loop."""
-    loop = asyncio.get_running_loop()
-    if loop not in _writers:
-        _writers[loop] = Writer()
-    return _writers[loop]
+#: Returns the writer of the running event loop.
+writer = per_event_loop(Writer)
 
 
 def write_everything_at_exit() -> None:
