@@ -204,22 +204,20 @@ def write_batches(items: list[tuple[str, int, Batch]], now: datetime) -> WriteOu
     with transaction.atomic():
         outcome, current = _claimed(items)
         for session_id, batch in current:
-            try:
-                with transaction.atomic():
-                    _write_rows([(session_id, batch)], now)
-                continue
-            except OUTAGE_ERRORS:
-                raise
-            except Exception as error:
-                reason = f"{type(error).__name__}: {error}"
-            try:
-                with transaction.atomic():
-                    _write_rows([(session_id, batch.storable())], now)
-                outcome.repaired[session_id] = reason
-            except OUTAGE_ERRORS:
-                raise
-            except Exception as error:
-                outcome.refused[session_id] = f"{reason}; then {type(error).__name__}: {error}"
+            errors = []
+            for attempt in (batch, batch.storable()):
+                try:
+                    with transaction.atomic():
+                        _write_rows([(session_id, attempt)], now)
+                    break
+                except OUTAGE_ERRORS:
+                    raise
+                except Exception as error:
+                    errors.append(f"{type(error).__name__}: {error}")
+            if len(errors) == 1:
+                outcome.repaired[session_id] = errors[0]
+            elif errors:
+                outcome.refused[session_id] = "; then ".join(errors)
     return outcome
 
 
