@@ -16,12 +16,14 @@ from types import SimpleNamespace
 from typing import Any
 
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth import get_user, get_user_model, user_logged_out
 from django.db import transaction
 from django.db.models.signals import post_save, pre_delete
 
 from . import control
+from .conf import get_config
 from .models import ChatSession
 
 logger = logging.getLogger("chatsessions")
@@ -38,6 +40,40 @@ def login_holds(user_pk: Any, session_key: str | None) -> bool:
     session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
     user = get_user(SimpleNamespace(session=session))  # type: ignore[arg-type]
     return bool(user.is_authenticated and user.pk == user_pk)
+
+
+class Login:
+    """A socket's login: its user (None if anonymous) and Django session, from its scope."""
+
+    __slots__ = ("recheck_at", "session_key", "user")
+
+    def __init__(self, scope: dict[str, Any], now: float) -> None:
+        user = scope.get("user")
+        self.user = user if user is not None and user.is_authenticated else None
+        session = scope.get("session")
+        self.session_key: str | None = getattr(session, "session_key", None) if session else None
+        self.recheck_at = now + get_config()["AUTH_RECHECK_SECONDS"]
+
+    def recheck_due(self, now: float) -> bool:
+        """Tells whether AUTH_RECHECK_SECONDS have passed since the last check; if so, the
+        next one is due that long from now."""
+        if now < self.recheck_at:
+            return False
+        self.recheck_at = now + get_config()["AUTH_RECHECK_SECONDS"]
+        return True
+
+    async def holds(self, logged_out_session: str | None = None) -> bool:
+        """Tells whether the login still holds; an anonymous one has nothing to lose.
+        If the database cannot say, it holds until the next check."""
+        if self.user is None:
+            return True
+        if self.session_key is not None and self.session_key == logged_out_session:
+            return False
+        try:
+            return await database_sync_to_async(login_holds)(self.user.pk, self.session_key)
+        except Exception:
+            logger.warning("cannot check the login of user %s now", self.user.pk, exc_info=True)
+            return True
 
 
 def _open_chats(user_pk: Any) -> list[Any]:

@@ -14,7 +14,7 @@ class ChatSessionsConfig(AppConfig):
         import atexit
 
         from . import access, checks, conf  # noqa: F401  (registers checks and signal receivers)
-        from .writer import write_everything_at_exit
+        from .chat import write_all_at_exit
 
-        atexit.register(write_everything_at_exit)
+        atexit.register(write_all_at_exit)
         access.connect_signals()

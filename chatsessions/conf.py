@@ -50,6 +50,21 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+# Fixed timings, not settings: named here, in one place.
+
+#: How long a chat asked to hand over to another process waits for its queued handlers.
+RELEASE_WAIT_SECONDS = 2.0
+#: How long a resume waits for another process to hand the chat over.
+HANDOVER_WAIT_SECONDS = 3.0
+#: After a failed database write or channel layer read, the next try comes after this
+#: long, doubling up to the maximum.
+RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS = 0.5, 30.0
+#: A worker silent for this many heartbeats is taken for dead.
+MISSED_BEATS = 3
+#: A chat gives the event loop a turn after this many frames (see LiveChat.send).
+FRAMES_BETWEEN_YIELDS = 32
+
+
 @cache
 def get_config() -> dict[str, Any]:
     """Returns the CHATSESSIONS settings merged over DEFAULTS."""

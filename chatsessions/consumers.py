@@ -9,21 +9,20 @@ from collections.abc import Callable
 from typing import Any
 
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from . import access
+from . import frames
+from .access import Login
 from .auth import UNAVAILABLE
 from .chat import LiveChat
 from .conf import get_config
+from .frames import CloseCode, ErrorCode
 from .handlers import ChatApp, load_app
 from .lease import heartbeat
 from .limits import InboundBudget, frame_size, unsent_bytes_probe
 from .opening import (
-    ResumeConflict,
+    Refusal,
     ResumeEnded,
-    ResumeRefused,
-    ServiceUnavailable,
     chat_profiles,
     choose_profile,
     declared_env,
@@ -31,20 +30,13 @@ from .opening import (
     new_chat,
     resume_chat,
 )
-from .protocol import (
-    CloseCode,
-    End,
-    ProtocolError,
-    Settings,
-    Start,
-    Stop,
-    UserMessage,
-    error_frame,
-    handler_error_frame,
-    parse_frame,
-)
+from .profiles import ChatProfile
+from .protocol import End, ProtocolError, Settings, Start, Stop, UserMessage, parse_frame
 
 logger = logging.getLogger("chatsessions")
+
+#: The scope key that names the handler module of the chat app app_name, past APPS.
+APP_MODULE_SCOPE_KEY = "chatsessions.app_module"
 
 
 class ChatConsumer(AsyncWebsocketConsumer):
@@ -94,28 +86,33 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.app_name: str = self.scope["url_route"]["kwargs"].get("app", "default")
         # Accept first: a close code and an error frame only reach an accepted socket.
         await self.accept()
-        module_path = get_config()["APPS"].get(self.app_name)
+        # A test client (chatsessions.testing) may name a module not listed in APPS; the
+        # scope is the server's own, out of any client's reach.
+        module_path = self.scope.get(APP_MODULE_SCOPE_KEY) or get_config()["APPS"].get(self.app_name)
         if module_path is None:
-            await self.refuse(CloseCode.UNKNOWN_APP, "unknown_app", f"no chat app named {self.app_name!r}")
+            await self.refuse(
+                CloseCode.UNKNOWN_APP, ErrorCode.UNKNOWN_APP, f"no chat app named {self.app_name!r}"
+            )
             return
         try:
             self.app: ChatApp = load_app(module_path)
         except (Exception, SystemExit):  # a module that calls sys.exit() must not stop the server
             logger.exception("cannot import the handler module of chat app %r", self.app_name)
-            await self.refuse(CloseCode.APP_UNAVAILABLE, "app_unavailable", "this chat app cannot be loaded")
+            await self.refuse(
+                CloseCode.APP_UNAVAILABLE, ErrorCode.APP_UNAVAILABLE, "this chat app cannot be loaded"
+            )
             return
         if self.scope.get(UNAVAILABLE):
             await self.refuse(
-                CloseCode.TRY_AGAIN_LATER, "unavailable", "the login cannot be read now; try again shortly"
+                CloseCode.TRY_AGAIN_LATER,
+                ErrorCode.UNAVAILABLE,
+                "the login cannot be read now; try again shortly",
             )
             return
-        user = self.scope.get("user")
-        self.user = user if user is not None and user.is_authenticated else None
-        session = self.scope.get("session")
-        self.session_key: str | None = getattr(session, "session_key", None) if session else None
-        self.recheck_at = now + get_config()["AUTH_RECHECK_SECONDS"]
+        self.login = Login(self.scope, now)
+        self.user = self.login.user
         if self.user is None and not get_config()["ALLOW_ANONYMOUS"]:
-            await self.refuse(CloseCode.NOT_LOGGED_IN, "not_logged_in", "log in to chat")
+            await self.refuse(CloseCode.NOT_LOGGED_IN, ErrorCode.NOT_LOGGED_IN, "log in to chat")
             return
         timeout = get_config()["START_TIMEOUT_SECONDS"]
         self.start_timer = asyncio.get_running_loop().call_later(
@@ -124,7 +121,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def start_timed_out(self) -> None:
         if self.chat is None and not self.closed:
-            await self.refuse(CloseCode.BAD_START, "start_required", "no start frame arrived in time")
+            await self.refuse(CloseCode.BAD_START, ErrorCode.START_REQUIRED, "no start frame arrived in time")
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """Parses a frame and hands it on; a bad one gets an error frame."""
@@ -135,16 +132,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if verdict != InboundBudget.ALLOW:
             await self.over_budget(verdict)
             return
-        if self.chat is not None and now >= self.recheck_at:
-            self.recheck_at = now + get_config()["AUTH_RECHECK_SECONDS"]
-            if not await self.login_holds():
+        if self.chat is not None and self.login.recheck_due(now):
+            if not await self.login.holds():
                 await self.chat.revoke()
                 return
         try:
             frame = parse_frame(text_data, bytes_data, get_config()["MAX_FRAME_BYTES"])
             if self.chat is None:
                 if not isinstance(frame, Start):
-                    raise ProtocolError("start_required", "the first frame must be a start frame")
+                    raise ProtocolError(ErrorCode.START_REQUIRED, "the first frame must be a start frame")
                 await self.start(frame)
             else:
                 await self.dispatch_frame(self.chat, frame)
@@ -156,7 +152,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         except Exception:
             # A bug of ours must cost this frame, not the socket or the chat.
             logger.exception("a frame of chat %s could not be handled", getattr(self.chat, "id", None))
-            await self.send_frame(error_frame("internal_error", "the server could not handle this frame"))
+            await self.send_frame(
+                frames.error(ErrorCode.INTERNAL_ERROR, "the server could not handle this frame")
+            )
 
     async def over_budget(self, verdict: int) -> None:
         """Refuses a frame past the inbound budget unread; closes a socket far past it."""
@@ -164,13 +162,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
         limit = f"{config['INBOUND_BYTES_PER_WINDOW']} bytes per {config['INBOUND_WINDOW_SECONDS']:g} s"
         if verdict == InboundBudget.REFUSE:
             await self.send_frame(
-                error_frame("rate_limited", f"too much sent: at most {limit}; frame dropped")
+                frames.error(ErrorCode.RATE_LIMITED, f"too much sent: at most {limit}; frame dropped")
             )
             return
         logger.warning(
             "closed a socket of chat %s that sent over twice %s", getattr(self.chat, "id", None), limit
         )
-        await self.refuse(CloseCode.TOO_MUCH, "rate_limited", f"too much sent: at most {limit}; closing")
+        await self.refuse(
+            CloseCode.TOO_MUCH, ErrorCode.RATE_LIMITED, f"too much sent: at most {limit}; closing"
+        )
 
     async def dispatch_frame(self, chat: LiveChat, frame: Any) -> None:
         if isinstance(frame, UserMessage):
@@ -182,7 +182,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         elif isinstance(frame, End):
             chat.end()
         else:
-            raise ProtocolError("already_started", "this socket has started its chat already")
+            raise ProtocolError(ErrorCode.ALREADY_STARTED, "this socket has started its chat already")
 
     async def start(self, frame: Start) -> None:
         """Starts a new chat or resumes one, then sends the session frame."""
@@ -193,36 +193,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         except Exception as error:
             logger.exception("set_chat_profiles of %s failed", self.app.module)
             expose = get_config()["EXPOSE_HANDLER_ERRORS"]
-            await self.send_frame(handler_error_frame("set_chat_profiles", error, expose))
+            await self.send_frame(frames.handler_error("set_chat_profiles", error, expose))
             profiles = []
-        resumed = False
-        chat = None
-        if frame.resume is not None:
-            try:
-                chat = await resume_chat(frame.resume, self.app_name, self.app, self.user, env)
-                resumed = True
-            except ResumeRefused:
-                await self.refuse(CloseCode.FORBIDDEN, "forbidden", "that chat is not yours to resume")
-                return
-            except ResumeConflict:
-                await self.refuse(
-                    CloseCode.RESUMED_ELSEWHERE, "resumed_elsewhere", "another socket resumed this chat"
-                )
-                return
-            except ServiceUnavailable as error:
-                await self.refuse(CloseCode.TRY_AGAIN_LATER, "unavailable", f"{error}; try again shortly")
-                return
-            except ResumeEnded:
-                await self.send_frame(
-                    error_frame("resume_unavailable", "that chat has ended; a new one starts")
-                )
-        if chat is None:
-            profile = choose_profile(profiles, frame.profile)
-            try:
-                chat = await new_chat(self.app_name, self.app, self.user, profile, env)
-            except ServiceUnavailable as error:
-                await self.refuse(CloseCode.TRY_AGAIN_LATER, "unavailable", f"{error}; try again shortly")
-                return
+        try:
+            chat, resumed = await self.open_chat(frame, env, profiles)
+        except Refusal as refusal:
+            await self.refuse(refusal.close_code, refusal.error_code, refusal.detail)
+            return
         self.chat = chat
         await chat.attach(self)
         history: list[dict[str, Any]] = []
@@ -231,22 +208,37 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 history = await history_frames(chat)
             except Exception:
                 logger.warning("chat %s: history unavailable", chat.id, exc_info=True)
-                await self.send_frame(error_frame("history_unavailable", "the history cannot be read now"))
+                await self.send_frame(
+                    frames.error(ErrorCode.HISTORY_UNAVAILABLE, "the history cannot be read now")
+                )
         await self.send_frame(
-            {
-                "type": "session",
-                "id": chat.id,
-                "resumed": resumed,
-                "user": self.user.get_username() if self.user is not None else None,
-                "chat_profile": chat.store.reserved["chat_profile"],
-                "profiles": [profile.to_dict() for profile in profiles],
-                "settings": [widget.to_dict() for widget in self.app.settings],
-                "chat_settings": chat.store.reserved["chat_settings"],
-                "user_env": self.app.user_env,
-                "history": history,
-            }
+            frames.session(
+                session_id=chat.id,
+                resumed=resumed,
+                user=self.user.get_username() if self.user is not None else None,
+                chat_profile=chat.store.reserved["chat_profile"],
+                profiles=[profile.to_dict() for profile in profiles],
+                widgets=[widget.to_dict() for widget in self.app.settings],
+                chat_settings=chat.store.reserved["chat_settings"],
+                user_env=self.app.user_env,
+                history=history,
+            )
         )
         await chat.start_handlers(resumed)
+
+    async def open_chat(
+        self, frame: Start, env: dict[str, str], profiles: list[ChatProfile]
+    ) -> tuple[LiveChat, bool]:
+        """Returns the chat frame asks for, resumed or new, and whether it was resumed."""
+        if frame.resume is not None:
+            try:
+                return await resume_chat(frame.resume, self.app_name, self.app, self.user, env), True
+            except ResumeEnded:
+                await self.send_frame(
+                    frames.error(ErrorCode.RESUME_UNAVAILABLE, "that chat has ended; a new one starts")
+                )
+        profile = choose_profile(profiles, frame.profile)
+        return await new_chat(self.app_name, self.app, self.user, profile, env), False
 
     async def disconnect(self, code: int) -> None:
         """Stops waiting for a start frame; __call__ then detaches the chat, which waits
@@ -278,20 +270,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.close(int(code))  # autobahn refuses int subclasses such as CloseCode
 
     async def login_holds(self, logged_out_session: str | None = None) -> bool:
-        """Tells whether the socket's login still holds (see access.py); an anonymous
-        chat has no login to lose."""
-        if self.user is None:
-            return True
-        if self.session_key is not None and self.session_key == logged_out_session:
-            return False
-        try:
-            return await database_sync_to_async(access.login_holds)(self.user.pk, self.session_key)
-        except Exception:
-            logger.warning(
-                "chat %s: cannot check its login now", getattr(self.chat, "id", None), exc_info=True
-            )
-            return True  # the database is down: the check is made again at the next recheck
+        """Tells whether the socket's login still holds (see access.Login)."""
+        return await self.login.holds(logged_out_session)
 
-    async def refuse(self, code: CloseCode, error_code: str, detail: str) -> None:
-        await self.send_frame(error_frame(error_code, detail))
+    async def refuse(self, code: CloseCode, error_code: ErrorCode, detail: str) -> None:
+        await self.send_frame(frames.error(error_code, detail))
         await self.close_socket(code)

@@ -11,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, Protocol
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+
+from .conf import RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS
+from .frames import CloseCode
 
 logger = logging.getLogger("chatsessions")
 
@@ -83,9 +86,38 @@ async def _send(session_id: Any, event: dict[str, Any]) -> None:
     await layer.group_send(group_name(session_id), {**event, "session_id": str(session_id)})
 
 
-# How long the listener waits before receiving again after a channel layer error,
-# doubling up to the maximum.
-RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS = 0.5, 30.0
+class Controlled(Protocol):
+    """What the control events ask of a live chat (chat.LiveChat is one)."""
+
+    def end(self, close_code: CloseCode = CloseCode.NORMAL) -> None: ...
+
+    async def post_notice(self, content: str, author: str) -> None: ...
+
+    async def hand_over(self) -> None: ...
+
+    async def recheck_login(self, logged_out_session: str | None = None) -> None: ...
+
+
+async def dispatch(event: dict[str, Any], find: Callable[[str], Controlled | None]) -> None:
+    """Serves one event for the chat find returns, whether a socket is attached or not."""
+    chat = find(str(event.get("session_id")))
+    if chat is None:
+        return
+    kind = event.get("type")
+    if kind == END:
+        chat.end(CloseCode.ENDED_BY_SERVER)
+    elif kind == NOTICE:
+        await chat.post_notice(str(event.get("content", "")), str(event.get("author", "Staff")))
+    elif kind == RELEASE:
+        await chat.hand_over()
+        layer = get_channel_layer()
+        if event.get("reply_to") and layer is not None:
+            await layer.send(str(event["reply_to"]), {"type": RELEASED, "session_id": event["session_id"]})
+    elif kind == RECHECK:
+        logged_out = event.get("logged_out_session")
+        await chat.recheck_login(logged_out if isinstance(logged_out, str) else None)
+    else:
+        logger.warning("chat %s: ignored control event %r", event.get("session_id"), kind)
 
 
 class Listener:

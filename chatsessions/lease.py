@@ -16,14 +16,11 @@ from channels.db import database_sync_to_async
 
 from . import persistence
 from .chat import LiveChat, live_chats
-from .conf import get_config
+from .conf import MISSED_BEATS, get_config
 from .loops import per_event_loop
 from .opening import adopt_orphan
 
 logger = logging.getLogger("chatsessions")
-
-#: A worker silent for this many heartbeats is taken for dead.
-MISSED_BEATS = 3
 
 
 def lease_seconds() -> float:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from . import frames
 from .session import active_chat
 
 # Message ids need only be unique within a chat; a random per-process prefix and a counter
@@ -43,33 +44,26 @@ class Message:
 
     def to_frame(self) -> dict[str, Any]:
         """Returns the message frame the client renders."""
-        return {
-            "type": "message",
-            "id": self.id,
-            "role": self.role,
-            "author": self.author,
-            "content": self.content,
-            "created": self.created.isoformat() if self.created else None,
-        }
+        return frames.message(self)
 
     async def send(self) -> Message:
         """Sends the message to the chat and adds it to the transcript."""
         chat = active_chat()
         if self.created is not None:
-            await chat.update_message(self)
+            await chat.edit_message(self)
         else:
             self.created = timezone.now()
-            await chat.send_message(self)
+            await chat.add_message(self)
         return self
 
     async def stream_token(self, token: str) -> None:
         """Appends token to the content and streams it to the client."""
         self.content += token
-        await active_chat().send({"type": "stream", "id": self.id, "token": token})
+        await active_chat().send(frames.stream(self.id, token))
 
     async def update(self) -> None:
         """Sends the current content as a new version of the sent message."""
-        await active_chat().update_message(self)
+        await active_chat().edit_message(self)
 
     async def remove(self) -> None:
         """Removes the message from the chat and from the transcript."""

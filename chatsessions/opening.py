@@ -8,9 +8,10 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
-from . import control, persistence
+from . import control, frames, persistence
 from .chat import LiveChat, live_chats
-from .conf import get_config
+from .conf import HANDOVER_WAIT_SECONDS, get_config
+from .frames import CloseCode, ErrorCode
 from .handlers import ChatApp, load_app
 from .message import Message
 from .models import ChatMessage, ChatSession
@@ -19,24 +20,44 @@ from .protocol import ProtocolError
 
 logger = logging.getLogger("chatsessions")
 
-# How long a resume waits for another process to hand the chat over.
-HANDOVER_WAIT_SECONDS = 3.0
+
+class Refusal(Exception):
+    """The chat cannot open on this socket, which closes with close_code."""
+
+    close_code = CloseCode.TRY_AGAIN_LATER
+    error_code = ErrorCode.UNAVAILABLE
+
+    @property
+    def detail(self) -> str:
+        return str(self)
 
 
-class ServiceUnavailable(Exception):
+class ServiceUnavailable(Refusal):
     """The database or the channel layer cannot be reached; the client should retry."""
 
+    @property
+    def detail(self) -> str:
+        return f"{self}; try again shortly"
 
-class ResumeRefused(Exception):
+
+class ResumeRefused(Refusal):
     """The session does not exist, is not this user's, or belongs to another app."""
+
+    close_code = CloseCode.FORBIDDEN
+    error_code = ErrorCode.FORBIDDEN
+    detail = "that chat is not yours to resume"
+
+
+class ResumeConflict(Refusal):
+    """Another socket resumed the same chat at the same moment, and won."""
+
+    close_code = CloseCode.RESUMED_ELSEWHERE
+    error_code = ErrorCode.RESUMED_ELSEWHERE
+    detail = "another socket resumed this chat"
 
 
 class ResumeEnded(Exception):
     """The session has ended and cannot be resumed."""
-
-
-class ResumeConflict(Exception):
-    """Another socket resumed the same chat at the same moment, and won."""
 
 
 async def chat_profiles(app: ChatApp, user: Any) -> list[ChatProfile]:
@@ -61,7 +82,7 @@ def choose_profile(profiles: list[ChatProfile], wanted: str | None) -> str | Non
         return default.name if default else None
     if not any(profile.name == wanted for profile in profiles):
         names = [profile.name for profile in profiles]
-        raise ProtocolError("invalid_profile", f"unknown chat profile {wanted!r}; declared: {names}")
+        raise ProtocolError(ErrorCode.INVALID_PROFILE, f"unknown chat profile {wanted!r}; declared: {names}")
     return wanted
 
 
@@ -128,7 +149,7 @@ async def resume_chat(
             logger.warning("chat %s: resumed without renewing its channel layer group", session_id)
     if chat.owner_id != owner_id or chat.app_name != app_name:
         raise ResumeRefused(session_id)
-    if chat.ending:
+    if not chat.accepting:
         raise ResumeEnded(session_id)
     if env or not chat.store.reserved["env"]:  # a rebuilt chat has none until the client resends it
         chat.set_env(env)
@@ -200,4 +221,4 @@ async def history_frames(chat: LiveChat) -> list[dict[str, Any]]:
     """Returns the chat's last HISTORY_LIMIT messages as message frames, after a flush."""
     await chat.flush()
     rows = await database_sync_to_async(persistence.load_history)(chat.id, get_config()["HISTORY_LIMIT"])
-    return [_message_of(row).to_frame() for row in rows]
+    return [frames.message(_message_of(row)) for row in rows]

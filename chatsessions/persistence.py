@@ -1,14 +1,14 @@
 """The database side of a chat: session rows, transcript writes and history reads.
 
-Everything here is synchronous ORM code; chat.py calls it through
-database_sync_to_async, off the event loop.
+Everything here is synchronous ORM code, called through database_sync_to_async, off the
+event loop. It is the one module that knows the tables' column names.
 """
 
 from __future__ import annotations
 
 import os
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -17,6 +17,7 @@ from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connec
 from django.db.models import Field, Max, Model
 from django.utils import timezone
 
+from .journal import Batch, SessionChanges
 from .models import ChatMessage, ChatSession, ChatWorker
 from .protocol import UNSTORABLE
 
@@ -36,46 +37,25 @@ MESSAGE_ID_LENGTH = ChatMessage._meta.get_field("message_id").max_length or 64
 AUTHOR_LENGTH = ChatMessage._meta.get_field("author").max_length or 150
 
 
-@dataclass
-class Batch:
-    """Transcript changes and session fields waiting to be written, in order."""
-
-    # Field values of new ChatMessage rows; the rows are built off the event loop.
-    created: list[dict[str, Any]] = field(default_factory=list)
-    # (message_id, new content or None for removal), applied after the creations.
-    changed: list[tuple[str, str | None]] = field(default_factory=list)
-    session_fields: dict[str, Any] = field(default_factory=dict)
-
-    def __bool__(self) -> bool:
-        return bool(self.created or self.changed or self.session_fields)
-
-    def storable(self) -> Batch:
-        """Returns a copy whose text any database keeps: unstorable characters replaced,
-        names and ids cut to their column's length."""
-        return Batch(
-            created=[
-                {
-                    **row,
-                    "message_id": _storable(row["message_id"])[:MESSAGE_ID_LENGTH],
-                    "author": _storable(row["author"])[:AUTHOR_LENGTH],
-                    "content": _storable(row["content"]),
-                }
-                for row in self.created
-            ],
-            changed=[
-                (_storable(message_id), None if content is None else _storable(content))
-                for message_id, content in self.changed
-            ],
-            session_fields=_storable(self.session_fields),
-        )
-
-    def merge_after(self, earlier: Batch) -> Batch:
-        """Returns one batch holding earlier's changes, then this one's."""
-        return Batch(
-            created=earlier.created + self.created,
-            changed=earlier.changed + self.changed,
-            session_fields={**earlier.session_fields, **self.session_fields},
-        )
+def storable(batch: Batch) -> Batch:
+    """Returns a copy of batch whose text any database keeps: unstorable characters
+    replaced, names and ids cut to their column's length."""
+    return Batch(
+        messages=[
+            replace(
+                message,
+                message_id=_storable(message.message_id)[:MESSAGE_ID_LENGTH],
+                author=_storable(message.author)[:AUTHOR_LENGTH],
+                content=_storable(message.content),
+            )
+            for message in batch.messages
+        ],
+        edits=[
+            (_storable(message_id), None if content is None else _storable(content))
+            for message_id, content in batch.edits
+        ],
+        session=SessionChanges(**_storable(batch.session.changed())),
+    )
 
 
 def insert_session(row: ChatSession) -> None:
@@ -205,7 +185,7 @@ def write_batches(items: list[tuple[str, int, Batch]], now: datetime) -> WriteOu
         outcome, current = _claimed(items)
         for session_id, batch in current:
             errors = []
-            for attempt in (batch, batch.storable()):
+            for attempt in (batch, storable(batch)):
                 try:
                     with transaction.atomic():
                         _write_rows([(session_id, attempt)], now)
@@ -247,7 +227,7 @@ def _write_rows(current: list[tuple[str, Batch]], now: datetime) -> None:
         _update_sessions(cursor, current, now)
         _insert_messages(cursor, current)
     for session_id, batch in current:
-        for message_id, content in batch.changed:
+        for message_id, content in batch.edits:
             rows = ChatMessage.objects.filter(session_id=UUID(session_id), message_id=message_id)
             if content is None:
                 rows.delete()
@@ -269,8 +249,10 @@ def _update_sessions(cursor: Any, current: list[tuple[str, Batch]], now: datetim
     """One executemany per set of changed fields (most batches change the same few)."""
     groups: dict[tuple[str, ...], list[list[Any]]] = {}
     for session_id, batch in current:
-        names = (*sorted(batch.session_fields), "last_activity_at")
-        values = {**batch.session_fields, "last_activity_at": now}
+        # SessionChanges names its values after the ChatSession fields they go to.
+        changed = batch.session.changed()
+        names = (*sorted(changed), "last_activity_at")
+        values = {**changed, "last_activity_at": now}
         row = [_field(ChatSession, name).get_db_prep_save(values[name], connection) for name in names]
         row.append(_field(ChatSession, "id").get_db_prep_save(UUID(session_id), connection))
         groups.setdefault(names, []).append(row)
@@ -290,16 +272,16 @@ def _insert_messages(cursor: Any, current: list[tuple[str, Batch]]) -> None:
     rows = []
     for session_id, batch in current:
         session_value = session_field.get_db_prep_save(UUID(session_id), db)
-        for created in batch.created:
+        for message in batch.messages:
             rows.append(
                 [
                     session_value,
-                    created["sequence"],
-                    created["message_id"],
-                    created["role"],
-                    created["author"],
-                    created["content"],
-                    time_field.get_db_prep_save(created["created_at"], db),
+                    message.sequence,
+                    message.message_id,
+                    message.role,
+                    message.author,
+                    message.content,
+                    time_field.get_db_prep_save(message.created_at, db),
                 ]
             )
     if rows:

@@ -1,4 +1,5 @@
-"""The wire protocol: client frames parsed and checked, close codes and error codes."""
+"""The client's side of the wire protocol: its frames parsed and checked (frames.py builds
+the server's)."""
 
 from __future__ import annotations
 
@@ -6,50 +7,22 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, field
-from enum import IntEnum
 from typing import Any, cast
 
-
-class CloseCode(IntEnum):
-    """Why the server closed a socket."""
-
-    ENDED_BY_SERVER = 4000
-    BAD_START = 4400
-    NOT_LOGGED_IN = 4401
-    FORBIDDEN = 4403
-    UNKNOWN_APP = 4404
-    RESUMED_ELSEWHERE = 4409
-    TOO_MUCH = 4429
-    # Daphne (autobahn) lets a server send only 1000 or 3000-4999, so not 1011 or 1013.
-    APP_UNAVAILABLE = 4500
-    TRY_AGAIN_LATER = 4503
+from . import frames
+from .frames import ErrorCode
 
 
 class ProtocolError(Exception):
     """A client frame the server refuses; becomes an error frame with a stable code."""
 
-    def __init__(self, code: str, detail: str) -> None:
+    def __init__(self, code: ErrorCode, detail: str) -> None:
         super().__init__(detail)
         self.code = code
         self.detail = detail
 
     def to_frame(self) -> dict[str, Any]:
-        return error_frame(self.code, self.detail)
-
-
-def error_frame(code: str, detail: str) -> dict[str, Any]:
-    """Returns an error frame."""
-    return {"type": "error", "code": code, "detail": detail}
-
-
-def handler_error_frame(event: str, error: BaseException | None, expose: bool) -> dict[str, Any]:
-    """Returns the error frame for a handler that raised; its message only if expose."""
-    detail = f"{event} failed"
-    if expose:
-        # A HandlerExit (see handlers.py) shows as the SystemExit or the like it stands for.
-        shown = getattr(error, "original", error)
-        detail += f": {type(shown).__name__}: {shown}"
-    return error_frame("handler_error", detail)
+        return frames.error(self.code, self.detail)
 
 
 @dataclass(frozen=True)
@@ -96,7 +69,7 @@ def _field(data: dict[str, Any], name: str, kind: type, default: Any) -> Any:
     if value is _MISSING or (value is None and default is None):
         return default
     if not isinstance(value, kind):
-        raise ProtocolError("invalid_field", f"{data['type']}.{name} must be {_TYPE_NAMES[kind]}")
+        raise ProtocolError(ErrorCode.INVALID_FIELD, f"{data['type']}.{name} must be {_TYPE_NAMES[kind]}")
     return value
 
 
@@ -106,7 +79,7 @@ def _parse_start(data: dict[str, Any]) -> Start:
     for key, value in env.items():
         if not isinstance(value, str) or len(value) > MAX_ENV_VALUE_LENGTH:
             raise ProtocolError(
-                "invalid_field",
+                ErrorCode.INVALID_FIELD,
                 f"start.env[{key!r}] must be a string of at most {MAX_ENV_VALUE_LENGTH} characters",
             )
     resume = _field(data, "resume", str, None)
@@ -114,24 +87,24 @@ def _parse_start(data: dict[str, Any]) -> Start:
         try:
             resume = str(uuid.UUID(resume))
         except ValueError:
-            raise ProtocolError("invalid_field", "start.resume must be a session id") from None
+            raise ProtocolError(ErrorCode.INVALID_FIELD, "start.resume must be a session id") from None
     return Start(profile=profile, env=env, resume=resume)
 
 
 def _parse_message(data: dict[str, Any]) -> UserMessage:
     content = _field(data, "content", str, _MISSING)
     if content is _MISSING:
-        raise ProtocolError("invalid_field", "message.content is required")
+        raise ProtocolError(ErrorCode.INVALID_FIELD, "message.content is required")
     message_id = _field(data, "id", str, None)
     if message_id is not None and not 0 < len(message_id) <= MAX_ID_LENGTH:
-        raise ProtocolError("invalid_field", f"message.id must be 1 to {MAX_ID_LENGTH} characters")
+        raise ProtocolError(ErrorCode.INVALID_FIELD, f"message.id must be 1 to {MAX_ID_LENGTH} characters")
     return UserMessage(content=content, id=message_id)
 
 
 def _parse_settings(data: dict[str, Any]) -> Settings:
     values = _field(data, "values", dict, _MISSING)
     if values is _MISSING:
-        raise ProtocolError("invalid_field", "settings.values is required")
+        raise ProtocolError(ErrorCode.INVALID_FIELD, "settings.values is required")
     return Settings(values=values)
 
 
@@ -158,28 +131,28 @@ UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 def _integer(text: str) -> int:
     value = int(text)
     if abs(value) > MAX_INTEGER:
-        raise ProtocolError("invalid_json", f"integers are limited to ±{MAX_INTEGER}")
+        raise ProtocolError(ErrorCode.INVALID_JSON, f"integers are limited to ±{MAX_INTEGER}")
     return value
 
 
 def _float(text: str) -> float:
     value = float(text)
     if value in (float("inf"), float("-inf")):
-        raise ProtocolError("invalid_json", f"the number {text[:40]} is out of range")
+        raise ProtocolError(ErrorCode.INVALID_JSON, f"the number {text[:40]} is out of range")
     return value
 
 
 def _constant(text: str) -> Any:
-    raise ProtocolError("invalid_json", f"{text} is not a JSON value")
+    raise ProtocolError(ErrorCode.INVALID_JSON, f"{text} is not a JSON value")
 
 
 def _check_nesting_and_text(value: Any, depth: int, check_text: bool) -> None:
     if depth > MAX_DEPTH:
-        raise ProtocolError("invalid_json", f"frames may nest at most {MAX_DEPTH} levels deep")
+        raise ProtocolError(ErrorCode.INVALID_JSON, f"frames may nest at most {MAX_DEPTH} levels deep")
     if isinstance(value, str):
         if check_text and UNSTORABLE.search(value):
             raise ProtocolError(
-                "invalid_field", "text must not contain NUL characters or unpaired surrogates"
+                ErrorCode.INVALID_FIELD, "text must not contain NUL characters or unpaired surrogates"
             )
     elif isinstance(value, dict):
         for key, item in value.items():
@@ -193,25 +166,28 @@ def _check_nesting_and_text(value: Any, depth: int, check_text: bool) -> None:
 def parse_frame(text: str | None, data_bytes: bytes | None, max_bytes: int) -> Frame:
     """Parses one client frame, or raises ProtocolError saying what is wrong with it."""
     if text is None:
-        raise ProtocolError("binary_frame", "only JSON text frames are accepted")
+        raise ProtocolError(ErrorCode.BINARY_FRAME, "only JSON text frames are accepted")
     # A character is at most 4 bytes in UTF-8: skip the encode when it cannot matter.
     if len(text) * 4 > max_bytes and len(text.encode()) > max_bytes:
-        raise ProtocolError("frame_too_large", f"frames are limited to {max_bytes} bytes")
+        raise ProtocolError(ErrorCode.FRAME_TOO_LARGE, f"frames are limited to {max_bytes} bytes")
     try:
         data = json.loads(text, parse_int=_integer, parse_float=_float, parse_constant=_constant)
     except ValueError:
-        raise ProtocolError("invalid_json", "the frame is not valid JSON") from None
+        raise ProtocolError(ErrorCode.INVALID_JSON, "the frame is not valid JSON") from None
     except RecursionError:
-        raise ProtocolError("invalid_json", f"frames may nest at most {MAX_DEPTH} levels deep") from None
+        raise ProtocolError(
+            ErrorCode.INVALID_JSON, f"frames may nest at most {MAX_DEPTH} levels deep"
+        ) from None
     # Both scans run in C; the walk runs only for the frames that may need it.
     check_text = "\\u" in text
     if check_text or text.count("[") + text.count("{") > MAX_DEPTH:
         _check_nesting_and_text(data, 0, check_text)
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-        raise ProtocolError("invalid_frame", 'a frame is a JSON object with a string "type"')
+        raise ProtocolError(ErrorCode.INVALID_FRAME, 'a frame is a JSON object with a string "type"')
     parser = _PARSERS.get(data["type"])
     if parser is None:
         raise ProtocolError(
-            "unknown_type", f"unknown frame type {data['type'][:40]!r}; expected one of {sorted(_PARSERS)}"
+            ErrorCode.UNKNOWN_TYPE,
+            f"unknown frame type {data['type'][:40]!r}; expected one of {sorted(_PARSERS)}",
         )
     return cast(Frame, parser(data))

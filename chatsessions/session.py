@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, KeysView
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from .chat import LiveChat
+from .frames import MessageLike
 
 #: Keys the framework fills, with what a handler should use instead of setting them.
 RESERVED_KEYS: dict[str, str] = {
@@ -45,6 +44,27 @@ class SessionStore:
         self.data: dict[str, Any] = dict(data or {})
         # True when the app's keys may differ from the last snapshot written.
         self.dirty = False
+
+    @classmethod
+    def of_chat(
+        cls,
+        session_id: str,
+        user: Any,
+        chat_profile: str | None,
+        chat_settings: dict[str, Any],
+        env: dict[str, str],
+        data: dict[str, Any],
+    ) -> SessionStore:
+        """Returns a chat's store: its reserved keys, then its app's keys from data."""
+        reserved = {
+            "id": session_id,
+            "user": user,
+            "chat_profile": chat_profile,
+            "chat_settings": chat_settings,
+            "env": env,
+            "root_message": None,
+        }
+        return cls(reserved, data)
 
     def get(self, key: str, default: Any = None) -> Any:
         if key in self.reserved:
@@ -118,10 +138,25 @@ def _env_markers(env: dict[str, str]) -> list[str]:
     return markers
 
 
-current_chat: ContextVar[LiveChat] = ContextVar("chatsessions_current_chat")
+class RunningChat(Protocol):
+    """What handler code reaches of the chat it runs in (transcript.Transcript is one)."""
+
+    @property
+    def store(self) -> SessionStore: ...
+
+    async def send(self, frame: dict[str, Any]) -> None: ...
+
+    async def add_message(self, message: MessageLike) -> None: ...
+
+    async def edit_message(self, message: MessageLike) -> None: ...
+
+    async def remove_message(self, message: MessageLike) -> None: ...
 
 
-def active_chat() -> LiveChat:
+current_chat: ContextVar[RunningChat] = ContextVar("chatsessions_current_chat")
+
+
+def active_chat() -> RunningChat:
     """Returns the chat whose handler is running, or raises NoActiveChatError."""
     try:
         return current_chat.get()

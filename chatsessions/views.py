@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from .conf import get_config
+from .frames import codes_for_the_page
 
 
 @ensure_csrf_cookie
@@ -23,5 +24,10 @@ def chat_page(request: HttpRequest, app: str = "default") -> HttpResponse:
     return render(
         request,
         "chatsessions/chat.html",
-        {"app": app, "socket_path": socket_path, "login_url": settings.LOGIN_URL},
+        {
+            "app": app,
+            "socket_path": socket_path,
+            "login_url": settings.LOGIN_URL,
+            "codes": codes_for_the_page(),
+        },
     )

@@ -119,3 +119,12 @@ class NumberInput(Widget):
         if (self.min is not None and value < self.min) or (self.max is not None and value > self.max):
             raise ValueError(f"{self.id!r} must be from {self.min} to {self.max}")
         return value
+
+
+def validate_settings(widgets: list[Widget], values: dict[str, Any]) -> None:
+    """Raises ValueError unless every value is for a declared widget, which accepts it."""
+    by_id = {widget.id: widget for widget in widgets}
+    for key, value in values.items():
+        if key not in by_id:
+            raise ValueError(f"{key!r} is not a declared setting")
+        by_id[key].validate(value)

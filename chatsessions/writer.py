@@ -11,22 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
 
 from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from . import persistence
-from .conf import get_config
+from .conf import RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS, get_config
+from .journal import Journal, Lost
 from .loops import per_event_loop
 
-if TYPE_CHECKING:
-    from .chat import LiveChat
-
 logger = logging.getLogger("chatsessions")
-
-# After a failed write, retry after this many seconds, doubling up to the maximum.
-RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS = 0.5, 30.0
 
 
 class DatabaseHealth:
@@ -48,28 +42,28 @@ class DatabaseHealth:
 
 
 class Writer:
-    """Batches the writes of this event loop's chats."""
+    """Batches the writes of this event loop's chats, each known by its journal."""
 
     def __init__(self) -> None:
-        self._marked: dict[str, LiveChat] = {}
+        self._marked: dict[str, Journal] = {}
         self._lock = asyncio.Lock()
         self._loop_task: asyncio.Task[None] | None = None
         # Chats awaiting committed(): resolved by the next write that starts after them.
         self._waiters: list[asyncio.Future[None]] = []
 
-    def mark(self, chat: LiveChat) -> None:
-        """Notes that chat has changes to write within WRITE_DELAY_SECONDS."""
-        self._marked.setdefault(chat.id, chat)
+    def mark(self, journal: Journal) -> None:
+        """Notes that a chat has changes to write within WRITE_DELAY_SECONDS."""
+        self._marked.setdefault(journal.session_id, journal)
         if self._loop_task is None or self._loop_task.done():
             self._loop_task = asyncio.create_task(self._write_marked(), name="chatsessions writer")
 
-    async def committed(self, chat: LiveChat) -> None:
-        """Returns once chat's changes so far are committed: the durable mode
+    async def committed(self, journal: Journal) -> None:
+        """Returns once a chat's changes so far are committed: the durable mode
         (WRITE_DELAY_SECONDS = 0). The chats that ask meanwhile share one transaction
         (a group commit), and through an outage they wait until it is over."""
         waiter = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
-        self.mark(chat)
+        self.mark(journal)
         await asyncio.shield(waiter)
 
     async def _write_marked(self) -> None:
@@ -86,35 +80,35 @@ class Writer:
                 self._waiters = waiters + self._waiters
                 delay = min(max(delay * 2, RETRY_FIRST_SECONDS), RETRY_MAX_SECONDS)
 
-    async def write(self, chats: list[LiveChat]) -> bool:
+    async def write(self, journals: list[Journal]) -> bool:
         """Writes the chats' pending changes now, in one transaction; returns whether it
         worked. On failure the changes stay pending, in order, and are retried."""
         async with self._lock:
             items = []
-            for chat in chats:
-                self._marked.pop(chat.id, None)
-                batch = chat.take_batch()
+            for journal in journals:
+                self._marked.pop(journal.session_id, None)
+                batch = journal.take()
                 if batch:
-                    items.append((chat, batch))
+                    items.append((journal, batch))
             if not items:
                 return True
             try:
                 outcome = await database_sync_to_async(persistence.write_batches)(
-                    [(chat.id, chat.epoch, batch) for chat, batch in items], timezone.now()
+                    [(journal.session_id, journal.epoch, batch) for journal, batch in items], timezone.now()
                 )
             except Exception:
-                for chat, batch in items:
-                    chat.give_back(batch)
-                    self.mark(chat)
+                for journal, batch in items:
+                    journal.give_back(batch)
+                    self.mark(journal)
                 DatabaseHealth.failed()
                 return False
             DatabaseHealth.worked()
         report_refusals(outcome)
-        for chat, _ in items:
-            if chat.id in outcome.superseded:
-                await chat.superseded()
-            elif chat.id in outcome.deleted:
-                await chat.row_deleted()
+        for journal, _ in items:
+            if journal.session_id in outcome.superseded:
+                await journal.on_lost(Lost.SUPERSEDED)
+            elif journal.session_id in outcome.deleted:
+                await journal.on_lost(Lost.DELETED)
         return True
 
 
@@ -136,20 +130,9 @@ def report_refusals(outcome: persistence.WriteOutcome) -> None:
 writer = per_event_loop(Writer)
 
 
-def write_everything_at_exit() -> None:
-    """Writes what every live chat of this process has not written yet, marking them
-    disconnected and so resumable elsewhere. Registered with atexit: a server stopped
-    cleanly (SIGTERM, Ctrl-C) loses no answered message, whether or not it told its
-    sockets goodbye (daphne stops its event loop without doing so)."""
-    from .chat import live_chats
-
-    items = []
-    for chat in list(live_chats.values()):
-        if not chat.ending:
-            chat.mark_disconnected()
-        batch = chat.take_batch()
-        if batch:
-            items.append((chat.id, chat.epoch, batch))
+def write_at_exit(journals: list[Journal]) -> None:
+    """Writes the journals now, from a process on its way out (see chat.write_all_at_exit)."""
+    items = [(journal.session_id, journal.epoch, batch) for journal in journals if (batch := journal.take())]
     if not items:
         return
     try:
@@ -159,4 +142,3 @@ def write_everything_at_exit() -> None:
     else:
         report_refusals(outcome)
         logger.info("wrote %d chats at exit", len(items) - len(outcome.refused))
-    live_chats.clear()

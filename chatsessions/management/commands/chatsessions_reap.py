@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         async def reap() -> int:
             chats = await end_orphans()
-            await asyncio.gather(*(chat.wait_for_handlers() for chat in chats))
+            await asyncio.gather(*(chat.jobs.idle() for chat in chats))
             return len(chats)
 
         count = asyncio.run(reap())

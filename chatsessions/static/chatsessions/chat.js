@@ -7,6 +7,10 @@
   if (!root) return;
   const $ = (selector) => root.querySelector(selector);
   const app = root.dataset.app;
+  // The server's close and error codes by name (chatsessions/frames.py), so that no code
+  // is a bare number here.
+  const CODES = JSON.parse(document.getElementById("chatsessions-codes").textContent);
+  const CLOSE = CODES.close;
   const ui = {
     status: $(".cs-status"),
     notices: $(".cs-notices"),
@@ -327,22 +331,22 @@
       next();
       return;
     }
-    if (code === 4401) {
+    if (code === CLOSE.NOT_LOGGED_IN) {
       setStatus("closed", "Logged out");
       location.assign(`${root.dataset.loginUrl}?next=${encodeURIComponent(location.pathname)}`);
-    } else if (code === 4403) {
+    } else if (code === CLOSE.FORBIDDEN) {
       stored.set("session", null);
       notice("That chat cannot be resumed here; a new one starts.");
       connect();
-    } else if (code === 4409) {
+    } else if (code === CLOSE.RESUMED_ELSEWHERE) {
       setStatus("closed", "This chat continues in another tab.");
-    } else if (code === 4000) {
+    } else if (code === CLOSE.ENDED_BY_SERVER) {
       stored.set("session", null);
       setStatus("closed", "This chat was ended by the server. Start a new chat to go on.");
-    } else if (code === 4400) {
+    } else if (code === CLOSE.BAD_START) {
       stored.set("profile", null);
       setStatus("closed", "The chat could not start. Start a new chat to try again.");
-    } else if (code === 4404 || code === 4500) {
+    } else if (code === CLOSE.UNKNOWN_APP || code === CLOSE.APP_UNAVAILABLE) {
       setStatus("closed", "This chat app is not available.");
     } else {
       const delay = Math.min(30000, 500 * 2 ** attempts) * (0.8 + Math.random() * 0.4);
@@ -356,7 +360,7 @@
   function restart(next) {
     if (socket && socket.readyState <= WebSocket.OPEN) {
       afterClose = next;
-      socket.close(1000);
+      socket.close(CLOSE.NORMAL);
     } else {
       next();
     }
@@ -369,7 +373,7 @@
       connect();
     };
     if (socket && socket.readyState === WebSocket.OPEN && root.dataset.sessionId) {
-      // The server runs on_chat_end and then closes the socket with 1000.
+      // The server runs on_chat_end and then closes the socket with CLOSE.NORMAL.
       afterClose = fresh;
       socket.send(JSON.stringify({ type: "end" }));
     } else {

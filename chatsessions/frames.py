@@ -1,0 +1,145 @@
+"""Every frame the server sends, and the codes it sends: close codes and error codes.
+
+The page reads both code tables from here (see views.chat_page), so a code is named in
+one place only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import IntEnum, StrEnum
+from typing import Any, Protocol
+
+
+class CloseCode(IntEnum):
+    """Why the server closed a socket."""
+
+    NORMAL = 1000  # the chat ended: on_chat_end has run
+    ENDED_BY_SERVER = 4000
+    BAD_START = 4400
+    NOT_LOGGED_IN = 4401
+    FORBIDDEN = 4403
+    UNKNOWN_APP = 4404
+    RESUMED_ELSEWHERE = 4409
+    TOO_MUCH = 4429
+    # Daphne (autobahn) lets a server send only 1000 or 3000-4999, so not 1011 or 1013.
+    APP_UNAVAILABLE = 4500
+    TRY_AGAIN_LATER = 4503
+
+
+class ErrorCode(StrEnum):
+    """The code of an error frame; the README's protocol section says when each is sent."""
+
+    # Refused before the chat starts (the socket then closes).
+    START_REQUIRED = "start_required"
+    NOT_LOGGED_IN = "not_logged_in"
+    UNKNOWN_APP = "unknown_app"
+    APP_UNAVAILABLE = "app_unavailable"
+    UNAVAILABLE = "unavailable"
+    FORBIDDEN = "forbidden"
+    RESUMED_ELSEWHERE = "resumed_elsewhere"
+    # A frame refused; the socket stays open.
+    BINARY_FRAME = "binary_frame"
+    FRAME_TOO_LARGE = "frame_too_large"
+    INVALID_JSON = "invalid_json"
+    INVALID_FRAME = "invalid_frame"
+    UNKNOWN_TYPE = "unknown_type"
+    INVALID_FIELD = "invalid_field"
+    INVALID_PROFILE = "invalid_profile"
+    INVALID_SETTINGS = "invalid_settings"
+    ALREADY_STARTED = "already_started"
+    CHAT_ENDING = "chat_ending"
+    FLOOD = "flood"
+    RATE_LIMITED = "rate_limited"
+    INTERNAL_ERROR = "internal_error"
+    # What happened in the chat.
+    HANDLER_ERROR = "handler_error"
+    RESUME_UNAVAILABLE = "resume_unavailable"
+    HISTORY_UNAVAILABLE = "history_unavailable"
+
+
+def codes_for_the_page() -> dict[str, dict[str, Any]]:
+    """Returns both code tables by name, for the page's script."""
+    return {
+        "close": {code.name: int(code) for code in CloseCode},
+        "error": {code.name: str(code) for code in ErrorCode},
+    }
+
+
+class MessageLike(Protocol):
+    id: str
+    role: str
+    author: str
+    content: str
+    created: datetime | None
+
+
+TASK_START: dict[str, Any] = {"type": "task", "state": "start"}
+TASK_END: dict[str, Any] = {"type": "task", "state": "end"}
+
+
+def error(code: ErrorCode, detail: str) -> dict[str, Any]:
+    return {"type": "error", "code": code, "detail": detail}
+
+
+def handler_error(event: str, exception: BaseException | None, expose: bool) -> dict[str, Any]:
+    """The error frame for a handler that raised; its message only if expose."""
+    detail = f"{event} failed"
+    if expose:
+        # A HandlerExit (see handlers.py) shows as the SystemExit or the like it stands for.
+        shown = getattr(exception, "original", exception)
+        detail += f": {type(shown).__name__}: {shown}"
+    return error(ErrorCode.HANDLER_ERROR, detail)
+
+
+def message(sent: MessageLike) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "id": sent.id,
+        "role": sent.role,
+        "author": sent.author,
+        "content": sent.content,
+        "created": sent.created.isoformat() if sent.created else None,
+    }
+
+
+def stream(message_id: str, token: str) -> dict[str, Any]:
+    return {"type": "stream", "id": message_id, "token": token}
+
+
+def update(message_id: str, content: str) -> dict[str, Any]:
+    return {"type": "update", "id": message_id, "content": content}
+
+
+def remove(message_id: str) -> dict[str, Any]:
+    return {"type": "remove", "id": message_id}
+
+
+def settings(values: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "settings", "values": values}
+
+
+def session(
+    *,
+    session_id: str,
+    resumed: bool,
+    user: str | None,
+    chat_profile: str | None,
+    profiles: list[dict[str, Any]],
+    widgets: list[dict[str, Any]],
+    chat_settings: dict[str, Any],
+    user_env: list[str],
+    history: list[dict[str, Any]],
+) -> dict[str, Any]:
+    return {
+        "type": "session",
+        "id": session_id,
+        "resumed": resumed,
+        "user": user,
+        "chat_profile": chat_profile,
+        "profiles": profiles,
+        "settings": widgets,
+        "chat_settings": chat_settings,
+        "user_env": user_env,
+        "history": history,
+    }

@@ -1,0 +1,143 @@
+"""The journal: what one chat changed since its last write, handed to the writer in batches.
+
+A chat tells its journal what happened (a message sent, edited or removed, settings or
+status changed) in typed calls; the writer takes a Batch of it, and gives it back if the
+database could not take it. How a Batch becomes rows is persistence.py's business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from .models import ChatSession
+from .session import SessionStore
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    """A message to add to the transcript."""
+
+    sequence: int
+    message_id: str
+    role: str
+    author: str
+    content: str
+    created_at: datetime
+
+
+@dataclass(slots=True)
+class SessionChanges:
+    """New values of the chat's own record; None leaves a value as it is."""
+
+    status: str | None = None
+    chat_settings: dict[str, Any] | None = None
+    env_keys: list[str] | None = None
+    store: dict[str, Any] | None = None
+    unpersisted_keys: dict[str, str] | None = None
+    ended_at: datetime | None = None
+    message_count: int | None = None
+
+    def changed(self) -> dict[str, Any]:
+        """Returns the values set, by name."""
+        return {f.name: value for f in fields(self) if (value := getattr(self, f.name)) is not None}
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, f.name) is not None for f in fields(self))
+
+    def over(self, earlier: SessionChanges) -> SessionChanges:
+        """Returns earlier's values with this one's on top."""
+        return replace(earlier, **self.changed())
+
+
+@dataclass(slots=True)
+class Batch:
+    """A chat's changes to write, in order: new messages, then edits, then its record."""
+
+    messages: list[NewMessage] = field(default_factory=list)
+    # (message id, new content, or None for a removal), applied after the new messages.
+    edits: list[tuple[str, str | None]] = field(default_factory=list)
+    session: SessionChanges = field(default_factory=SessionChanges)
+
+    def __bool__(self) -> bool:
+        return bool(self.messages or self.edits or self.session)
+
+    def after(self, earlier: Batch) -> Batch:
+        """Returns one batch holding earlier's changes, then this one's."""
+        return Batch(
+            earlier.messages + self.messages, earlier.edits + self.edits, self.session.over(earlier.session)
+        )
+
+
+class Lost(Enum):
+    """Why the writer could not write a chat, for good."""
+
+    SUPERSEDED = "another process has claimed the chat"
+    DELETED = "the chat's row is gone"
+
+
+class Journal:
+    """One chat's changes not written yet, and the numbering of its transcript."""
+
+    __slots__ = ("_batch", "_next_sequence", "epoch", "message_count", "on_lost", "session_id", "store")
+
+    def __init__(
+        self,
+        session_id: str,
+        epoch: int,
+        store: SessionStore,
+        message_count: int,
+        next_sequence: int,
+        on_lost: Callable[[Lost], Awaitable[None]],
+    ) -> None:
+        self.session_id = session_id
+        # Which claim on the row this process holds; writes of an older claim are refused.
+        self.epoch = epoch
+        self.store = store
+        self.message_count = message_count
+        self._next_sequence = next_sequence
+        self.on_lost = on_lost
+        self._batch = Batch(session=SessionChanges(status=ChatSession.Status.LIVE))
+
+    def added(self, message_id: str, role: str, author: str, content: str, created_at: datetime) -> None:
+        self._batch.messages.append(
+            NewMessage(self._next_sequence, message_id, role, author, content, created_at)
+        )
+        self._next_sequence += 1
+        self.message_count += 1
+
+    def edited(self, message_id: str, content: str) -> None:
+        self._batch.edits.append((message_id, content))
+
+    def removed(self, message_id: str) -> None:
+        self._batch.edits.append((message_id, None))
+        self.message_count = max(self.message_count - 1, 0)
+
+    def status(self, status: ChatSession.Status) -> None:
+        self._batch.session.status = status
+
+    def ended(self, at: datetime) -> None:
+        self._batch.session.status = ChatSession.Status.ENDED
+        self._batch.session.ended_at = at
+
+    def settings(self, values: dict[str, Any]) -> None:
+        self._batch.session.chat_settings = values
+
+    def env_keys(self, keys: list[str]) -> None:
+        self._batch.session.env_keys = keys
+
+    def take(self) -> Batch:
+        """Hands over everything to write since the last time, store snapshot included."""
+        if self.store.dirty:
+            self._batch.session.store, self._batch.session.unpersisted_keys = self.store.snapshot()
+        batch, self._batch = self._batch, Batch()
+        if batch:
+            batch.session.message_count = self.message_count
+        return batch
+
+    def give_back(self, batch: Batch) -> None:
+        """Takes back a batch that could not be written, ahead of what came since."""
+        self._batch = self._batch.after(batch)

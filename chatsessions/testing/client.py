@@ -1,0 +1,396 @@
+"""ChatClient: a chat as a test sees it, one turn at a time; SyncChatClient, its sync form."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Coroutine, Iterator, Mapping
+from typing import Any, TypeVar
+
+from asgiref.sync import sync_to_async
+from django.conf import settings as django_settings
+
+from ..chat import live_chats
+from ..conf import get_config
+from ..frames import ErrorCode
+from ..handlers import ChatApp, load_app
+from .socket import TestSocket
+from .transport import InProcess, Live, Transport
+from .turns import ChatClosed, ChatError, Reply, Turn
+
+T = TypeVar("T")
+
+
+def _resolve(app: str) -> tuple[str, str, bool]:
+    """Returns (the app's name, its handler module, whether APPS lists it) for an APPS
+    name or a module path."""
+    apps = get_config()["APPS"]
+    if app in apps:
+        return app, apps[app], True
+    for name, module in apps.items():
+        if module == app:
+            return name, module, True
+    return app, app, False
+
+
+#: Error frames a start may bring before its session frame, the chat opening all the same.
+_NOT_FATAL_AT_START = frozenset(
+    {ErrorCode.HANDLER_ERROR, ErrorCode.RESUME_UNAVAILABLE, ErrorCode.HISTORY_UNAVAILABLE}
+)
+
+
+class ChatClient:
+    """One chat of one user, driven the way the page drives it, frame by frame.
+
+        async with ChatClient("myproject.chat", user=user) as chat:
+            reply = await chat.send("hi")
+
+    app is a name of CHATSESSIONS["APPS"] or a handler module path. By default the chat
+    runs in this process, without a server; with server (a live server's URL, such as
+    ChannelsLiveServerTestCase.live_server_url) it goes over a real WebSocket, logged in
+    as user (or with cookie). `with ChatClient(...) as chat` gives the same methods,
+    synchronous, for django.test.TransactionTestCase and plain test functions.
+    """
+
+    def __init__(
+        self,
+        app: str,
+        user: Any = None,
+        *,
+        server: str | None = None,
+        cookie: str | None = None,
+        path: str | None = None,
+        timeout: float = 5.0,
+        start: bool = True,
+        profile: str | None = None,
+        env: dict[str, str] | None = None,
+        resume: str | None = None,
+    ) -> None:
+        self.app_name, self.module, listed = _resolve(app)
+        self.app: ChatApp = load_app(self.module)
+        self.user = user
+        self.server = server.rstrip("/") if server else None
+        self.cookie = cookie
+        self.path = path
+        if self.server is not None and not listed and path is None:
+            raise ValueError(f"{app!r} is not in CHATSESSIONS['APPS']; a live server serves only those")
+        self.timeout = timeout
+        self._start_with: dict[str, Any] | None = (
+            {"profile": profile, "env": env, "resume": resume} if start else None
+        )
+        self.socket = TestSocket(timeout)
+        #: The last session frame.
+        self.session: dict[str, Any] = {}
+        #: Every frame of the last turn.
+        self.frames: list[dict[str, Any]] = []
+        #: Every message of the chat as this client has seen it, oldest first.
+        self.history: list[Reply] = []
+
+    # -- opening and closing --------------------------------------------------------------
+
+    async def __aenter__(self) -> ChatClient:
+        await self.connect()
+        if self._start_with is not None:
+            await self.start(**self._start_with)
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    def __enter__(self) -> SyncChatClient:
+        self._sync = SyncChatClient(self)
+        return self._sync.__enter__()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._sync.__exit__(*exc_info)
+
+    async def connect(self) -> None:
+        """Opens a socket (start() then starts or resumes the chat on it)."""
+        await self.socket.open(await self._transport())
+
+    async def _transport(self) -> Transport:
+        if self.server is None:
+            in_apps = self.module == get_config()["APPS"].get(self.app_name)
+            return InProcess(self.app_name, None if in_apps else self.module, self.user)
+        path = self.path or ("/ws/chat/" if self.app_name == "default" else f"/ws/chat/{self.app_name}/")
+        scheme = "wss" if self.server.startswith("https") else "ws"
+        url = f"{scheme}{self.server.removeprefix('http')}{path}"
+        cookie = self.cookie
+        if cookie is None and self.user is not None:
+            cookie = await sync_to_async(_login_cookie)(self.user)
+        return Live(url, {"Origin": self.server, **({"Cookie": cookie} if cookie else {})})
+
+    async def close(self) -> None:
+        """Closes the socket, as a closed browser tab does. In process, the chat's changes
+        are written and the chat is let go here: it stays resumable from the database."""
+        await self.socket.close()
+        chat = live_chats.get(self.session.get("id", "")) if self.server is None else None
+        if chat is not None:
+            await chat.let_go()
+
+    # -- what a user does ---------------------------------------------------------------
+
+    async def start(
+        self, profile: str | None = None, env: dict[str, str] | None = None, resume: str | None = None
+    ) -> dict[str, Any]:
+        """Starts the chat (or resumes the one named), waits for on_chat_start (or
+        on_chat_resume) and returns the session frame."""
+        frame: dict[str, Any] = {"type": "start"}
+        for key, value in (("profile", profile), ("env", env), ("resume", resume)):
+            if value is not None:
+                frame[key] = value
+        await self.socket.send(frame)
+        turn = Turn()
+        while True:
+            received = await self.socket.next(turn)
+            if received.get("type") == "session":
+                break
+            if received.get("type") == "error" and received["code"] not in _NOT_FATAL_AT_START:
+                raise ChatError(received["code"], received["detail"], turn.frames)
+        self.session = received
+        self.socket.chat_is(received["id"])
+        self.history = [Reply(**_reply_fields(message)) for message in received["history"]]
+        handler = "on_chat_resume" if received["resumed"] else "on_chat_start"
+        await self._finish_turn(turn, 1 if self.app.handler(handler) else 0)
+        return self.session
+
+    async def send(self, text: str, *, id: str | None = None) -> Reply | None:
+        """Sends a message and returns the reply: the last message the handler sent for it
+        (None if it sent none). Raises HandlerError if the handler raised."""
+        frame: dict[str, Any] = {"type": "message", "content": text}
+        if id is not None:
+            frame["id"] = id
+        await self.socket.send(frame)
+        self.history.append(Reply(id or "", "user", self._username(), text))
+        turn = await self._finish_turn(Turn(), 1 if self.app.handler("on_message") else 0)
+        return turn.reply
+
+    async def settings(self, **values: Any) -> dict[str, Any]:
+        """Changes chat settings, waits for on_settings_update and returns the settings."""
+        await self.socket.send({"type": "settings", "values": values})
+        turn = Turn()
+        while (frame := await self.socket.next(turn)).get("type") != "settings":
+            if frame.get("type") == "error" and frame["code"] != ErrorCode.HANDLER_ERROR:
+                raise ChatError(frame["code"], frame["detail"], turn.frames)
+        await self._finish_turn(turn, 1 if self.app.handler("on_settings_update") else 0)
+        return dict(frame["values"])
+
+    async def send_later(self, text: str) -> None:
+        """Sends a message without waiting for its turn: for stop(), or to queue several.
+        The next send(), stop() or wait() collects its frames too."""
+        await self.socket.send({"type": "message", "content": text})
+        self.history.append(Reply("", "user", self._username(), text))
+        self.socket.pending += 1 if self.app.handler("on_message") else 0
+
+    async def stop(self) -> Reply | None:
+        """Stops the running handler (the Stop button) and returns its last message."""
+        turn = Turn()
+        while self.socket.open_tasks == 0 and self.socket.pending:
+            await self.socket.next(turn)  # until the handler to stop has begun
+        if self.socket.open_tasks == 0:
+            return None
+        await self.socket.send({"type": "stop"})
+        return (await self._finish_turn(turn, 0)).reply
+
+    async def wait(self) -> Turn:
+        """Waits until every handler run that the client caused has ended."""
+        return await self._finish_turn(Turn(), 0)
+
+    async def end(self) -> int:
+        """Ends the chat (the New chat button): on_chat_end runs; returns the close code."""
+        await self.socket.send({"type": "end"})
+        turn = Turn()
+        try:
+            while True:
+                await self.socket.next(turn)
+        except ChatClosed as closed:
+            self.frames = turn.frames
+            self.socket.raise_handler_errors(turn)
+            return closed.code
+
+    async def reconnect(self) -> dict[str, Any]:
+        """Drops the socket and resumes the chat on a new one; returns the session frame."""
+        session_id = self.session["id"]
+        await self.socket.close()
+        await self.connect()
+        return await self.start(resume=session_id)
+
+    # -- what the client sees -----------------------------------------------------------
+
+    @property
+    def session_id(self) -> str:
+        return str(self.session["id"])
+
+    @property
+    def user_session(self) -> Mapping[str, Any]:
+        """The chat's store, live and read-only: reserved keys and the app's own.
+        In process only: a live server keeps it in its own memory."""
+        if self.server is not None:
+            raise TypeError(
+                "user_session is only readable in process; a live server keeps it in its own "
+                "memory (its written snapshot is ChatSession.store)"
+            )
+        chat = live_chats.get(self.session_id)
+        if chat is None:
+            raise LookupError(f"chat {self.session_id} is not live in this process")
+        return _StoreView(chat.store.reserved, chat.store.data)
+
+    # -- frames -------------------------------------------------------------------------
+
+    async def _finish_turn(self, turn: Turn, handler_runs: int) -> Turn:
+        """Receives the rest of turn; keeps its frames and messages, also when it raises."""
+        try:
+            return await self.socket.finish(turn, handler_runs)
+        finally:
+            self.frames = turn.frames
+            self.history.extend(message for message in turn.messages.values() if message.role != "user")
+
+    async def send_frame(self, frame: dict[str, Any] | str) -> None:
+        """Sends one frame as it is (a dict as JSON, a str verbatim)."""
+        await self.socket.send(frame)
+
+    async def receive(self, timeout: float | None = None) -> dict[str, Any]:
+        """Returns the next frame; raises ChatClosed if the server closed the socket."""
+        return await self.socket.receive(timeout)
+
+    @property
+    def close_code(self) -> int | None:
+        """The close code, once the server closed the socket."""
+        return self.socket.close_code
+
+    def _username(self) -> str:
+        return str(self.user.get_username()) if self.user is not None else "User"
+
+
+def _reply_fields(frame: dict[str, Any]) -> dict[str, Any]:
+    return {key: frame.get(key) for key in ("id", "role", "author", "content", "created")}
+
+
+class _StoreView(Mapping[str, Any]):
+    """A read-only view of a chat's store."""
+
+    def __init__(self, reserved: dict[str, Any], data: dict[str, Any]) -> None:
+        self._reserved = reserved
+        self._data = data
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self._reserved:
+            return self._reserved[key]
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._reserved
+        yield from self._data
+
+    def __len__(self) -> int:
+        return len(self._reserved) + len(self._data)
+
+    def __repr__(self) -> str:
+        return f"user_session({dict(self)!r})"
+
+
+def _login_cookie(user: Any) -> str:
+    """Logs user in through a Django session in the database; returns the Cookie header."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    name = django_settings.SESSION_COOKIE_NAME
+    return f"{name}={client.cookies[name].value}"
+
+
+class SyncChatClient:
+    """ChatClient's methods, each waited for: the chat runs on an event loop of its own,
+    in a thread of its own, for as long as the client is open."""
+
+    def __init__(self, client: ChatClient) -> None:
+        self.client = client
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="chatsessions test client")
+
+    def _run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+
+    def __enter__(self) -> SyncChatClient:
+        self._thread.start()
+        try:
+            self._run(self.client.__aenter__())
+        except BaseException:
+            self._shut_down()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            self._run(self.client.close())
+        finally:
+            self._shut_down()
+
+    def _shut_down(self) -> None:
+        async def cancel_the_rest() -> None:
+            # The writer, the control listener and the like were this loop's alone.
+            others = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+            for task in others:
+                task.cancel()
+            await asyncio.gather(*others, return_exceptions=True)
+
+        self._run(cancel_the_rest())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
+
+    def start(
+        self, profile: str | None = None, env: dict[str, str] | None = None, resume: str | None = None
+    ) -> dict[str, Any]:
+        return self._run(self.client.start(profile, env, resume))
+
+    def send(self, text: str, *, id: str | None = None) -> Reply | None:
+        return self._run(self.client.send(text, id=id))
+
+    def settings(self, **values: Any) -> dict[str, Any]:
+        return self._run(self.client.settings(**values))
+
+    def send_later(self, text: str) -> None:
+        self._run(self.client.send_later(text))
+
+    def stop(self) -> Reply | None:
+        return self._run(self.client.stop())
+
+    def wait(self) -> Turn:
+        return self._run(self.client.wait())
+
+    def end(self) -> int:
+        return self._run(self.client.end())
+
+    def reconnect(self) -> dict[str, Any]:
+        return self._run(self.client.reconnect())
+
+    def send_frame(self, frame: dict[str, Any] | str) -> None:
+        self._run(self.client.send_frame(frame))
+
+    def receive(self, timeout: float | None = None) -> dict[str, Any]:
+        return self._run(self.client.receive(timeout))
+
+    @property
+    def session(self) -> dict[str, Any]:
+        return self.client.session
+
+    @property
+    def session_id(self) -> str:
+        return self.client.session_id
+
+    @property
+    def frames(self) -> list[dict[str, Any]]:
+        return self.client.frames
+
+    @property
+    def history(self) -> list[Reply]:
+        return self.client.history
+
+    @property
+    def close_code(self) -> int | None:
+        return self.client.close_code
+
+    @property
+    def user_session(self) -> Mapping[str, Any]:
+        return self.client.user_session

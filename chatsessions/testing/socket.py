@@ -1,0 +1,135 @@
+"""TestSocket: a test client's socket, which knows when a turn is over.
+
+A turn is over when every handler run the client caused has begun (task start) and
+ended (task end). The client says how many runs it caused; a refusal (an error frame
+in place of a run) takes its runs back.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from ..frames import ErrorCode
+from .transport import Closed, Transport
+from .turns import ChatClosed, ChatError, ChatTestError, HandlerError, NoReply, Turn
+
+#: Error codes that refuse the frame sent: nothing runs for it.
+REFUSALS = frozenset(code for code in ErrorCode if code is not ErrorCode.HANDLER_ERROR)
+
+TASK_START = {"type": "task", "state": "start"}
+TASK_END = {"type": "task", "state": "end"}
+
+
+class _HandlerExceptions(logging.Handler):
+    """Keeps the exceptions one chat's handlers raised, as chatsessions logs them; in
+    process, a HandlerError is raised from the handler's own exception."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.session_id: str | None = None
+        self.raised: list[BaseException] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if (
+            record.exc_info
+            and record.exc_info[1] is not None
+            and isinstance(record.args, tuple)
+            and record.args[:1] == (self.session_id,)
+        ):
+            self.raised.append(record.exc_info[1])
+
+
+class TestSocket:
+    """Frames in and out of one transport at a time, with the count of handler runs."""
+
+    __test__ = False  # not a test class, whatever pytest thinks of its name
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.transport: Transport | None = None
+        self.close_code: int | None = None
+        self.open_tasks = 0  # handler runs begun and not yet ended
+        self.pending = 0  # handler runs caused and not yet begun
+        self._exceptions = _HandlerExceptions()
+
+    async def open(self, transport: Transport) -> None:
+        await transport.connect()
+        self.transport = transport
+        self.close_code = None
+        self.open_tasks = self.pending = 0
+        logging.getLogger("chatsessions").addHandler(self._exceptions)
+
+    async def close(self) -> None:
+        logging.getLogger("chatsessions").removeHandler(self._exceptions)
+        if self.transport is not None:
+            transport, self.transport = self.transport, None
+            await transport.close()
+
+    def chat_is(self, session_id: str) -> None:
+        """Names the chat whose handler exceptions to keep."""
+        self._exceptions.session_id = session_id
+
+    async def send(self, frame: dict[str, Any] | str) -> None:
+        """Sends one frame as it is (a dict as JSON, a str verbatim)."""
+        if self.transport is None:
+            raise ChatTestError("the socket is not open")
+        await self.transport.send(frame if isinstance(frame, str) else json.dumps(frame))
+
+    async def receive(self, timeout: float | None = None) -> dict[str, Any]:
+        """Returns the next frame; raises ChatClosed once the server closed the socket."""
+        if self.transport is None:
+            raise ChatTestError("the socket is not open")
+        wait = self.timeout if timeout is None else timeout
+        try:
+            received = await self.transport.receive(wait)
+        except TimeoutError:
+            raise NoReply(f"no frame within {wait} s") from None
+        if isinstance(received, Closed):
+            self.close_code = received.code
+            raise ChatClosed(received.code, [])
+        frame: dict[str, Any] = json.loads(received)
+        return frame
+
+    async def next(self, turn: Turn) -> dict[str, Any]:
+        """Receives the next frame into turn, counting handler runs."""
+        try:
+            frame = await self.receive()
+        except ChatClosed as closed:
+            raise ChatClosed(closed.code, turn.frames) from None
+        except NoReply as silence:
+            raise NoReply(f"{silence}; this turn's frames so far: {turn.frames}") from None
+        turn.add(frame)
+        if frame == TASK_START:
+            self.open_tasks += 1
+            self.pending = max(self.pending - 1, 0)
+        elif frame == TASK_END:
+            self.open_tasks -= 1
+        return frame
+
+    async def finish(self, turn: Turn, handler_runs: int) -> Turn:
+        """Receives until the handler runs caused (handler_runs more) have all ended; raises
+        ChatError if the frame was refused, HandlerError if a handler raised."""
+        self.pending += handler_runs
+        errors_before = len(turn.errors)
+        while self.pending or self.open_tasks:
+            frame = await self.next(turn)
+            if frame.get("type") == "error" and frame["code"] in REFUSALS and handler_runs:
+                self.pending = max(self.pending - handler_runs, 0)
+                handler_runs = 0
+        refused = [error for error in turn.errors[errors_before:] if error["code"] in REFUSALS]
+        if refused:
+            raise ChatError(refused[0]["code"], refused[0]["detail"], turn.frames)
+        self.raise_handler_errors(turn)
+        return turn
+
+    def raise_handler_errors(self, turn: Turn) -> None:
+        failed = [error for error in turn.errors if error["code"] == ErrorCode.HANDLER_ERROR]
+        raised, self._exceptions.raised = self._exceptions.raised, []
+        if not failed:
+            return
+        error = HandlerError(failed[0]["code"], failed[0]["detail"], turn.frames)
+        if raised:
+            raise error from raised[0]
+        raise error

@@ -1,0 +1,87 @@
+"""What a test client receives: replies, turns, and the errors it raises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class ChatTestError(AssertionError):
+    """Base of what a ChatClient raises: an AssertionError, so pytest shows it as a failure."""
+
+
+class ChatError(ChatTestError):
+    """The server answered a frame with an error frame."""
+
+    def __init__(self, code: str, detail: str, frames: list[dict[str, Any]]) -> None:
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.detail = detail
+        self.frames = frames
+
+
+class HandlerError(ChatError):
+    """A handler raised. In process, the handler's own exception is the __cause__."""
+
+
+class ChatClosed(ChatTestError):
+    """The server closed the socket."""
+
+    def __init__(self, code: int, frames: list[dict[str, Any]]) -> None:
+        super().__init__(f"the server closed the socket with code {code}")
+        self.code = code
+        self.frames = frames
+
+
+class NoReply(ChatTestError):
+    """Nothing finished the turn within the timeout."""
+
+
+@dataclass
+class Reply:
+    """A message of the chat as the client has it: streamed tokens joined, updates applied."""
+
+    id: str
+    role: str
+    author: str
+    content: str
+    created: str | None = None
+
+    def __str__(self) -> str:
+        return self.content
+
+
+@dataclass
+class Turn:
+    """The frames the server sent for one thing the client did, and the messages in them."""
+
+    frames: list[dict[str, Any]] = field(default_factory=list)
+    messages: dict[str, Reply] = field(default_factory=dict)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, frame: dict[str, Any]) -> None:
+        kind = frame.get("type")
+        last = self.frames[-1] if self.frames else None
+        if kind == "stream" and last and last["type"] == "stream" and last["id"] == frame["id"]:
+            last["token"] += frame["token"]  # tokens of one message, joined
+        else:
+            self.frames.append(dict(frame))
+        if kind == "message":
+            self.messages[frame["id"]] = Reply(
+                frame["id"], frame["role"], frame["author"], frame["content"], frame.get("created")
+            )
+        elif kind == "stream":
+            message = self.messages.setdefault(frame["id"], Reply(frame["id"], "assistant", "", ""))
+            message.content += frame["token"]
+        elif kind == "update" and frame["id"] in self.messages:
+            self.messages[frame["id"]].content = frame["content"]
+        elif kind == "remove":
+            self.messages.pop(frame["id"], None)
+        elif kind == "error":
+            self.errors.append(frame)
+
+    @property
+    def reply(self) -> Reply | None:
+        """The last message the handler sent in this turn, if any."""
+        replies = [message for message in self.messages.values() if message.role != "user"]
+        return replies[-1] if replies else None
