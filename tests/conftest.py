@@ -12,7 +12,7 @@ from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 
 from chatsessions.chat import live_chats
-from tests.chatsocket import ChatSocket
+from chatsessions.testing import ChatClient
 from tests.servers import DemoServer
 
 
@@ -73,14 +73,16 @@ async def bob(make_user: Callable[..., Any]) -> Any:
 
 @pytest.fixture
 async def sockets() -> AsyncIterator[Callable[..., Any]]:
-    """Opens ChatSockets and disconnects whatever a test left open."""
-    opened: list[ChatSocket] = []
+    """Opens sockets of test clients (not started), and closes what a test left open."""
+    opened: list[ChatClient] = []
 
-    async def open_socket(user: Any, path: str = "/ws/chat/probe/") -> ChatSocket:
-        socket = await ChatSocket(user, path).connect()
-        opened.append(socket)
-        return socket
+    async def open_socket(user: Any, path: str = "/ws/chat/probe/") -> ChatClient:
+        parts = path.strip("/").split("/")
+        client = ChatClient(parts[2] if len(parts) > 2 else "default", user, start=False)
+        await client.connect()
+        opened.append(client)
+        return client
 
     yield open_socket
-    for socket in opened:
-        await socket.disconnect()
+    for client in opened:
+        await client.close()

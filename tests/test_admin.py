@@ -129,8 +129,8 @@ def test_staff_without_permissions_cannot_act_on_chats(transactional_db):
 async def live_chat(alice, sockets):
     chat = await sockets(alice)
     session = await chat.start(env={"API_KEY": "sk-admin-must-not-see"})
-    await chat.reply("set colour=blue")
-    await chat.reply("lock")
+    await chat.send("set colour=blue")
+    await chat.send("lock")
 
     async def written():
         assert (await ChatSession.objects.aget(pk=session["id"])).message_count == 4
@@ -171,7 +171,7 @@ async def test_end_session_closes_the_socket_4000_and_runs_on_chat_end_once(alic
 
 async def test_end_session_also_ends_a_disconnected_chat_waiting_for_resume(alice, sockets, staff_client):
     chat, session = await live_chat(alice, sockets)
-    await chat.disconnect()
+    await chat.close()
     await in_thread(staff_client.post, f"{LIST}{session['id']}/end/")
     assert probe.ended.count(session["id"]) == 1
     assert session["id"] not in live_chats
@@ -203,7 +203,7 @@ async def test_a_notice_reaches_the_chat_and_its_transcript(alice, sockets, staf
         "root",
         "Maintenance at noon",
     )
-    assert await chat.reply("count") == "3"  # the chat goes on
+    assert (await chat.send("count")).content == "3"  # the chat goes on
 
     async def check():
         rows = ChatMessage.objects.filter(session_id=session["id"]).values_list("role", "content")
@@ -214,7 +214,7 @@ async def test_a_notice_reaches_the_chat_and_its_transcript(alice, sockets, staf
 
 async def test_actions_on_an_ended_session_say_so_and_change_nothing(alice, sockets, staff_client):
     chat, session = await live_chat(alice, sockets)
-    await chat.send({"type": "end"})
+    await chat.send_frame({"type": "end"})
     await chat.closed()
     ended_at = (await ChatSession.objects.aget(pk=session["id"])).ended_at
     end_page = await in_thread(staff_client.get, f"{LIST}{session['id']}/end/")

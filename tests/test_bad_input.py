@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 
 from chatsessions.models import ChatMessage
-from tests.chatsocket import ChatSocket
+from chatsessions.testing import ChatClient, HandlerError
 from tests.conftest import eventually
 
 
@@ -15,12 +15,12 @@ from tests.conftest import eventually
 async def chat(alice, sockets):
     chat = await sockets(alice)
     await chat.start()
-    assert await chat.reply("count") == "1"
+    assert (await chat.send("count")).content == "1"
     return chat
 
 
 async def assert_chat_goes_on(chat, count):
-    assert await chat.reply("count") == str(count)
+    assert (await chat.send("count")).content == str(count)
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ async def assert_chat_goes_on(chat, count):
     ],
 )
 async def test_a_bad_frame_gets_an_error_and_the_chat_goes_on(chat, frame, code):
-    await chat.send(frame)
+    await chat.send_frame(frame)
     error = await chat.receive()
     assert error["type"] == "error"
     assert error["code"] == code
@@ -48,22 +48,22 @@ async def test_a_bad_frame_gets_an_error_and_the_chat_goes_on(chat, frame, code)
 
 
 async def test_a_binary_frame_is_refused(chat):
-    await chat.communicator.send_to(bytes_data=b"\x00\x01")
+    await chat.send_frame(b"\x00\x01")
     assert (await chat.receive())["code"] == "binary_frame"
     await assert_chat_goes_on(chat, 2)
 
 
 async def test_a_frame_over_the_size_limit_is_refused(chat):
-    await chat.send({"type": "message", "content": "é" * 3000})  # 6,000 bytes > 4,096
+    await chat.send_frame({"type": "message", "content": "é" * 3000})  # 6,000 bytes > 4,096
     error = await chat.receive()
     assert error == {"type": "error", "code": "frame_too_large", "detail": "frames are limited to 4096 bytes"}
     await assert_chat_goes_on(chat, 2)
 
 
 async def test_a_flood_is_refused_beyond_the_pending_limit_and_loses_nothing_accepted(chat):
-    await chat.send({"type": "message", "content": "sleep 0.3"})
+    await chat.send_frame({"type": "message", "content": "sleep 0.3"})
     for n in range(8):
-        await chat.send({"type": "message", "content": f"echo {n}"})
+        await chat.send_frame({"type": "message", "content": f"echo {n}"})
     frames = []
     while len([f for f in frames if f.get("state") == "end"]) < 6:
         frames.append(await chat.receive())
@@ -75,8 +75,10 @@ async def test_a_flood_is_refused_beyond_the_pending_limit_and_loses_nothing_acc
 
 
 async def test_a_handler_exception_is_reported_and_the_store_survives(chat):
-    frames = await chat.say("boom")
-    assert frames == [
+    with pytest.raises(HandlerError) as raised:
+        await chat.send("boom")
+    assert isinstance(raised.value.__cause__, ValueError)  # the handler's own, in process
+    assert chat.frames == [
         {"type": "error", "code": "handler_error", "detail": "on_message failed: ValueError: kaboom"}
     ]
     await assert_chat_goes_on(chat, 3)
@@ -86,9 +88,9 @@ async def test_a_handler_exception_is_reported_and_the_store_survives(chat):
 async def test_handler_errors_hide_their_message_unless_exposed(alice, sockets):
     chat = await sockets(alice)
     await chat.start()
-    assert await chat.say("boom") == [
-        {"type": "error", "code": "handler_error", "detail": "on_message failed"}
-    ]
+    with pytest.raises(HandlerError, match=r"^handler_error: on_message failed$"):
+        await chat.send("boom")
+    assert chat.frames == [{"type": "error", "code": "handler_error", "detail": "on_message failed"}]
 
 
 async def test_an_undeclared_settings_value_is_refused_and_nothing_changes(chat):
@@ -100,15 +102,15 @@ async def test_an_undeclared_settings_value_is_refused_and_nothing_changes(chat)
         ({"limit": "three"}, "'limit' must be a number"),
         ({"style": "shouting", "signature": 7}, "'signature' must be text of at most 10000 characters"),
     ]:
-        await chat.send({"type": "settings", "values": values})
+        await chat.send_frame({"type": "settings", "values": values})
         assert await chat.receive() == {"type": "error", "code": "invalid_settings", "detail": detail}
-    settings = json.loads(await chat.reply("reserved"))["chat_settings"]
+    settings = json.loads((await chat.send("reserved")).content)["chat_settings"]
     assert settings == {"emoji": False, "limit": 3, "signature": "", "style": "plain", "temperature": 0.5}
 
 
 async def test_a_failing_set_chat_profiles_is_reported_and_the_chat_starts_without_profiles(alice, sockets):
     socket = await sockets(alice, "/ws/chat/broken-profiles/")
-    await socket.send({"type": "start"})
+    await socket.send_frame({"type": "start"})
     assert await socket.receive() == {
         "type": "error",
         "code": "handler_error",
@@ -116,11 +118,11 @@ async def test_a_failing_set_chat_profiles_is_reported_and_the_chat_starts_witho
     }
     session = await socket.receive()
     assert (session["type"], session["profiles"], session["chat_profile"]) == ("session", [], None)
-    assert await socket.reply("hi") == "ok"
+    assert (await socket.send("hi")).content == "ok"
 
 
 async def test_stop_with_nothing_running_changes_nothing(chat):
-    await chat.send({"type": "stop"})
+    await chat.send_frame({"type": "stop"})
     await assert_chat_goes_on(chat, 2)
 
 
@@ -129,7 +131,7 @@ async def test_stop_with_nothing_running_changes_nothing(chat):
 
 async def refused(socket, frame):
     if frame is not None:
-        await socket.send(frame)
+        await socket.send_frame(frame)
     frames = []
     code = None
     while code is None:
@@ -174,24 +176,26 @@ async def test_a_bad_start_closes_4400_with_the_reason(alice, sockets, start, co
 
 
 async def test_an_anonymous_socket_is_refused_4401(transactional_db):
-    socket = await ChatSocket(None).connect()
+    socket = ChatClient("probe", None, start=False)
+    await socket.connect()
     frames, code = await refused(socket, None)
     assert (code, frames) == (4401, [{"type": "error", "code": "not_logged_in", "detail": "log in to chat"}])
 
 
 @override_settings(CHATSESSIONS={"APPS": {"default": "chatsite.chat.counter"}, "ALLOW_ANONYMOUS": True})
 async def test_anonymous_chats_work_when_allowed(transactional_db):
-    socket = await ChatSocket(None, "/ws/chat/").connect()
+    socket = ChatClient("default", None, start=False)
+    await socket.connect()
     session = await socket.start()
     assert session["user"] is None
-    assert await socket.reply("hi") == "You sent 1 message(s)!"
+    assert (await socket.send("hi")).content == "You sent 1 message(s)!"
 
     async def check():
         rows = ChatMessage.objects.filter(session_id=session["id"]).values("author")
         assert [row async for row in rows] == [{"author": "User"}, {"author": "Assistant"}]
 
     await eventually(check)
-    await socket.disconnect()
+    await socket.close()
 
 
 async def test_an_unknown_app_is_refused_4404(alice, sockets):
@@ -214,4 +218,4 @@ async def test_sockets_after_a_refusal_do_not_disturb_other_chats(alice, bob, so
     bad = await sockets(bob)
     await refused(bad, "{broken")
     await asyncio.sleep(0)
-    assert await good.reply("count") == "1"
+    assert (await good.send("count")).content == "1"

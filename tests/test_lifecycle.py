@@ -8,6 +8,7 @@ from django.test import override_settings
 
 from chatsessions.chat import live_chats
 from chatsessions.models import ChatMessage, ChatSession
+from chatsessions.testing import HandlerError
 from tests.chat_apps import probe
 from tests.conftest import eventually
 
@@ -15,9 +16,9 @@ from tests.conftest import eventually
 async def test_handlers_run_one_at_a_time_in_arrival_order(alice, sockets):
     chat = await sockets(alice)
     await chat.start()
-    await chat.send({"type": "message", "content": "sleep 0.2"})
-    await chat.send({"type": "message", "content": "echo a"})
-    await chat.send({"type": "message", "content": "count"})
+    await chat.send_frame({"type": "message", "content": "sleep 0.2"})
+    await chat.send_frame({"type": "message", "content": "echo a"})
+    await chat.send_frame({"type": "message", "content": "count"})
     frames = [await chat.receive() for _ in range(9)]
     assert frames == [
         {"type": "task", "state": "start"},
@@ -35,7 +36,8 @@ async def test_handlers_run_one_at_a_time_in_arrival_order(alice, sockets):
 async def test_message_frames_carry_id_author_and_time(alice, sockets):
     chat = await sockets(alice)
     await chat.start()
-    [frame] = await chat.say("echo hi", id="client-1")
+    await chat.send("echo hi", id="client-1")
+    [frame] = chat.frames
     assert frame.keys() == {"type", "id", "role", "author", "content", "created"}
     assert (frame["role"], frame["author"], frame["content"]) == ("assistant", "Assistant", "echo echo hi")
     assert frame["created"].endswith("+00:00")
@@ -49,43 +51,47 @@ async def test_message_frames_carry_id_author_and_time(alice, sockets):
 async def test_stop_cancels_the_running_handler_then_runs_on_stop(alice, sockets):
     chat = await sockets(alice)
     await chat.start()
-    await chat.send({"type": "message", "content": "sleep 30"})
+    await chat.send_frame({"type": "message", "content": "sleep 30"})
     assert await chat.receive() == {"type": "task", "state": "start"}
-    await chat.send({"type": "stop"})
+    await chat.send_frame({"type": "stop"})
     stopped = await chat.receive()
     assert stopped["content"] == "stopped"
     assert await chat.receive() == {"type": "task", "state": "end"}
-    assert await chat.reply("count") == "2"
+    assert (await chat.send("count")).content == "2"
 
 
 async def test_the_socket_stays_responsive_while_a_handler_runs(alice, sockets):
     chat = await sockets(alice)
     await chat.start()
-    await chat.send({"type": "message", "content": "sleep 30"})
+    await chat.send_frame({"type": "message", "content": "sleep 30"})
     assert await chat.receive() == {"type": "task", "state": "start"}
-    await chat.send("{broken")
+    await chat.send_frame("{broken")
     assert (await chat.receive(timeout=1))["code"] == "invalid_json"
-    await chat.send({"type": "stop"})
+    await chat.send_frame({"type": "stop"})
     assert (await chat.receive())["content"] == "stopped"
 
 
 async def test_a_reply_streams_token_by_token_then_arrives_whole(alice, sockets):
     chat = await sockets(alice)
     await chat.start()
-    frames = await chat.say("stream one two three")
-    streamed = [frame for frame in frames if frame["type"] == "stream"]
+    await chat.send_frame({"type": "message", "content": "stream one two three"})
+    frames = [await chat.receive() for _ in range(6)]
+    assert (frames[0], frames[5]) == ({"type": "task", "state": "start"}, {"type": "task", "state": "end"})
+    streamed = frames[1:4]
     assert [frame["token"] for frame in streamed] == ["one ", "two ", "three "]
     assert len({frame["id"] for frame in streamed}) == 1
-    final = frames[-1]
+    final = frames[4]
     assert (final["type"], final["id"], final["content"]) == ("message", streamed[0]["id"], "one two three ")
 
 
 async def test_update_and_remove_reach_the_client_and_the_transcript(alice, sockets):
     chat = await sockets(alice)
     session = await chat.start()
-    sent, updated = await chat.say("update")
+    await chat.send("update")
+    sent, updated = chat.frames
     assert updated == {"type": "update", "id": sent["id"], "content": "final"}
-    sent, removed = await chat.say("remove")
+    await chat.send("remove")
+    sent, removed = chat.frames
     assert removed == {"type": "remove", "id": sent["id"]}
 
     async def check():
@@ -106,11 +112,11 @@ async def test_a_settings_change_is_confirmed_and_runs_on_settings_update(alice,
         "values": ["plain", "shouting"],
         "initial": "plain",
     }
-    await chat.send({"type": "settings", "values": {"style": "shouting", "temperature": 0.9}})
-    confirmed = await chat.receive()
+    values = await chat.settings(style="shouting", temperature=0.9)
     expected = {"emoji": False, "limit": 3, "signature": "", "style": "shouting", "temperature": 0.9}
+    assert values == expected
+    confirmed, update = chat.frames
     assert confirmed == {"type": "settings", "values": expected}
-    [update] = await chat.until_task_end()
     assert update["content"] == f"settings {json.dumps(expected, sort_keys=True)}"
 
     async def check():
@@ -130,8 +136,9 @@ async def test_profiles_are_offered_and_the_default_is_chosen(alice, sockets):
 async def test_env_values_are_never_written_to_the_database(alice, sockets, caplog):
     chat = await sockets(alice)
     session = await chat.start(env={"API_KEY": "sk-very-secret"})
-    await chat.say("boom")
-    await chat.reply("echo hi")
+    with pytest.raises(HandlerError):
+        await chat.send("boom")
+    await chat.send("echo hi")
     row = await ChatSession.objects.aget(pk=session["id"])
     assert row.env_keys == ["API_KEY"]
     dumped = json.dumps([row.store, row.unpersisted_keys, row.env_keys, row.chat_settings])
@@ -142,8 +149,8 @@ async def test_env_values_are_never_written_to_the_database(alice, sockets, capl
 async def test_the_store_snapshot_keeps_serialisable_keys_and_names_the_others(alice, sockets):
     chat = await sockets(alice)
     session = await chat.start()
-    await chat.reply("set colour=blue")
-    await chat.reply("lock")
+    await chat.send("set colour=blue")
+    await chat.send("lock")
 
     async def check():
         row = await ChatSession.objects.aget(pk=session["id"])
@@ -157,8 +164,8 @@ async def test_the_store_snapshot_keeps_serialisable_keys_and_names_the_others(a
 async def test_a_dropped_socket_leaves_the_chat_resumable_not_ended(alice, sockets):
     chat = await sockets(alice)
     session = await chat.start()
-    await chat.reply("count")
-    await chat.disconnect()
+    await chat.send("count")
+    await chat.close()
     row = await ChatSession.objects.aget(pk=session["id"])
     assert row.status == ChatSession.Status.DISCONNECTED
     assert session["id"] not in probe.ended
@@ -167,9 +174,9 @@ async def test_a_dropped_socket_leaves_the_chat_resumable_not_ended(alice, socke
 async def test_resume_in_the_same_process_continues_the_store_and_replays_history(alice, sockets):
     chat = await sockets(alice)
     session = await chat.start()
-    await chat.reply("count")
-    await chat.reply("count")
-    await chat.disconnect()
+    await chat.send("count")
+    await chat.send("count")
+    await chat.close()
 
     again = await sockets(alice)
     resumed = await again.start(resume=session["id"])
@@ -180,39 +187,39 @@ async def test_resume_in_the_same_process_continues_the_store_and_replays_histor
         ("user", "count"),
         ("assistant", "2"),
     ]
-    assert [frame["content"] for frame in again.start_frames] == ["resumed at 2"]
-    assert await again.reply("count") == "3"
+    assert [frame["content"] for frame in again.frames] == ["resumed at 2"]
+    assert (await again.send("count")).content == "3"
     assert (await ChatSession.objects.aget(pk=session["id"])).status == ChatSession.Status.LIVE
 
 
 async def test_resume_from_the_snapshot_when_the_chat_is_not_live_here(alice, sockets):
     chat = await sockets(alice)
     session = await chat.start(profile="fast")
-    await chat.send({"type": "settings", "values": {"style": "shouting"}})
+    await chat.send_frame({"type": "settings", "values": {"style": "shouting"}})
     assert (await chat.receive())["type"] == "settings"
-    await chat.until_task_end()
-    await chat.reply("set colour=blue")
-    await chat.disconnect()
+    await chat.wait()
+    await chat.send("set colour=blue")
+    await chat.close()
     live_chats.clear()  # as if the process restarted
 
     again = await sockets(alice)
     resumed = await again.start(resume=session["id"], env={"API_KEY": "k2"})
     assert resumed["chat_profile"] == "fast"
     assert resumed["chat_settings"]["style"] == "shouting"
-    assert [frame["content"] for frame in again.start_frames] == ["resumed at 1"]
-    values = json.loads(await again.reply("reserved"))
+    assert [frame["content"] for frame in again.frames] == ["resumed at 1"]
+    values = json.loads((await again.send("reserved")).content)
     assert values["env"] == {"API_KEY": "k2"}
     assert values["root_message"] == "reserved"
-    assert await again.reply("get colour") == "'blue'"
+    assert (await again.send("get colour")).content == "'blue'"
 
 
 async def test_resume_of_another_users_chat_is_refused_4403(alice, bob, sockets):
     chat = await sockets(alice)
     session = await chat.start()
     intruder = await sockets(bob)
-    await intruder.send({"type": "start", "resume": session["id"]})
+    await intruder.send_frame({"type": "start", "resume": session["id"]})
     assert await intruder.closed() == 4403
-    assert await chat.reply("count") == "1"
+    assert (await chat.send("count")).content == "1"
 
 
 async def test_resume_of_an_unknown_or_other_app_chat_is_refused_4403(alice, sockets):
@@ -223,24 +230,24 @@ async def test_resume_of_an_unknown_or_other_app_chat_is_refused_4403(alice, soc
         ("/ws/chat/", session["id"]),
     ]:
         other = await sockets(alice, path)
-        await other.send({"type": "start", "resume": resume})
+        await other.send_frame({"type": "start", "resume": resume})
         assert await other.closed() == 4403
 
 
 async def test_a_second_socket_resuming_a_live_chat_takes_it_over(alice, sockets):
     first = await sockets(alice)
     session = await first.start()
-    await first.reply("count")
+    await first.send("count")
     second = await sockets(alice)
     await second.start(resume=session["id"])
     assert await first.closed() == 4409
-    assert await second.reply("count") == "2"
+    assert (await second.send("count")).content == "2"
 
 
 async def test_end_runs_on_chat_end_once_and_closes_normally(alice, sockets):
     chat = await sockets(alice)
     session = await chat.start()
-    await chat.send({"type": "end"})
+    await chat.send_frame({"type": "end"})
     assert await chat.closed() == 1000
     row = await ChatSession.objects.aget(pk=session["id"])
     assert row.status == ChatSession.Status.ENDED
@@ -251,10 +258,10 @@ async def test_end_runs_on_chat_end_once_and_closes_normally(alice, sockets):
 async def test_a_resume_of_an_ended_chat_starts_a_new_one_and_says_so(alice, sockets):
     chat = await sockets(alice)
     session = await chat.start()
-    await chat.send({"type": "end"})
+    await chat.send_frame({"type": "end"})
     await chat.closed()
     again = await sockets(alice)
-    await again.send({"type": "start", "resume": session["id"]})
+    await again.send_frame({"type": "start", "resume": session["id"]})
     assert (await again.receive())["code"] == "resume_unavailable"
     fresh = await again.expect("session")
     assert fresh["id"] != session["id"] and fresh["resumed"] is False
@@ -263,9 +270,9 @@ async def test_a_resume_of_an_ended_chat_starts_a_new_one_and_says_so(alice, soc
 async def test_messages_after_end_are_refused(alice, sockets):
     chat = await sockets(alice)
     await chat.start()
-    await chat.send({"type": "message", "content": "sleep 0.2"})
-    await chat.send({"type": "end"})
-    await chat.send({"type": "message", "content": "too late"})
+    await chat.send_frame({"type": "message", "content": "sleep 0.2"})
+    await chat.send_frame({"type": "end"})
+    await chat.send_frame({"type": "message", "content": "too late"})
     frames = []
     with pytest.raises(AssertionError):
         while True:
@@ -281,7 +288,7 @@ async def test_messages_after_end_are_refused(alice, sockets):
 async def test_a_chat_not_resumed_within_the_grace_period_ends_once(alice, sockets):
     chat = await sockets(alice)
     session = await chat.start()
-    await chat.disconnect()
+    await chat.close()
     await asyncio.wait_for(_until_ended(session["id"]), 5)
     row = await ChatSession.objects.aget(pk=session["id"])
     assert row.status == ChatSession.Status.ENDED
@@ -292,12 +299,12 @@ async def test_a_chat_not_resumed_within_the_grace_period_ends_once(alice, socke
 async def test_a_resume_within_the_grace_period_keeps_the_chat_alive(alice, sockets):
     chat = await sockets(alice)
     session = await chat.start()
-    await chat.disconnect()
+    await chat.close()
     again = await sockets(alice)
     await again.start(resume=session["id"])
     await asyncio.sleep(0.5)
     assert session["id"] not in probe.ended
-    assert await again.reply("count") == "1"
+    assert (await again.send("count")).content == "1"
 
 
 async def _until_ended(session_id):

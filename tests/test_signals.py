@@ -41,11 +41,11 @@ def names(events):
 async def test_a_chats_life_sends_each_signal_once(alice, sockets, received):
     chat = await sockets(alice)
     session = await chat.start()
-    await chat.reply("echo hi")
-    await chat.disconnect()
+    await chat.send("echo hi")
+    await chat.close()
     again = await sockets(alice)
     await again.start(resume=session["id"])
-    await again.send({"type": "end"})
+    await again.send_frame({"type": "end"})
     await again.closed()
     assert names(received) == ["started", "message", "resumed", "ended"]
     for _, sender, kwargs in received:
@@ -62,7 +62,7 @@ async def test_a_failing_receiver_is_logged_and_the_chat_goes_on(alice, sockets,
     try:
         chat = await sockets(alice)
         await chat.start()
-        assert await chat.reply("count") == "1"
+        assert (await chat.send("count")).content == "1"
     finally:
         signals.message_received.disconnect(dispatch_uid="broken")
     assert "signal receiver" in caplog.text and "receiver bug" in caplog.text

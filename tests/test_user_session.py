@@ -23,7 +23,7 @@ async def test_message_send_outside_a_chat_says_where_it_works():
 async def test_reserved_keys_hold_what_the_framework_knows(alice, sockets):
     chat = await sockets(alice)
     session = await chat.start(profile="fast", env={"API_KEY": "sk-secret", "OTHER": "dropped"})
-    values = json.loads(await chat.reply("reserved"))
+    values = json.loads((await chat.send("reserved")).content)
     assert values == {
         "id": session["id"],
         "user": "alice",
@@ -38,15 +38,15 @@ async def test_reserved_keys_hold_what_the_framework_knows(alice, sockets):
 async def test_setting_a_reserved_key_is_refused_with_what_to_use_instead(key, alice, sockets):
     chat = await sockets(alice)
     await chat.start()
-    reply = await chat.reply(f"set {key}=x")
+    reply = (await chat.send(f"set {key}=x")).content
     assert reply == f"refused: user_session key {key!r} is reserved and read-only: {RESERVED_KEYS[key]}"
 
 
 async def test_keys_lists_reserved_and_own_keys(alice, sockets):
     chat = await sockets(alice)
     await chat.start()
-    await chat.reply("set colour=blue")
-    assert (await chat.reply("keys")).split(",") == [
+    await chat.send("set colour=blue")
+    assert (await chat.send("keys")).content.split(",") == [
         "id",
         "user",
         "chat_profile",
@@ -61,16 +61,16 @@ async def test_keys_lists_reserved_and_own_keys(alice, sockets):
 async def test_get_of_a_missing_key_returns_the_default(alice, sockets):
     chat = await sockets(alice)
     await chat.start()
-    assert await chat.reply("get nothing-here") == "None"
+    assert (await chat.send("get nothing-here")).content == "None"
 
 
 async def test_two_chats_never_see_each_others_keys(alice, bob, sockets):
     alice_chat, bob_chat = await sockets(alice), await sockets(bob)
     await alice_chat.start()
     await bob_chat.start()
-    await alice_chat.reply("set secret=alice's")
-    assert await bob_chat.reply("get secret") == "None"
-    assert await alice_chat.reply("get secret") == '"alice\'s"'
+    await alice_chat.send("set secret=alice's")
+    assert (await bob_chat.send("get secret")).content == "None"
+    assert (await alice_chat.send("get secret")).content == '"alice\'s"'
 
 
 async def test_sync_handlers_run_in_a_worker_thread_and_see_their_chat(alice, bob, sockets):
@@ -78,26 +78,26 @@ async def test_sync_handlers_run_in_a_worker_thread_and_see_their_chat(alice, bo
     bob_chat = await sockets(bob, "/ws/chat/sync/")
     await alice_chat.start()
     await bob_chat.start()
-    assert await alice_chat.reply("a1") == "worker thread: a1"
-    assert await bob_chat.reply("b1") == "worker thread: b1"
-    assert await alice_chat.reply("a2") == "worker thread: a1,a2"
+    assert (await alice_chat.send("a1")).content == "worker thread: a1"
+    assert (await bob_chat.send("b1")).content == "worker thread: b1"
+    assert (await alice_chat.send("a2")).content == "worker thread: a1,a2"
 
 
 async def test_item_access_contains_and_del_work_like_a_dict(alice, sockets):
     chat = await sockets(alice)
     await chat.start()
-    assert await chat.reply("item colour=blue") == "colour=blue"
-    assert await chat.reply("has colour") == "True"
-    assert await chat.reply("has id") == "True"
-    assert await chat.reply("del colour") == "deleted"
-    assert await chat.reply("has colour") == "False"
-    assert await chat.reply("del colour") == "KeyError: 'colour'"
+    assert (await chat.send("item colour=blue")).content == "colour=blue"
+    assert (await chat.send("has colour")).content == "True"
+    assert (await chat.send("has id")).content == "True"
+    assert (await chat.send("del colour")).content == "deleted"
+    assert (await chat.send("has colour")).content == "False"
+    assert (await chat.send("del colour")).content == "KeyError: 'colour'"
 
 
 async def test_reserved_keys_cannot_be_deleted(alice, sockets):
     chat = await sockets(alice)
     await chat.start()
-    assert await chat.reply("del env") == (
+    assert (await chat.send("del env")).content == (
         f"ReservedKeyError: user_session key 'env' is reserved and read-only: {RESERVED_KEYS['env']}"
     )
 
@@ -105,6 +105,6 @@ async def test_reserved_keys_cannot_be_deleted(alice, sockets):
 async def test_to_dict_is_a_copy_with_the_reserved_keys(alice, sockets):
     chat = await sockets(alice)
     await chat.start()
-    assert await chat.reply("dict") == (
+    assert (await chat.send("dict")).content == (
         "['chat_profile', 'chat_settings', 'count', 'env', 'id', 'root_message', 'user'] count=1"
     )

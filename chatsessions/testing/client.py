@@ -67,7 +67,11 @@ class ChatClient:
         resume: str | None = None,
     ) -> None:
         self.app_name, self.module, listed = _resolve(app)
-        self.app: ChatApp = load_app(self.module)
+        try:
+            self.app: ChatApp = load_app(self.module)
+            self._importable = True
+        except Exception:  # the server refuses it too (unknown_app, app_unavailable)
+            self.app, self._importable = ChatApp(self.module), False
         self.user = user
         self.server = server.rstrip("/") if server else None
         self.cookie = cookie
@@ -95,7 +99,7 @@ class ChatClient:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
+        await self.let_go()
 
     def __enter__(self) -> SyncChatClient:
         self._sync = SyncChatClient(self)
@@ -111,7 +115,8 @@ class ChatClient:
     async def _transport(self) -> Transport:
         if self.server is None:
             in_apps = self.module == get_config()["APPS"].get(self.app_name)
-            return InProcess(self.app_name, None if in_apps else self.module, self.user)
+            override = self.module if self._importable and not in_apps else None
+            return InProcess(self.app_name, override, self.user)
         path = self.path or ("/ws/chat/" if self.app_name == "default" else f"/ws/chat/{self.app_name}/")
         scheme = "wss" if self.server.startswith("https") else "ws"
         url = f"{scheme}{self.server.removeprefix('http')}{path}"
@@ -121,9 +126,13 @@ class ChatClient:
         return Live(url, {"Origin": self.server, **({"Cookie": cookie} if cookie else {})})
 
     async def close(self) -> None:
-        """Closes the socket, as a closed browser tab does. In process, the chat's changes
-        are written and the chat is let go here: it stays resumable from the database."""
+        """Closes the socket, as a closed browser tab does: the chat waits for a resume."""
         await self.socket.close()
+
+    async def let_go(self) -> None:
+        """Closes the socket; in process, also writes the chat and forgets it here (it
+        stays resumable from the database), so that nothing of it outlives the test."""
+        await self.close()
         chat = live_chats.get(self.session.get("id", "")) if self.server is None else None
         if chat is not None:
             await chat.let_go()
@@ -151,7 +160,9 @@ class ChatClient:
         self.socket.chat_is(received["id"])
         self.history = [Reply(**_reply_fields(message)) for message in received["history"]]
         handler = "on_chat_resume" if received["resumed"] else "on_chat_start"
-        await self._finish_turn(turn, 1 if self.app.handler(handler) else 0)
+        # The frames of the start turn are those of its handler, after the session frame.
+        after = Turn(errors=turn.errors)
+        await self._finish_turn(after, 1 if self.app.handler(handler) else 0)
         return self.session
 
     async def send(self, text: str, *, id: str | None = None) -> Reply | None:
@@ -245,13 +256,31 @@ class ChatClient:
             self.frames = turn.frames
             self.history.extend(message for message in turn.messages.values() if message.role != "user")
 
-    async def send_frame(self, frame: dict[str, Any] | str) -> None:
-        """Sends one frame as it is (a dict as JSON, a str verbatim)."""
+    async def send_frame(self, frame: dict[str, Any] | str | bytes) -> None:
+        """Sends one frame as it is (a dict as JSON, a str verbatim, bytes as binary)."""
         await self.socket.send(frame)
 
     async def receive(self, timeout: float | None = None) -> dict[str, Any]:
         """Returns the next frame; raises ChatClosed if the server closed the socket."""
         return await self.socket.receive(timeout)
+
+    async def expect(self, frame_type: str, timeout: float | None = None) -> dict[str, Any]:
+        """Returns the next frame of frame_type, passing over others; raises ChatError at an
+        error frame (unless that is the type expected) and ChatClosed at the close."""
+        while True:
+            frame = await self.socket.receive(timeout)
+            if frame.get("type") == frame_type:
+                return frame
+            if frame.get("type") == "error":
+                raise ChatError(frame["code"], frame["detail"], [frame])
+
+    async def closed(self, timeout: float | None = None) -> int:
+        """Waits for the server to close the socket, passing over frames; returns the code."""
+        while True:
+            try:
+                await self.socket.receive(timeout)
+            except ChatClosed as closed:
+                return closed.code
 
     @property
     def close_code(self) -> int | None:
@@ -322,7 +351,7 @@ class SyncChatClient:
 
     def __exit__(self, *exc_info: object) -> None:
         try:
-            self._run(self.client.close())
+            self._run(self.client.let_go())
         finally:
             self._shut_down()
 
@@ -365,7 +394,7 @@ class SyncChatClient:
     def reconnect(self) -> dict[str, Any]:
         return self._run(self.client.reconnect())
 
-    def send_frame(self, frame: dict[str, Any] | str) -> None:
+    def send_frame(self, frame: dict[str, Any] | str | bytes) -> None:
         self._run(self.client.send_frame(frame))
 
     def receive(self, timeout: float | None = None) -> dict[str, Any]:
@@ -386,6 +415,15 @@ class SyncChatClient:
     @property
     def history(self) -> list[Reply]:
         return self.client.history
+
+    def expect(self, frame_type: str, timeout: float | None = None) -> dict[str, Any]:
+        return self._run(self.client.expect(frame_type, timeout))
+
+    def closed(self, timeout: float | None = None) -> int:
+        return self._run(self.client.closed(timeout))
+
+    def close(self) -> None:
+        self._run(self.client.close())
 
     @property
     def close_code(self) -> int | None:

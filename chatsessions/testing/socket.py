@@ -71,11 +71,11 @@ class TestSocket:
         """Names the chat whose handler exceptions to keep."""
         self._exceptions.session_id = session_id
 
-    async def send(self, frame: dict[str, Any] | str) -> None:
-        """Sends one frame as it is (a dict as JSON, a str verbatim)."""
+    async def send(self, frame: dict[str, Any] | str | bytes) -> None:
+        """Sends one frame as it is (a dict as JSON, a str verbatim, bytes as binary)."""
         if self.transport is None:
             raise ChatTestError("the socket is not open")
-        await self.transport.send(frame if isinstance(frame, str) else json.dumps(frame))
+        await self.transport.send(frame if isinstance(frame, (str, bytes)) else json.dumps(frame))
 
     async def receive(self, timeout: float | None = None) -> dict[str, Any]:
         """Returns the next frame; raises ChatClosed once the server closed the socket."""

@@ -23,7 +23,7 @@ class Closed:
 class Transport(Protocol):
     async def connect(self) -> None: ...
 
-    async def send(self, text: str) -> None: ...
+    async def send(self, data: str | bytes) -> None: ...
 
     async def receive(self, timeout: float) -> str | Closed:
         """Returns the next text frame, or Closed; raises TimeoutError after timeout."""
@@ -55,9 +55,12 @@ class InProcess:
         self.communicator = communicator
         self.closed = None
 
-    async def send(self, text: str) -> None:
+    async def send(self, data: str | bytes) -> None:
         assert self.communicator is not None
-        await self.communicator.send_to(text_data=text)
+        if isinstance(data, bytes):
+            await self.communicator.send_to(bytes_data=data)
+        else:
+            await self.communicator.send_to(text_data=data)
 
     async def receive(self, timeout: float) -> str | Closed:
         assert self.communicator is not None
@@ -93,8 +96,8 @@ class Live:
             raise ImportError("a ChatClient for a live server needs the websockets package") from None
         self.socket = await connect(self.url, additional_headers=self.headers)
 
-    async def send(self, text: str) -> None:
-        await self.socket.send(text)
+    async def send(self, data: str | bytes) -> None:
+        await self.socket.send(data)
 
     async def receive(self, timeout: float) -> str | Closed:
         from websockets.exceptions import ConnectionClosed
