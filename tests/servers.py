@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import http.cookiejar
-import json
 import os
 import re
 import socket
@@ -20,8 +18,8 @@ from pathlib import Path
 
 import psycopg
 from psycopg import sql
-from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
+
+from chatsessions.testing import ChatClient
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("CHATSESSIONS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -215,52 +213,8 @@ def postgres_database() -> Iterator[str]:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
 
 
-class Chat:
-    """A real WebSocket client of one worker, logged in as one user."""
-
-    def __init__(self, worker: Worker, cookie: str, path: str = "/ws/chat/probe/") -> None:
-        self.worker = worker
-        self.url = f"ws://127.0.0.1:{worker.port}{path}"
-        self.headers = {"Origin": worker.base, "Cookie": cookie}
-
-    async def __aenter__(self) -> Chat:
-        self.socket = await connect(self.url, additional_headers=self.headers)
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.socket.close()
-
-    async def receive(self, timeout: float = 10) -> dict:
-        return json.loads(await asyncio.wait_for(self.socket.recv(), timeout))
-
-    async def expect(self, frame_type: str, timeout: float = 10) -> dict:
-        while (frame := await self.receive(timeout))["type"] != frame_type:
-            if frame["type"] == "error":
-                raise AssertionError(frame)
-        return frame
-
-    async def start(self, **fields) -> dict:
-        await self.socket.send(json.dumps({"type": "start", **fields}))
-        session = await self.expect("session")
-        self.start_frames = await self.until_task_end()
-        return session
-
-    async def until_task_end(self) -> list[dict]:
-        frames = []
-        while (frame := await self.receive()) != {"type": "task", "state": "end"}:
-            if frame["type"] != "task":
-                frames.append(frame)
-        return frames
-
-    async def reply(self, content: str) -> str:
-        await self.socket.send(json.dumps({"type": "message", "content": content}))
-        replies = [f["content"] for f in await self.until_task_end() if f["type"] == "message"]
-        assert len(replies) == 1, replies
-        return replies[0]
-
-    async def close_code(self, timeout: float = 10) -> int:
-        try:
-            while True:
-                await asyncio.wait_for(self.socket.recv(), timeout)
-        except ConnectionClosed as closed:
-            return closed.rcvd.code if closed.rcvd else 1006
+def Chat(worker: Worker, cookie: str, path: str = "/ws/chat/probe/") -> ChatClient:
+    """A test client of a chat app on a running worker, logged in by cookie; not started."""
+    parts = path.strip("/").split("/")
+    app = parts[2] if len(parts) > 2 else "default"
+    return ChatClient(app, server=worker.base, cookie=cookie, start=False, timeout=10)

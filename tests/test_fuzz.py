@@ -111,8 +111,8 @@ async def run_chat(server: Worker, cookie: str, frames: list) -> None:
         echoes = stops = 0
         for start in range(0, len(frames) + 1, BATCH):
             for frame in frames[start : start + BATCH]:
-                await chat.socket.send(frame)
-            await chat.socket.send(json.dumps({"type": "message", "content": f"echo sync {start}"}))
+                await chat.send_frame(frame)
+            await chat.send_frame({"type": "message", "content": f"echo sync {start}"})
             while True:
                 frame = await chat.receive()
                 assert frame["type"] in {"error", "message", "settings", "task"}, frame
@@ -123,7 +123,7 @@ async def run_chat(server: Worker, cookie: str, frames: list) -> None:
                     stops += frame["content"] == "stopped"
                     if frame["content"] == f"echo echo sync {start}":
                         break
-        await chat.socket.send(json.dumps({"type": "message", "content": "count"}))
+        await chat.send_later("count")
         while (frame := await chat.receive())["type"] != "message":
             pass
         # A stop that lands while an echo runs cancels its answer, not its count.

@@ -15,8 +15,8 @@ import uuid
 import psycopg
 import pytest
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
 
+from chatsessions.testing import ChatClient, ChatClosed
 from tests.servers import ROOT, Chat, Worker, login, postgres_database
 
 PASSWORD = "hostile-test-password"
@@ -72,7 +72,7 @@ class Server:
     def status(self, session_id: str) -> str:
         return self.query("SELECT status FROM chatsessions_chatsession WHERE id = %s", [session_id])[0][0]
 
-    def chat(self, user: str = "alice", app: str = "probe", cookie: str | None = None) -> Chat:
+    def chat(self, user: str = "alice", app: str = "probe", cookie: str | None = None) -> ChatClient:
         cookie = cookie or login(self.worker.base, user, PASSWORD)
         return Chat(self.worker, cookie, f"/ws/chat/{app}/")
 
@@ -103,9 +103,9 @@ async def eventually(check, seconds: float = 10) -> None:
             await asyncio.sleep(0.05)
 
 
-async def send_raw(chat: Chat, text: str) -> dict:
+async def send_raw(chat: ChatClient, text: str) -> dict:
     """Sends text as it is (JSON escapes and all); returns the next frame."""
-    await chat.socket.send(text)
+    await chat.send_frame(text)
     return await chat.receive()
 
 
@@ -128,8 +128,8 @@ async def test_unstorable_text_is_refused_and_every_chat_of_the_worker_is_still_
         error = await send_raw(poisoned, frame)
         assert (error["type"], error["code"]) == ("error", "invalid_field")
         assert "surrogates" in error["detail"]
-        assert await poisoned.reply("count") == "1"
-        assert await other.reply("count") == "1"
+        assert (await poisoned.send("count")).content == "1"
+        assert (await other.send("count")).content == "1"
 
         def both_written():
             assert server.contents(first["id"]) == ["count", "1"]
@@ -143,9 +143,9 @@ async def test_unstorable_text_from_a_handler_is_written_replaced_and_other_chat
         first = await poisoned.start()
         second = await other.start()
         # The two handlers' writes share one batch of the worker's writer.
-        await poisoned.socket.send(json.dumps({"type": "message", "content": "unstorable " + "x" * 300}))
-        assert await other.reply("count") == "1"
-        frames = await poisoned.until_task_end()
+        await poisoned.send_later("unstorable " + "x" * 300)
+        assert (await other.send("count")).content == "1"
+        frames = (await poisoned.wait()).frames
         assert frames[0]["content"] == "bad \ud800 and \x00"  # the client gets what the handler sent
 
         def written():
@@ -153,8 +153,8 @@ async def test_unstorable_text_from_a_handler_is_written_replaced_and_other_chat
             assert server.contents(second["id"]) == ["count", "1"]
 
         await eventually(written)
-        assert await poisoned.reply("count") == "2"
-        assert await other.reply("count") == "2"
+        assert (await poisoned.send("count")).content == "2"
+        assert (await other.send("count")).content == "2"
 
         def still_written():
             assert server.contents(first["id"])[-2:] == ["count", "2"]
@@ -184,7 +184,7 @@ async def test_a_crafted_frame_gets_an_error_and_the_socket_stays_open(server, f
         error = await send_raw(chat, frame)
         assert (error["type"], error["code"]) == ("error", "invalid_json")
         assert detail in error["detail"]
-        assert await chat.reply("count") == "1"
+        assert (await chat.send("count")).content == "1"
     assert "Exception inside application" not in server.worker.output()
 
 
@@ -210,17 +210,17 @@ async def test_a_handler_that_exits_is_reported_and_the_worker_serves_on(
 ):
     async with server.chat(app=app) as chat:
         await chat.start()
-        await chat.socket.send(json.dumps({"type": "message", "content": command}))
+        await chat.send_later(command)
         frames = [await chat.receive() for _ in range(3)]
         assert frames == [
             {"type": "task", "state": "start"},
             {"type": "error", "code": "handler_error", "detail": detail},
             {"type": "task", "state": "end"},
         ]
-        assert await chat.reply("count") == next_reply
+        assert (await chat.send("count")).content == next_reply
     async with server.chat("bob") as fresh:
         await fresh.start()
-        assert await fresh.reply("count") == "1"
+        assert (await fresh.send("count")).content == "1"
     assert server.worker.alive()
 
 
@@ -231,8 +231,8 @@ async def test_an_env_value_copied_into_the_store_is_never_written_nor_shown(ser
     secret = "sk-test-0123456789"
     async with server.chat() as chat:
         session = await chat.start(env={"API_KEY": secret})
-        assert await chat.reply("copy-env") == "copied"
-        assert await chat.reply("set greeting=hello") == "greeting set"
+        assert (await chat.send("copy-env")).content == "copied"
+        assert (await chat.send("set greeting=hello")).content == "greeting set"
 
         def written():
             rows = server.query(
@@ -259,7 +259,7 @@ async def test_an_env_value_copied_into_the_store_is_never_written_nor_shown(ser
         )
         assert "holds a user env value" in page
         assert secret not in page
-        assert await chat.reply("get key_copy") == repr(secret)  # kept in memory for the handler
+        assert (await chat.send("get key_copy")).content == repr(secret)  # kept in memory for the handler
 
 
 # -- 5. account changes reach open sockets ----------------------------------------------------------
@@ -276,12 +276,12 @@ def new_user(server):
     return name
 
 
-async def closed_4401(chat: Chat) -> None:
+async def closed_4401(chat: ChatClient) -> None:
     """Waits for the not_logged_in error frame (skipping others), then the close."""
     while (frame := await chat.receive())["type"] != "error":
         pass
     assert (frame["code"], frame["detail"]) == ("not_logged_in", "your login has ended; log in again to chat")
-    assert await chat.close_code() == 4401
+    assert await chat.closed() == 4401
 
 
 async def ended_once(server: Server, session_id: str) -> None:
@@ -306,11 +306,11 @@ async def test_a_login_lost_without_a_signal_closes_the_socket_4401_at_the_next_
 ):
     async with server.chat(new_user) as chat:
         session = await chat.start()
-        assert await chat.reply("count") == "1"
+        assert (await chat.send("count")).content == "1"
         params = [False, new_user] if "is_active" in change else [new_user] if "%s" in change else []
         server.query(change, params)
         await asyncio.sleep(0.6)  # past AUTH_RECHECK_SECONDS
-        await chat.socket.send(json.dumps({"type": "message", "content": "count"}))
+        await chat.send_later("count")
         await closed_4401(chat)
     await ended_once(server, session["id"])
 
@@ -326,7 +326,7 @@ async def test_logging_out_closes_the_sockets_of_that_login_4401_at_once(server,
         headers = {"Cookie": cookie, "X-CSRFToken": csrf, "Referer": url}
         urllib.request.urlopen(urllib.request.Request(url, b"", headers))
         await closed_4401(chat)  # without sending a frame
-        assert await other.reply("count") == "1"  # the user's other login still holds
+        assert (await other.send("count")).content == "1"  # the user's other login still holds
     await ended_once(server, session["id"])
 
 
@@ -339,15 +339,15 @@ async def test_a_socket_that_sends_too_much_is_refused_then_closed_4429(server):
         await other.start()
         padding = "x" * 60_000
         for _ in range(40):  # 2.4 MB against 1 MiB per 10 s
-            await flooder.socket.send(json.dumps({"type": "stop", "padding": padding}))
+            await flooder.send_frame({"type": "stop", "padding": padding})
         codes = []
-        with pytest.raises(ConnectionClosed) as closed:
+        with pytest.raises(ChatClosed) as closed:
             while True:
                 codes.append((await flooder.receive())["code"])
-        assert closed.value.rcvd.code == 4429
+        assert closed.value.code == 4429
         # Refused while within twice the budget, then closed.
         assert codes == ["rate_limited"] * len(codes) and 10 <= len(codes) <= 25, codes
-        assert await other.reply("count") == "1"
+        assert (await other.send("count")).content == "1"
     assert "that sent over twice 1048576 bytes per 10 s" in server.worker.output()
 
 
@@ -367,22 +367,20 @@ async def test_a_client_that_does_not_read_is_closed_once_too_much_waits_unsent(
         await eventually(closed_by_the_server, seconds=30)
     async with server.chat("bob") as other:
         await other.start()
-        assert await other.reply("count") == "1"
+        assert (await other.send("count")).content == "1"
 
 
 async def test_a_long_stream_does_not_hold_up_the_other_chats_of_the_worker(server):
     async with server.chat() as streamer, server.chat("bob") as other:
         await streamer.start()
         await other.start()
-        await streamer.socket.send(
-            json.dumps({"type": "message", "content": "spew 3000"})
-        )  # 3 MB: under MAX_UNSENT_BYTES
+        await streamer.send_later("spew 3000")  # 3 MB: under MAX_UNSENT_BYTES
         while (await streamer.receive())["type"] != "stream":
             pass
-        stream = asyncio.create_task(streamer.until_task_end())  # read on, as a browser would
-        await other.socket.send(json.dumps({"type": "message", "content": "count"}))
-        answer = next(f for f in await other.until_task_end() if f["type"] == "message")
-        tail = await stream
+        stream = asyncio.create_task(streamer.wait())  # read on, as a browser would
+        await other.send_later("count")
+        answer = next(f for f in (await other.wait()).frames if f["type"] == "message")
+        tail = (await stream).frames
         assert tail[-1]["content"] == "spewed"
         # The server answered the other chat while the stream still ran.
         assert answer["created"] < tail[-1]["created"]

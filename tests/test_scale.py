@@ -8,7 +8,6 @@ another loopback port stands in for the outage test, so the shared one is never 
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import re
 import shutil
@@ -22,8 +21,8 @@ import uuid
 import psycopg
 import pytest
 from psycopg import sql
-from websockets.exceptions import ConnectionClosed
 
+from chatsessions.testing import ChatClosed, ChatTestError, NoReply
 from tests.conftest import require
 from tests.servers import (
     PG_ADMIN_URL,
@@ -115,11 +114,9 @@ async def test_a_chat_resumes_on_another_worker_with_everything(workers, environ
     cookie = login(a.base, "alice", PASSWORD)
     async with Chat(a, cookie) as chat:
         session = await chat.start(profile="fast")
-        await chat.socket.send(json.dumps({"type": "settings", "values": {"style": "shouting"}}))
-        await chat.expect("settings")
-        await chat.until_task_end()
-        assert await chat.reply("set colour=blue") == "colour set"
-        assert await chat.reply("count") == "2"
+        await chat.settings(style="shouting")
+        assert (await chat.send("set colour=blue")).content == "colour set"
+        assert (await chat.send("count")).content == "2"
     async with Chat(b, cookie) as moved:
         resumed = await moved.start(resume=session["id"])
         assert resumed["resumed"] and resumed["chat_profile"] == "fast"
@@ -130,13 +127,13 @@ async def test_a_chat_resumes_on_another_worker_with_everything(workers, environ
             "count",
             "2",
         ]
-        assert [f["content"] for f in moved.start_frames] == ["resumed at 2"]  # on_chat_resume on B
-        assert await moved.reply("get colour") == "'blue'"
-        assert await moved.reply("count") == "4"
+        assert [f["content"] for f in moved.frames] == ["resumed at 2"]  # on_chat_resume on B
+        assert (await moved.send("get colour")).content == "'blue'"
+        assert (await moved.send("count")).content == "4"
         await asyncio.sleep(4)  # past A's grace period: A let go, so it ends nothing
         assert [entry for entry in ended_log(environment) if entry[0] == session["id"]] == []
-        await moved.socket.send(json.dumps({"type": "end"}))
-        assert await moved.close_code() == 1000
+        await moved.send_frame({"type": "end"})
+        assert await moved.closed() == 1000
     assert [entry for entry in ended_log(environment) if entry[0] == session["id"]] == [
         (session["id"], b.pid)
     ]
@@ -148,13 +145,13 @@ async def test_a_resume_right_after_a_drop_sees_every_handler_the_first_worker_r
     async with Chat(a, cookie) as chat:
         session = await chat.start()
         for _ in range(3):
-            await chat.socket.send(json.dumps({"type": "message", "content": "sleep 0.2"}))
+            await chat.send_later("sleep 0.2")
     # The socket on A is gone with three handlers queued or running there.
     async with Chat(b, cookie) as moved:
         resumed = await moved.start(resume=session["id"])
         # Messages are recorded as they arrive, replies as they are sent.
         assert [m["content"] for m in resumed["history"]] == ["sleep 0.2"] * 3 + ["slept"] * 3
-        assert await moved.reply("count") == "4"
+        assert (await moved.send("count")).content == "4"
 
 
 async def test_two_sockets_resuming_at_once_leave_one_chat_and_nothing_doubled(workers):
@@ -162,26 +159,33 @@ async def test_two_sockets_resuming_at_once_leave_one_chat_and_nothing_doubled(w
     cookie = login(a.base, "alice", PASSWORD)
     async with Chat(a, cookie) as chat:
         session = await chat.start()
-        assert await chat.reply("count") == "1"
+        assert (await chat.send("count")).content == "1"
     first, second = Chat(a, cookie), Chat(b, cookie)
     async with first, second:
 
         async def resume(chat):
-            await chat.socket.send(json.dumps({"type": "start", "resume": session["id"]}))
             try:
-                await chat.expect("session")
-            except (ConnectionClosed, AssertionError):
-                pass
+                await chat.start(resume=session["id"])
+            except ChatTestError:
+                pass  # refused: resumed elsewhere
+
+        async def close_code_now(chat):
+            while chat.close_code is None:
+                try:
+                    await chat.receive(timeout=0.5)
+                except NoReply:
+                    return None
+                except ChatClosed:
+                    pass
+            return chat.close_code
 
         await asyncio.gather(resume(first), resume(second))
         await asyncio.sleep(1)
-        open_chats = [chat for chat in (first, second) if chat.socket.close_code is None]
-        closed = [chat for chat in (first, second) if chat.socket.close_code is not None]
-        assert len(open_chats) == 1
-        assert closed[0].socket.close_code == 4409
+        codes = {chat: await close_code_now(chat) for chat in (first, second)}
+        open_chats = [chat for chat, code in codes.items() if code is None]
+        assert sorted(codes.values(), key=str) == [4409, None]
         winner = open_chats[0]
-        await winner.until_task_end()  # on_chat_resume
-        assert await winner.reply("count") == "2"
+        assert (await winner.send("count")).content == "2"
     async with Chat(b, cookie) as check:
         contents = [m["content"] for m in (await check.start(resume=session["id"]))["history"]]
     # Each socket that held the chat, even for a moment, ran on_chat_resume; no message or
@@ -203,7 +207,7 @@ async def test_admin_notice_and_end_reach_the_socket_on_the_other_worker(workers
         notice = await chat.expect("message")
         assert (notice["role"], notice["author"], notice["content"]) == ("notice", "admin", "From worker A")
         assert f"Chat {session['id']} ended." in post_form(a.base, f"{page}/end/", admin, {})
-        assert await chat.close_code() == 4000
+        assert await chat.closed() == 4000
     assert [e for e in ended_log(environment) if e[0] == session["id"]] == [(session["id"], b.pid)]
 
 
@@ -232,11 +236,11 @@ async def test_a_worker_killed_mid_chat_loses_no_answered_message(workers):
         async with Chat(a, cookie) as chat:
             session = await chat.start()
             for n in range(1, 4):
-                assert await chat.reply("count") == str(n)
+                assert (await chat.send("count")).content == str(n)
             # Answers are written behind, within WRITE_DELAY_SECONDS (0.1 s): that much a
             # SIGKILL may lose; wait it out, so that it loses nothing answered.
             await asyncio.sleep(0.5)
-            await chat.socket.send(json.dumps({"type": "message", "content": "sleep 5"}))
+            await chat.send_later("sleep 5")
             await chat.receive()  # its task has started
             a.kill()
         async with Chat(b, cookie) as moved:
@@ -244,7 +248,7 @@ async def test_a_worker_killed_mid_chat_loses_no_answered_message(workers):
             contents = [m["content"] for m in resumed["history"]]
             assert contents[:6] == ["count", "1", "count", "2", "count", "3"]
             # The snapshot is whole: the store's count matches the transcript's last answer.
-            assert await moved.reply("count") in {"4", "5"}  # 5 if the unanswered message counted
+            assert (await moved.send("count")).content in {"4", "5"}  # 5 if the unanswered message counted
     finally:
         if not a.alive():
             a.start()
@@ -296,15 +300,15 @@ async def test_a_redis_outage_refuses_new_chats_keeps_live_ones_and_heals(
         admin = login(worker.base, "admin", PASSWORD, path="/admin/login/")
         async with Chat(worker, cookie) as live:
             session = await live.start()
-            assert await live.reply("count") == "1"
+            assert (await live.send("count")).content == "1"
             private_redis.stop()
-            assert await live.reply("count") == "2"  # in-process traffic needs no Redis
+            assert (await live.send("count")).content == "2"  # in-process traffic needs no Redis
             rows_before = live_rows()
             async with Chat(worker, cookie) as refused:
-                await refused.socket.send(json.dumps({"type": "start"}))
+                await refused.send_frame({"type": "start"})
                 error = await refused.receive()
                 assert error["code"] == "unavailable"
-                assert await refused.close_code() == 4503
+                assert await refused.closed() == 4503
             assert live_rows() == rows_before  # no orphan row says live
             page = f"/admin/chatsessions/chatsession/{session['id']}"
             for action, fields in (("notice", {"content": "lost?"}), ("end", {})):
@@ -314,13 +318,13 @@ async def test_a_redis_outage_refuses_new_chats_keeps_live_ones_and_heals(
             deadline = time.monotonic() + 20
             while True:
                 async with Chat(worker, cookie) as fresh:
-                    await fresh.socket.send(json.dumps({"type": "start"}))
+                    await fresh.send_frame({"type": "start"})
                     frame = await fresh.receive()
                     if frame["type"] == "session":
                         break
                 assert time.monotonic() < deadline, "new chats did not come back with Redis"
                 await asyncio.sleep(0.5)
-            assert await live.reply("count") == "3"
+            assert (await live.send("count")).content == "3"
             # The restarted Redis lost the chat's group; the worker joins it again as soon
             # as it sees the layer back (a retry of its listener, or a chat that joined).
             for attempt in range(20):
@@ -328,7 +332,7 @@ async def test_a_redis_outage_refuses_new_chats_keeps_live_ones_and_heals(
                 try:
                     notice = await live.expect("message", timeout=0.5)
                     break
-                except TimeoutError:
+                except NoReply:
                     continue
             assert notice["content"].startswith("after the restart")
         assert worker.alive()
@@ -347,7 +351,7 @@ async def test_a_database_outage_answers_from_memory_and_writes_once_it_is_back(
             set_connections(database_url, allowed=False)
             try:
                 for n in range(1, 6):
-                    assert await chat.reply("count") == str(n)
+                    assert (await chat.send("count")).content == str(n)
                     await asyncio.sleep(0.3)  # several writes fail meanwhile, logged once
             finally:
                 set_connections(database_url, allowed=True)
@@ -376,11 +380,11 @@ async def test_the_pubsub_layer_hands_chats_over_and_carries_admin_actions(envir
         cookie = login(a.base, "alice", PASSWORD)
         async with Chat(a, cookie) as chat:
             session = await chat.start()
-            assert await chat.reply("count") == "1"
+            assert (await chat.send("count")).content == "1"
         async with Chat(b, cookie) as moved:
             resumed = await moved.start(resume=session["id"])
             assert [m["content"] for m in resumed["history"]] == ["count", "1"]
-            assert await moved.reply("count") == "2"
+            assert (await moved.send("count")).content == "2"
             admin = login(a.base, "admin", PASSWORD, path="/admin/login/")
             page = f"/admin/chatsessions/chatsession/{session['id']}/notice/"
             post_form(a.base, page, admin, {"content": "over pub/sub"})
@@ -421,14 +425,14 @@ async def test_an_account_change_saved_anywhere_closes_the_users_sockets_4401_at
     ):
         session = await chat.start()
         await other.start()
-        assert await chat.reply("count") == "1"
+        assert (await chat.send("count")).content == "1"
         code = shell + f"user = User.objects.get(username={name!r}); {change}"
         subprocess.run([*run, code], cwd=ROOT, env=environment[0], check=True)
         while (frame := await chat.receive())["type"] != "error":
             pass
         assert frame["code"] == "not_logged_in"
-        assert await chat.close_code() == 4401  # without the client sending anything
-        assert await other.reply("count") == "1"
+        assert await chat.closed() == 4401  # without the client sending anything
+        assert (await other.send("count")).content == "1"
     await wait_until(
         lambda: [e for e in ended_log(environment) if e[0] == session["id"]] == [(session["id"], b.pid)]
     )
@@ -446,7 +450,7 @@ async def test_a_database_outage_answers_a_new_socket_4503_and_the_admin_503_not
             async with Chat(worker, cookie) as refused:
                 error = await refused.receive()
                 assert (error["code"], error["type"]) == ("unavailable", "error")
-                assert await refused.close_code() == 4503
+                assert await refused.closed() == 4503
             request = urllib.request.Request(
                 f"{worker.base}/admin/chatsessions/chatsession/", headers={"Cookie": admin}
             )
@@ -458,7 +462,7 @@ async def test_a_database_outage_answers_a_new_socket_4503_and_the_admin_503_not
             set_connections(database_url, allowed=True)
         async with Chat(worker, cookie) as chat:
             await chat.start()
-            assert await chat.reply("count") == "1"
+            assert (await chat.send("count")).content == "1"
     finally:
         worker.stop()
 
@@ -488,14 +492,14 @@ async def test_a_chat_whose_worker_died_is_ended_by_a_live_worker_once(beating, 
     doomed, survivor = start("doomed"), start("survivor")
     async with Chat(doomed, login(doomed.base, "alice", PASSWORD)) as chat:
         session = await chat.start()
-        assert await chat.reply("set colour=green") == "colour set"
+        assert (await chat.send("set colour=green")).content == "colour set"
         await asyncio.sleep(0.5)  # written
         doomed.kill()
     async with Chat(survivor, login(survivor.base, "bob", PASSWORD)) as other:
         await other.start()  # the survivor's heartbeat runs once it serves a socket
         # Past the lease (3 beats) and the grace period (3 s), the survivor ends the chat.
         await wait_until(lambda: [e for e in ended_log(environment) if e[0] == session["id"]], seconds=20)
-        assert await other.reply("count") == "1"
+        assert (await other.send("count")).content == "1"
     await asyncio.sleep(1)  # more beats of the survivor: they end nothing twice
     assert [e for e in ended_log(environment) if e[0] == session["id"]] == [(session["id"], survivor.pid)]
     assert f"chat {session['id']}: its worker stopped; ended here" in survivor.output()
@@ -506,7 +510,7 @@ async def test_the_reap_command_ends_the_chats_of_a_dead_worker_from_cron(beatin
     doomed = start("doomed")
     async with Chat(doomed, login(doomed.base, "alice", PASSWORD)) as chat:
         session = await chat.start()
-        assert await chat.reply("count") == "1"
+        assert (await chat.send("count")).content == "1"
         await asyncio.sleep(0.5)
         doomed.kill()
     await asyncio.sleep(4)  # the grace period (3 s) and the lease (0.9 s)
@@ -530,9 +534,9 @@ async def test_in_the_durable_mode_a_reply_waits_out_a_database_outage(environme
             session = await chat.start()
             set_connections(database_url, allowed=False)
             try:
-                await chat.socket.send(json.dumps({"type": "message", "content": "count"}))
+                await chat.send_later("count")
                 assert (await chat.receive())["type"] == "task"
-                with pytest.raises(TimeoutError):
+                with pytest.raises(NoReply):
                     await chat.receive(timeout=2)  # no reply leaves before its row is committed
             finally:
                 set_connections(database_url, allowed=True)

@@ -78,7 +78,8 @@ class TestSocket:
         await self.transport.send(frame if isinstance(frame, (str, bytes)) else json.dumps(frame))
 
     async def receive(self, timeout: float | None = None) -> dict[str, Any]:
-        """Returns the next frame; raises ChatClosed once the server closed the socket."""
+        """Returns the next frame, counting handler runs; raises ChatClosed once the server
+        closed the socket."""
         if self.transport is None:
             raise ChatTestError("the socket is not open")
         wait = self.timeout if timeout is None else timeout
@@ -90,10 +91,15 @@ class TestSocket:
             self.close_code = received.code
             raise ChatClosed(received.code, [])
         frame: dict[str, Any] = json.loads(received)
+        if frame == TASK_START:
+            self.open_tasks += 1
+            self.pending = max(self.pending - 1, 0)
+        elif frame == TASK_END:
+            self.open_tasks -= 1
         return frame
 
     async def next(self, turn: Turn) -> dict[str, Any]:
-        """Receives the next frame into turn, counting handler runs."""
+        """Receives the next frame into turn."""
         try:
             frame = await self.receive()
         except ChatClosed as closed:
@@ -101,11 +107,6 @@ class TestSocket:
         except NoReply as silence:
             raise NoReply(f"{silence}; this turn's frames so far: {turn.frames}") from None
         turn.add(frame)
-        if frame == TASK_START:
-            self.open_tasks += 1
-            self.pending = max(self.pending - 1, 0)
-        elif frame == TASK_END:
-            self.open_tasks -= 1
         return frame
 
     async def finish(self, turn: Turn, handler_runs: int) -> Turn:
