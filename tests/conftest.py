@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 
 from chatsessions.chat import live_chats
 from chatsessions.testing import ChatClient
-from tests.servers import DemoServer
+from tests.servers import demo_server as start_demo_server
 
 
 def require(available: bool, reason: str) -> None:
@@ -42,7 +42,7 @@ async def eventually(check: Callable[[], Any], seconds: float = 5) -> None:
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The demo as the README runs it, on a free loopback port, for the whole test run."""
-    server = DemoServer(tmp_path_factory.mktemp("demo"))
+    server = start_demo_server(tmp_path_factory.mktemp("demo"))
     yield server
     server.stop()
 

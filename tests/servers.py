@@ -31,13 +31,6 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def server_command(kind: str, app: str, port: int) -> list[str]:
-    """The command that serves app on a loopback port with daphne or uvicorn."""
-    if kind == "daphne":
-        return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), app]
-    return [sys.executable, "-m", "uvicorn", app, "--port", str(port), "--log-level", "warning"]
-
-
 def stop_process(process: subprocess.Popen[bytes]) -> None:
     """Asks a server to stop (SIGTERM), and kills it if it will not within 10 s."""
     if process.poll() is None:
@@ -62,42 +55,115 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 
     raise RuntimeError(f"nothing listened on port {port} within {seconds}s")
 
 
-class DemoServer:
-    """`manage.py demo` on a free loopback port with its own SQLite file."""
+class Server:
+    """One server process on a free loopback port, logging to log_path: daphne (or
+    uvicorn) serving an ASGI application, or a command of its own that takes the port.
+    The one launcher of the test suite and the benchmark."""
 
-    password = "test-demo-password"
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.port = free_port()
+    def __init__(
+        self,
+        env: dict[str, str],
+        log_path: Path,
+        *,
+        kind: str = "daphne",
+        app: str = "chatsite.asgi:application",
+        command: list[str] | None = None,
+        port: int | None = None,
+        cpu: int | None = None,
+        password: str | None = None,
+    ) -> None:
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "chatsite.settings",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
-            "DEMO_PASSWORD": self.password,
-            "PYTHONUNBUFFERED": "1",
-        }
-        self.log = open(tmp_path / "server.log", "wb")
+        self.env = env
+        self.log_path = log_path
+        if command is not None:
+            self.command = command
+        elif kind == "daphne":
+            self.command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), app]
+        else:
+            self.command = [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                app,
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ]
+        self.cpu = cpu
+        self.password = password  # of the users the tests log in as, if one for all
+        self.start()
+
+    def start(self) -> None:
+        self.log = open(self.log_path, "ab")
+        cpu = self.cpu
         self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "demo", f"127.0.0.1:{self.port}", "--noreload"],
+            self.command,
             cwd=ROOT,
             env=self.env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
+            preexec_fn=None if cpu is None else lambda: os.sched_setaffinity(0, {cpu}),
         )
-        self.log_path = tmp_path / "server.log"
         wait_for_port(self.port, self.process)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
 
     def output(self) -> str:
         return self.log_path.read_text()
 
+    def login(self, username: str) -> str:
+        """Logs username in through the login form; returns the Cookie header."""
+        assert self.password is not None, "this server was started without a password"
+        return login(self.base, username, self.password)
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def rss_bytes(self) -> int:
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+        raise RuntimeError("no VmRSS")
+
+    def kill(self) -> None:
+        """SIGKILL: no clean shutdown, no flush."""
+        self.process.kill()
+        self.process.wait()
+        self.log.close()
+
     def stop(self) -> None:
+        """SIGTERM, as a process manager stops a server; SIGKILL after 10 s."""
         stop_process(self.process)
         self.log.close()
 
-    def login(self, username: str) -> str:
-        """Logs in through the login form; returns the Cookie header for a socket."""
-        return login(self.base, username, self.password)
+
+#: A worker of a scaled-out deployment: one of several servers.
+Worker = Server
+
+
+def demo_server(tmp_path: Path) -> Server:
+    """`manage.py demo` as the README runs it, with its own SQLite file."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "chatsite.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "DEMO_PASSWORD": DEMO_PASSWORD,
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = [sys.executable, "manage.py", "demo", f"127.0.0.1:{port}", "--noreload"]
+    return Server(env, tmp_path / "server.log", command=command, port=port, password=DEMO_PASSWORD)
+
+
+DEMO_PASSWORD = "test-demo-password"
 
 
 def login(base: str, username: str, password: str, path: str = "/accounts/login/") -> str:
@@ -124,57 +190,6 @@ def post_form(base: str, path: str, cookie: str, fields: dict[str, str]) -> str:
     data = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token[1]}).encode()
     request = urllib.request.Request(url, data, {"Cookie": cookie, "Referer": url})
     return str(urllib.request.urlopen(request).read().decode())
-
-
-class Worker:
-    """One daphne process serving chatsite.asgi on a free loopback port."""
-
-    def __init__(self, env: dict[str, str], log_path: Path, port: int | None = None) -> None:
-        self.port = port or free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.env = env
-        self.log_path = log_path
-        self.start()
-
-    def start(self) -> None:
-        self.log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "chatsite.asgi:application",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        wait_for_port(self.port, self.process)
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def output(self) -> str:
-        return self.log_path.read_text()
-
-    def kill(self) -> None:
-        """SIGKILL: no clean shutdown, no flush."""
-        self.process.kill()
-        self.process.wait()
-        self.log.close()
-
-    def stop(self) -> None:
-        stop_process(self.process)
-        self.log.close()
 
 
 def reachable(host: str, port: int) -> bool:

@@ -10,14 +10,14 @@ import sys
 import time
 
 import pytest
-from websockets.asyncio.client import connect
 
-from tests.servers import ROOT, free_port, login, server_command, stop_process, wait_for_port
+from chatsessions.testing import ChatClient
+from tests.servers import ROOT, Server, login
 
 PASSWORD = "durability-password"
 
 
-class Server:
+class Deployment:
     """daphne or uvicorn on the demo project, with its own SQLite file."""
 
     def __init__(self, kind, tmp_path, write_delay):
@@ -37,14 +37,8 @@ class Server:
             check=True,
             capture_output=True,
         )
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        command = server_command(kind, "chatsite.asgi:application", self.port)
-        self.log = open(tmp_path / "server.log", "wb")
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
-        )
-        wait_for_port(self.port, self.process)
+        self.server = Server(self.env, tmp_path / "server.log", kind=kind, password=PASSWORD)
+        self.port, self.base = self.server.port, self.server.base
 
     def rows(self, session_id):
         with sqlite3.connect(self.database) as db:
@@ -59,30 +53,24 @@ class Server:
         return messages, json.loads(store[0]) if store else None
 
     def terminate(self):
-        self.process.send_signal(signal.SIGTERM)
-        self.process.wait(30)
-        self.log.close()
+        self.server.process.send_signal(signal.SIGTERM)
+        self.server.process.wait(30)
+        self.server.log.close()
 
     def stop(self):
-        stop_process(self.process)
-        self.log.close()
+        self.server.stop()
 
 
 async def chat(server, count):
-    """Sends count messages and checks each reply; returns the session id."""
-    cookie = login(server.base, "alice", PASSWORD)
-    socket = await connect(
-        f"ws://127.0.0.1:{server.port}/ws/chat/", additional_headers={"Cookie": cookie, "Origin": server.base}
+    """Sends count messages and checks each reply; returns the session id and the client."""
+    client = ChatClient(
+        "default", server=server.base, cookie=login(server.base, "alice", PASSWORD), timeout=10
     )
-    await socket.send(json.dumps({"type": "start"}))
-    while (frame := json.loads(await socket.recv()))["type"] != "session":
-        pass
+    await client.connect()
+    session = await client.start()
     for n in range(1, count + 1):
-        await socket.send(json.dumps({"type": "message", "content": f"message {n}"}))
-        while (frame_ := json.loads(await socket.recv()))["type"] != "message":
-            pass
-        assert frame_["content"] == f"You sent {n} message(s)!"
-    return frame["id"], socket
+        assert (await client.send(f"message {n}")).content == f"You sent {n} message(s)!"
+    return session["id"], client
 
 
 def expected_rows(count):
@@ -94,7 +82,7 @@ def expected_rows(count):
 
 @pytest.mark.parametrize("kind", ["daphne", "uvicorn"])
 async def test_a_clean_shutdown_writes_every_answered_message(kind, tmp_path):
-    server = Server(kind, tmp_path, write_delay=600)  # nothing is written before the shutdown
+    server = Deployment(kind, tmp_path, write_delay=600)  # nothing is written before the shutdown
     try:
         session_id, _socket = await chat(server, 30)  # left open: the server is stopped under it
         assert server.rows(session_id) == ([], {})
@@ -107,7 +95,7 @@ async def test_a_clean_shutdown_writes_every_answered_message(kind, tmp_path):
 
 
 async def test_answers_reach_the_database_in_order_within_the_write_delay(tmp_path):
-    server = Server("daphne", tmp_path, write_delay=0.2)
+    server = Deployment("daphne", tmp_path, write_delay=0.2)
     try:
         session_id, socket = await chat(server, 50)
         answered = time.monotonic()
@@ -123,24 +111,19 @@ async def test_answers_reach_the_database_in_order_within_the_write_delay(tmp_pa
 async def test_with_no_write_delay_a_kill_never_loses_an_answer_the_client_saw(tmp_path):
     """WRITE_DELAY_SECONDS = 0 is the durable mode: a reply leaves only once it is committed."""
     for attempt in range(3):
-        server = Server("daphne", tmp_path / str(attempt), write_delay=0)
+        server = Deployment("daphne", tmp_path / str(attempt), write_delay=0)
         try:
             cookie = login(server.base, "alice", PASSWORD)
-            socket = await connect(
-                f"ws://127.0.0.1:{server.port}/ws/chat/",
-                additional_headers={"Cookie": cookie, "Origin": server.base},
-            )
-            await socket.send(json.dumps({"type": "start"}))
-            while (session := json.loads(await socket.recv()))["type"] != "session":
-                pass
+            client = ChatClient("default", server=server.base, cookie=cookie, timeout=10)
+            await client.connect()
+            session = await client.start()
             for n in range(1, 21):  # sent at once (20 may wait): the kill lands while replies stream out
-                await socket.send(json.dumps({"type": "message", "content": f"message {n}"}))
+                await client.send_later(f"message {n}")
             seen = 0
             while seen < 5 + 5 * attempt:
-                if json.loads(await asyncio.wait_for(socket.recv(), 10))["type"] == "message":
+                if (await client.receive())["type"] == "message":
                     seen += 1
-            server.process.kill()
-            server.process.wait()
+            server.server.kill()
             messages, _ = server.rows(session["id"])
             answers = [content for _, role, content in messages if role == "assistant"]
             assert answers[:seen] == [f"You sent {n} message(s)!" for n in range(1, seen + 1)]

@@ -27,7 +27,12 @@ def wheel_names(tmp_path_factory):
     )
     [wheel] = out.glob("chatsessions-*.whl")
     with zipfile.ZipFile(wheel) as archive:
+        entry_points = next(name for name in archive.namelist() if name.endswith("entry_points.txt"))
+        ENTRY_POINTS.append(archive.read(entry_points).decode())
         return set(archive.namelist())
+
+
+ENTRY_POINTS: list[str] = []
 
 
 def test_the_wheel_holds_the_app_its_migrations_and_type_marker(wheel_names):
@@ -52,3 +57,7 @@ def test_the_wheel_holds_every_file_of_the_app(wheel_names):
 
 def test_the_wheel_leaves_out_the_demo_project_and_tests(wheel_names):
     assert not {name for name in wheel_names if name.startswith(("chatsite/", "tests/", "templates/"))}
+
+
+def test_the_wheel_registers_the_pytest_plugin(wheel_names):
+    assert "[pytest11]\nchatsessions = chatsessions.pytest_plugin" in ENTRY_POINTS[0]

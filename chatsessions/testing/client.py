@@ -8,14 +8,13 @@ from collections.abc import Coroutine, Iterator, Mapping
 from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
-from django.conf import settings as django_settings
 
 from ..chat import live_chats
 from ..conf import get_config
 from ..frames import ErrorCode
 from ..handlers import ChatApp, load_app
 from .socket import TestSocket
-from .transport import InProcess, Live, Transport
+from .transport import InProcess, Live, Transport, login_cookie, socket_path
 from .turns import ChatClosed, ChatError, Reply, Turn
 
 T = TypeVar("T")
@@ -117,13 +116,10 @@ class ChatClient:
             in_apps = self.module == get_config()["APPS"].get(self.app_name)
             override = self.module if self._importable and not in_apps else None
             return InProcess(self.app_name, override, self.user)
-        path = self.path or ("/ws/chat/" if self.app_name == "default" else f"/ws/chat/{self.app_name}/")
-        scheme = "wss" if self.server.startswith("https") else "ws"
-        url = f"{scheme}{self.server.removeprefix('http')}{path}"
         cookie = self.cookie
         if cookie is None and self.user is not None:
-            cookie = await sync_to_async(_login_cookie)(self.user)
-        return Live(url, {"Origin": self.server, **({"Cookie": cookie} if cookie else {})})
+            cookie = await sync_to_async(login_cookie)(self.user)
+        return Live.to(self.server, self.path or socket_path(self.app_name), cookie)
 
     async def close(self) -> None:
         """Closes the socket, as a closed browser tab does: the chat waits for a resume."""
@@ -267,20 +263,11 @@ class ChatClient:
     async def expect(self, frame_type: str, timeout: float | None = None) -> dict[str, Any]:
         """Returns the next frame of frame_type, passing over others; raises ChatError at an
         error frame (unless that is the type expected) and ChatClosed at the close."""
-        while True:
-            frame = await self.socket.receive(timeout)
-            if frame.get("type") == frame_type:
-                return frame
-            if frame.get("type") == "error":
-                raise ChatError(frame["code"], frame["detail"], [frame])
+        return await self.socket.expect(frame_type, timeout)
 
     async def closed(self, timeout: float | None = None) -> int:
         """Waits for the server to close the socket, passing over frames; returns the code."""
-        while True:
-            try:
-                await self.socket.receive(timeout)
-            except ChatClosed as closed:
-                return closed.code
+        return await self.socket.closed(timeout)
 
     @property
     def close_code(self) -> int | None:
@@ -316,16 +303,6 @@ class _StoreView(Mapping[str, Any]):
 
     def __repr__(self) -> str:
         return f"user_session({dict(self)!r})"
-
-
-def _login_cookie(user: Any) -> str:
-    """Logs user in through a Django session in the database; returns the Cookie header."""
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    name = django_settings.SESSION_COOKIE_NAME
-    return f"{name}={client.cookies[name].value}"
 
 
 class SyncChatClient:

@@ -98,6 +98,21 @@ class TestSocket:
             self.open_tasks -= 1
         return frame
 
+    async def expect(self, frame_type: str, timeout: float | None = None) -> dict[str, Any]:
+        while True:
+            frame = await self.receive(timeout)
+            if frame.get("type") == frame_type:
+                return frame
+            if frame.get("type") == "error":
+                raise ChatError(frame["code"], frame["detail"], [frame])
+
+    async def closed(self, timeout: float | None = None) -> int:
+        while True:
+            try:
+                await self.receive(timeout)
+            except ChatClosed as closed:
+                return closed.code
+
     async def next(self, turn: Turn) -> dict[str, Any]:
         """Receives the next frame into turn."""
         try:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
 from ..consumers import APP_MODULE_SCOPE_KEY, ChatConsumer
@@ -43,8 +44,7 @@ class InProcess:
         self.closed: Closed | None = None
 
     async def connect(self) -> None:
-        path = "/ws/chat/" if self.app_name == "default" else f"/ws/chat/{self.app_name}/"
-        communicator = WebsocketCommunicator(ChatConsumer.as_asgi(), path)
+        communicator = WebsocketCommunicator(ChatConsumer.as_asgi(), socket_path(self.app_name))
         communicator.scope["user"] = self.user if self.user is not None else AnonymousUser()
         communicator.scope["url_route"] = {"args": (), "kwargs": {"app": self.app_name}}
         if self.module is not None:
@@ -66,10 +66,21 @@ class InProcess:
         assert self.communicator is not None
         if self.closed is not None:
             return self.closed
-        try:
-            output = await self.communicator.receive_output(timeout)
-        except TimeoutError:
-            raise TimeoutError from None
+        # Not the communicator's receive_output: at its timeout it cancels the consumer,
+        # and a test that waited too long would find the chat gone.
+        communicator = self.communicator
+        getting = asyncio.ensure_future(communicator.output_queue.get())
+        done, _ = await asyncio.wait(
+            {getting, communicator.future}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+        )
+        if getting not in done:
+            getting.cancel()
+            if communicator.future.done():
+                communicator.future.result()  # the consumer exited: its exception, if any
+                self.closed = Closed(1006)
+                return self.closed
+            raise TimeoutError
+        output = getting.result()
         if output["type"] == "websocket.close":
             self.closed = Closed(output.get("code", 1000))
             return self.closed
@@ -81,6 +92,21 @@ class InProcess:
             await communicator.disconnect()
 
 
+def socket_path(app_name: str) -> str:
+    """The socket path of a chat app, as chatsessions.routing serves it."""
+    return "/ws/chat/" if app_name == "default" else f"/ws/chat/{app_name}/"
+
+
+def login_cookie(user: Any) -> str:
+    """Logs user in through a Django session in the database; returns the Cookie header."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    name = settings.SESSION_COOKIE_NAME
+    return f"{name}={client.cookies[name].value}"
+
+
 class Live:
     """A real WebSocket to a running server (daphne, uvicorn, Channels' live server)."""
 
@@ -88,6 +114,13 @@ class Live:
         self.url = url
         self.headers = headers
         self.socket: Any = None
+
+    @classmethod
+    def to(cls, server: str, path: str, cookie: str | None) -> Live:
+        """A socket to path on server (its http:// or https:// URL), with the page's Origin."""
+        scheme = "wss" if server.startswith("https") else "ws"
+        headers = {"Origin": server, **({"Cookie": cookie} if cookie else {})}
+        return cls(f"{scheme}{server.removeprefix('http')}{path}", headers)
 
     async def connect(self) -> None:
         try:

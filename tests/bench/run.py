@@ -26,47 +26,14 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
-from tests.servers import ROOT, free_port, login, server_command, stop_process, wait_for_port
+from tests.servers import ROOT, Server, login
 
 SERVER_CPU, CLIENT_CPU = 0, 1
+APP = "tests.bench.asgi:application"
 PASSWORD = "bench-password"
 
 
 # -- the server -------------------------------------------------------------------------------
-
-
-class Server:
-    """daphne or uvicorn serving tests.bench.asgi, pinned to one CPU."""
-
-    def __init__(self, kind: str, env: dict[str, str], log: Path) -> None:
-        self.kind = kind
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        command = server_command(kind, "tests.bench.asgi:application", self.port)
-        self.log = open(log, "ab")
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            preexec_fn=lambda: os.sched_setaffinity(0, {SERVER_CPU}),
-        )
-        wait_for_port(self.port, self.process)
-
-    def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def rss_bytes(self) -> int:
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-        raise RuntimeError("no VmRSS")
-
-    def stop(self) -> None:
-        stop_process(self.process)
-        self.log.close()
 
 
 # -- the clients ------------------------------------------------------------------------------
@@ -319,7 +286,7 @@ async def bench_server(
     results: dict[str, Any] = {}
 
     def fresh() -> Server:
-        return Server(kind, env, folder / f"{kind}.log")
+        return Server(env, folder / f"{kind}.log", kind=kind, app=APP, cpu=SERVER_CPU)
 
     def progress(step: str) -> None:
         print(f"[{kind}] {step}…", file=sys.stderr, flush=True)
@@ -351,14 +318,22 @@ async def bench_server(
             results[f"idle/{impl}"] = await idle(server, cookies, impl, args.idle)
         finally:
             server.stop()
-    server = Server(kind, {**env, "BENCH_WRITE_DELAY": "0"}, folder / f"{kind}-durable.log")
+    server = Server(
+        {**env, "BENCH_WRITE_DELAY": "0"}, folder / f"{kind}-durable.log", kind=kind, app=APP, cpu=SERVER_CPU
+    )
     try:
         progress("counter, durable (WRITE_DELAY_SECONDS = 0)")
         results["counter/durable"] = await counter(server, cookies, "chatsessions", args.chats, args.messages)
     finally:
         server.stop()
     # The floods meet the default inbound budget (1 MiB per 10 s).
-    server = Server(kind, {**env, "BENCH_INBOUND_BYTES": str(2**20)}, folder / f"{kind}-floods.log")
+    server = Server(
+        {**env, "BENCH_INBOUND_BYTES": str(2**20)},
+        folder / f"{kind}-floods.log",
+        kind=kind,
+        app=APP,
+        cpu=SERVER_CPU,
+    )
     try:
         progress("floods")
         results["floods"] = await floods(server, cookies, args.flood_sockets, args.flood_frames)

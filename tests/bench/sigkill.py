@@ -16,7 +16,6 @@ import asyncio
 import json
 import random
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,7 +25,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from tests.bench.run import PASSWORD, prepare
-from tests.servers import ROOT, free_port, login, server_command, wait_for_port
+from tests.servers import ROOT, Server, login
 
 
 async def chat(port: int, cookie: str, received: dict[str, list[float]], pause: float) -> None:
@@ -51,22 +50,14 @@ async def chat(port: int, cookie: str, received: dict[str, list[float]], pause: 
 
 
 async def one_kill(folder: Path, env: dict[str, str], chats: int, pause: float) -> tuple[int, int, float]:
-    port = free_port()
-    process = subprocess.Popen(
-        server_command("daphne", "chatsite.asgi:application", port),
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_for_port(port, process)
+    server = Server(env, folder / "sigkill.log")
+    port = server.port
     cookie = login(f"http://127.0.0.1:{port}", "bench0", PASSWORD)
     received: dict[str, list[float]] = {}
     clients = [asyncio.create_task(chat(port, cookie, received, pause)) for _ in range(chats)]
     await asyncio.sleep(random.uniform(1.0, 2.0))
-    process.kill()
+    server.kill()
     killed = time.monotonic()
-    process.wait()
     await asyncio.gather(*clients)
     lost = answered = 0
     oldest = 0.0

@@ -1,0 +1,146 @@
+"""chatsessions.testing as a handler author uses it: the README's example, in process and
+against a live server, async and sync, and the failures it reports."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import TransactionTestCase, override_settings
+
+from chatsessions.models import ChatMessage
+from chatsessions.testing import ChatClient, ChatError, HandlerError, NoReply
+from tests.conftest import eventually
+from tests.servers import ROOT, Server
+
+
+def readme_test_module() -> str:
+    """The README's example test file, with its placeholder module made the counter."""
+    readme = (ROOT / "README.md").read_text()
+    marker = readme.index("<!-- README test: tests/test_testing_kit.py")
+    code = re.search(r"```python\n(.*?)```", readme[marker:], re.S)
+    assert code, "the README's example test is gone"
+    return code[1].replace("myproject.chat", "chatsite.chat.counter")
+
+
+def test_the_readme_example_test_passes_as_a_user_runs_it(tmp_path):
+    (tmp_path / "test_chat.py").write_text(readme_test_module())
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-c", str(ROOT / "pyproject.toml"), str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=300,
+    )
+    assert "3 passed" in result.stdout, result.stdout + result.stderr
+
+
+async def test_a_turn_keeps_its_frames_with_streamed_tokens_joined(chat_client):
+    async with chat_client("probe") as chat:
+        reply = await chat.send("stream one two three")
+        assert reply is not None and reply.content == "one two three "
+        [stream, message] = chat.frames
+        assert stream == {"type": "stream", "id": reply.id, "token": "one two three "}
+        assert message["type"] == "message"
+        assert (await chat.send("update")).content == "final"  # an update applied to the reply
+
+
+async def test_a_module_not_in_apps_runs_in_process(chat_client):
+    assert "tests.bench.stream_app" not in settings.CHATSESSIONS["APPS"].values()
+    async with chat_client("tests.bench.stream_app") as chat:
+        assert (await chat.send("3")).content == "t0 t1 t2 "
+    with pytest.raises(ValueError, match="a live server serves only those"):
+        ChatClient("tests.bench.stream_app", server="http://127.0.0.1:1")
+
+
+async def test_stop_interrupts_the_handler_a_message_set_off(chat_client):
+    async with chat_client("probe") as chat:
+        await chat.send_later("sleep 30")
+        stopped = await chat.stop()
+        assert stopped is not None and stopped.content == "stopped"
+        assert (await chat.send("count")).content == "2"
+
+
+async def test_a_silent_handler_is_reported_with_what_did_arrive(chat_client):
+    async with chat_client("probe", timeout=0.5) as chat:
+        with pytest.raises(NoReply, match=r"no frame within 0\.5 s"):
+            await chat.send("sleep 3")
+
+
+async def test_user_session_is_live_and_read_only(chat_client):
+    async with chat_client("probe") as chat:
+        await chat.send("set colour=blue")
+        assert chat.user_session["colour"] == "blue"
+        assert chat.user_session["id"] == chat.session_id
+        with pytest.raises(TypeError):
+            chat.user_session["colour"] = "red"  # type: ignore[index]
+
+
+async def test_a_revoked_login_is_a_clear_error(chat_client, chat_user):
+    with override_settings(CHATSESSIONS={**settings.CHATSESSIONS, "AUTH_RECHECK_SECONDS": 0}):
+        async with chat_client("probe") as chat:
+            await get_user_model().objects.filter(pk=chat_user.pk).aupdate(is_active=False)
+            with pytest.raises(ChatError) as refused:
+                await chat.send("count")
+            assert refused.value.code == "not_logged_in"
+            assert await chat.closed() == 4401
+
+
+async def test_a_handler_error_is_raised_from_the_handlers_own_exception(chat_client):
+    async with chat_client("probe") as chat:
+        with pytest.raises(HandlerError) as raised:
+            await chat.send("boom")
+        assert repr(raised.value.__cause__) == "ValueError('kaboom')"
+        assert (await chat.send("count")).content == "2"  # the chat goes on
+
+
+class SyncFormTest(TransactionTestCase):
+    """The sync form, in a Django test case (a TransactionTestCase: see the README)."""
+
+    def test_a_conversation_without_async(self):
+        user = get_user_model().objects.create_user("dora")
+        with ChatClient("probe", user=user) as chat:
+            self.assertEqual(chat.send("count").content, "1")
+            self.assertEqual(chat.settings(style="shouting")["style"], "shouting")
+            session = chat.reconnect()
+            self.assertTrue(session["resumed"])
+            self.assertEqual(chat.user_session["chat_settings"]["style"], "shouting")
+            self.assertEqual(chat.end(), 1000)
+
+
+@pytest.fixture
+def live_server_on_the_test_database(transactional_db, tmp_path):
+    """daphne serving the test settings on the test database, as Channels'
+    ChannelsLiveServerTestCase does: what the test commits, the server reads."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"sqlite:///{settings.DATABASES['default']['NAME']}",
+    }
+    server = Server(env, tmp_path / "live.log")
+    yield server
+    server.stop()
+
+
+async def test_against_a_live_server_logged_in_as_a_user(live_server_on_the_test_database, make_user):
+    server = live_server_on_the_test_database
+    user = await make_user("erin")
+    async with ChatClient("probe", user=user, server=server.base, timeout=10) as chat:
+        assert chat.session["user"] == "erin"
+        assert (await chat.send("count")).content == "1"
+        with pytest.raises(TypeError, match="only readable in process"):
+            chat.user_session  # noqa: B018
+        await chat.reconnect()
+        assert (await chat.send("count")).content == "2"
+
+    async def written():  # to the database the test reads
+        rows = ChatMessage.objects.filter(session__owner=user).order_by("sequence")
+        assert [row.content async for row in rows] == ["count", "1", "resumed at 1", "count", "2"]
+
+    await eventually(written, seconds=10)
