@@ -79,7 +79,7 @@ async def test_user_session_is_live_and_read_only(chat_client):
         assert chat.user_session["colour"] == "blue"
         assert chat.user_session["id"] == chat.session_id
         with pytest.raises(TypeError):
-            chat.user_session["colour"] = "red"  # type: ignore[index]
+            chat.user_session["colour"] = "red"
 
 
 async def test_a_revoked_login_is_a_clear_error(chat_client, chat_user):

@@ -23,7 +23,7 @@ def test_a_later_batch_merges_after_an_earlier_one():
 
 
 def test_storable_replaces_what_no_database_keeps_and_cuts_to_the_columns():
-    journal = Journal("s", 0, SessionStore({}), 0, 1, on_lost=None)  # type: ignore[arg-type]
+    journal = Journal("s", 0, SessionStore({}), 0, 1, on_lost=None)
     journal.added("\ud800" * 100, "assistant", "a" * 400, "x\x00y", NOW)
     journal.settings({"k\x00": "\udfff"})
     fixed = storable(journal.take())
