@@ -7,16 +7,17 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 import pytest
+from channels.testing import ChannelsLiveServerTestCase
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import TransactionTestCase, override_settings
 
 from chatsessions.models import ChatMessage
 from chatsessions.testing import ChatClient, ChatError, HandlerError, NoReply
-from tests.conftest import eventually
-from tests.servers import ROOT, Server
+from tests.servers import ROOT
 
 
 def readme_test_module() -> str:
@@ -114,33 +115,22 @@ class SyncFormTest(TransactionTestCase):
             self.assertEqual(chat.end(), 1000)
 
 
-@pytest.fixture
-def live_server_on_the_test_database(transactional_db, tmp_path):
-    """daphne serving the test settings on the test database, as Channels'
-    ChannelsLiveServerTestCase does: what the test commits, the server reads."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": f"sqlite:///{settings.DATABASES['default']['NAME']}",
-    }
-    server = Server(env, tmp_path / "live.log")
-    yield server
-    server.stop()
+class LiveServerTest(ChannelsLiveServerTestCase):
+    """Against Channels' live server (daphne in a process of its own, on the test
+    database), over a real WebSocket, logged in as a user of the test."""
 
-
-async def test_against_a_live_server_logged_in_as_a_user(live_server_on_the_test_database, make_user):
-    server = live_server_on_the_test_database
-    user = await make_user("erin")
-    async with ChatClient("probe", user=user, server=server.base, timeout=10) as chat:
-        assert chat.session["user"] == "erin"
-        assert (await chat.send("count")).content == "1"
-        with pytest.raises(TypeError, match="only readable in process"):
-            chat.user_session  # noqa: B018
-        await chat.reconnect()
-        assert (await chat.send("count")).content == "2"
-
-    async def written():  # to the database the test reads
-        rows = ChatMessage.objects.filter(session__owner=user).order_by("sequence")
-        assert [row.content async for row in rows] == ["count", "1", "resumed at 1", "count", "2"]
-
-    await eventually(written, seconds=10)
+    def test_a_conversation_over_a_real_socket(self):
+        user = get_user_model().objects.create_user("erin")
+        with ChatClient("probe", user=user, server=self.live_server_url, timeout=10) as chat:
+            self.assertEqual(chat.session["user"], "erin")
+            self.assertEqual(chat.send("count").content, "1")
+            with self.assertRaisesRegex(TypeError, "only readable in process"):
+                chat.user_session  # noqa: B018
+            chat.reconnect()
+            self.assertEqual(chat.send("count").content, "2")
+        # Written to the database the test reads (within the write delay).
+        deadline = time.monotonic() + 10
+        while ChatMessage.objects.filter(session__owner=user).count() < 5 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        contents = list(ChatMessage.objects.filter(session__owner=user).values_list("content", flat=True))
+        self.assertEqual(contents, ["count", "1", "resumed at 1", "count", "2"])

@@ -2,8 +2,24 @@
 a live server, async (`async with`) or sync (`with`). See the README's "Testing your
 handlers"; the pytest plugin (chatsessions.pytest_plugin) adds fixtures."""
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+from asgiref.sync import SyncToAsync
+
 from .client import ChatClient, SyncChatClient
 from .turns import ChatClosed, ChatError, ChatTestError, HandlerError, NoReply, Reply, Turn
+
+
+def _fresh_executor_in_a_forked_child() -> None:
+    # asgiref runs every thread-sensitive database call on one executor thread. A process
+    # forked after a chat (or any database_sync_to_async) ran, such as the daphne of
+    # Channels' ChannelsLiveServerTestCase, inherits that executor but not its thread:
+    # its first database call would wait for ever, and daphne drop the handshake.
+    SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
+
+
+os.register_at_fork(after_in_child=_fresh_executor_in_a_forked_child)
 
 __all__ = [
     "ChatClient",
