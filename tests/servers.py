@@ -15,13 +15,15 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 from psycopg import sql
 
-from chatsessions.testing import ChatClient
-
 ROOT = Path(__file__).resolve().parent.parent
+if TYPE_CHECKING:
+    from chatsessions.testing import ChatClient
+
 PG_ADMIN_URL = os.environ.get("CHATSESSIONS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -230,6 +232,8 @@ def postgres_database() -> Iterator[str]:
 
 def Chat(worker: Worker, cookie: str, path: str = "/ws/chat/probe/") -> ChatClient:
     """A test client of a chat app on a running worker, logged in by cookie; not started."""
+    from chatsessions.testing import ChatClient  # not at import: the benchmark has no Django set up
+
     parts = path.strip("/").split("/")
     app = parts[2] if len(parts) > 2 else "default"
     return ChatClient(app, server=worker.base, cookie=cookie, start=False, timeout=10)
