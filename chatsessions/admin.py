@@ -19,13 +19,12 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 
 from . import control
+from .conf import END_CONFIRM_SECONDS
 from .models import ChatMessage, ChatSession
 
 logger = logging.getLogger("chatsessions")
 
 ENV_MASK = "••••••••"
-# How long the End action waits to see the chat's worker confirm it ended.
-END_CONFIRM_SECONDS = 3.0
 
 
 def pretty_json(value: Any) -> str:

@@ -7,9 +7,7 @@ control group (control.py).
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from enum import Enum
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -22,9 +20,10 @@ from .frames import CloseCode, ErrorCode
 from .handlers import ChatApp
 from .jobs import Job, JobRunner
 from .journal import Journal, Lost
+from .life import Life, State
 from .loops import per_event_loop
 from .message import Message
-from .models import ChatMessage, ChatSession
+from .models import ChatSession
 from .protocol import ProtocolError
 from .session import SessionStore
 from .transcript import Transcript
@@ -32,17 +31,6 @@ from .widgets import validate_settings
 from .writer import write_at_exit
 
 logger = logging.getLogger("chatsessions")
-
-
-class State(Enum):
-    """Where a chat is in its life; every chat goes from the first two to one of the last two."""
-
-    LIVE = "a socket holds it"
-    DISCONNECTED = "it waits for a resume"
-    ENDING = "on_chat_end is queued"
-    HANDING_OVER = "it lets go to a process resuming it"
-    ENDED = "on_chat_end has run; it is gone"
-    HANDED_OVER = "it lives on outside this process: in another one, or in the database"
 
 
 #: The chats live in this process, by session id.
@@ -54,15 +42,14 @@ class LiveChat:
 
     __slots__ = (
         "__weakref__",
-        "_grace_timer",
         "app",
         "app_name",
         "author",
         "id",
         "jobs",
         "journal",
+        "life",
         "owner_id",
-        "state",
         "store",
         "transcript",
         "user",
@@ -91,22 +78,24 @@ class LiveChat:
         )
         self.transcript = Transcript(self.journal, Delivery(self.id))
         self.jobs = JobRunner(self.id, app, self.transcript)
-        self.state = State.DISCONNECTED
-        self._grace_timer: asyncio.TimerHandle | None = None
+        self.life = Life()
         live_chats[self.id] = self
+
+    @property
+    def state(self) -> State:
+        return self.life.state
 
     @property
     def accepting(self) -> bool:
         """Whether the chat takes new messages: it is neither ending nor gone."""
-        return self.state in (State.LIVE, State.DISCONNECTED)
+        return self.life.accepting
 
     # -- its socket ---------------------------------------------------------------------
 
     async def attach(self, socket: Socket) -> None:
         """Makes socket the chat's socket; one that held it before is closed."""
         previous = self.transcript.delivery.take(socket)
-        self._cancel_grace_timer()
-        self.state = State.LIVE
+        self.life.attached()
         self.journal.status(ChatSession.Status.LIVE)
         if previous is not None and previous is not socket:
             await previous.close_socket(CloseCode.RESUMED_ELSEWHERE)
@@ -116,12 +105,9 @@ class LiveChat:
         if self.socket is not socket:
             return  # a newer socket took the chat over
         self.transcript.delivery.take(None)
-        if not self.accepting:
+        if not self.life.detached(get_config()["RESUME_GRACE_SECONDS"], self.end):
             return
-        self.state = State.DISCONNECTED
         self.journal.status(ChatSession.Status.DISCONNECTED)
-        grace = get_config()["RESUME_GRACE_SECONDS"]
-        self._grace_timer = asyncio.get_running_loop().call_later(grace, self.end)
         await self.flush()
 
     def set_env(self, env: dict[str, str]) -> None:
@@ -179,11 +165,8 @@ class LiveChat:
 
     def end(self, close_code: CloseCode = CloseCode.NORMAL) -> None:
         """Ends the chat once the handlers before it are done: on_chat_end runs once."""
-        if not self.accepting:
-            return
-        self.state = State.ENDING
-        self._cancel_grace_timer()
-        self.jobs.finish_with(lambda: self._finish(close_code))
+        if self.life.finishing(State.ENDING):
+            self.jobs.finish_with(lambda: self._finish(close_code))
 
     async def _finish(self, close_code: CloseCode) -> None:
         # A chat that moved to another process ends there, not here.
@@ -202,10 +185,7 @@ class LiveChat:
 
     async def post_notice(self, content: str, author: str) -> None:
         """Adds a notice from outside the chat (staff, say) to the chat and its transcript."""
-        notice = Message(content, author=author, role=ChatMessage.Role.NOTICE)
-        notice.created = timezone.now()
-        await self.transcript.add_message(notice)
-        self.transcript.changed()
+        await self.transcript.add_notice(content, author)
 
     async def recheck_login(self, logged_out_session: str | None = None) -> None:
         """Ends the chat (4401) if its socket's login no longer holds."""
@@ -229,8 +209,7 @@ class LiveChat:
         bounded time), everything is written, and this process lets go without on_chat_end."""
         if self.id not in live_chats:
             return
-        if self.accepting:
-            self.state = State.HANDING_OVER
+        if self.life.finishing(State.HANDING_OVER):
             self.jobs.finish_with(_nothing)
         if not await self.jobs.idle_within(RELEASE_WAIT_SECONDS):
             logger.warning("chat %s: handed over with a handler still running", self.id)
@@ -260,19 +239,13 @@ class LiveChat:
 
     async def _leave(self, state: State, close_code: int) -> None:
         """Stops this process's hold on the chat."""
-        self.state = state
+        self.life.left(state)
         live_chats.pop(self.id, None)
-        self._cancel_grace_timer()
         self.jobs.cancel()
         await self.close_control()
         socket = self.transcript.delivery.take(None)
         if socket is not None:
             await socket.close_socket(close_code)
-
-    def _cancel_grace_timer(self) -> None:
-        if self._grace_timer is not None:
-            self._grace_timer.cancel()
-            self._grace_timer = None
 
     # -- its writes and its control group -----------------------------------------------
 

@@ -59,6 +59,8 @@ HANDOVER_WAIT_SECONDS = 3.0
 #: After a failed database write or channel layer read, the next try comes after this
 #: long, doubling up to the maximum.
 RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS = 0.5, 30.0
+#: How long the admin's End action waits to see the chat's worker confirm it ended.
+END_CONFIRM_SECONDS = 3.0
 #: A worker silent for this many heartbeats is taken for dead.
 MISSED_BEATS = 3
 #: A chat gives the event loop a turn after this many frames (see LiveChat.send).

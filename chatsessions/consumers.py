@@ -1,4 +1,4 @@
-"""ChatConsumer: the WebSocket end of a chat, speaking the protocol in protocol.py."""
+"""ChatConsumer: the WebSocket end of a chat: frames in through protocol.py, out through frames.py."""
 
 from __future__ import annotations
 
@@ -20,17 +20,7 @@ from .frames import CloseCode, ErrorCode
 from .handlers import ChatApp, load_app
 from .lease import heartbeat
 from .limits import InboundBudget, frame_size, unsent_bytes_probe
-from .opening import (
-    Refusal,
-    ResumeEnded,
-    chat_profiles,
-    choose_profile,
-    declared_env,
-    history_frames,
-    new_chat,
-    resume_chat,
-)
-from .profiles import ChatProfile
+from .opening import Refusal, open_chat, session_frame
 from .protocol import End, ProtocolError, Settings, Start, Stop, UserMessage, parse_frame
 
 logger = logging.getLogger("chatsessions")
@@ -187,58 +177,17 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def start(self, frame: Start) -> None:
         """Starts a new chat or resumes one, then sends the session frame."""
         self.start_timer.cancel()
-        env = declared_env(self.app, frame.env)
         try:
-            profiles = await chat_profiles(self.app, self.user)
-        except Exception as error:
-            logger.exception("set_chat_profiles of %s failed", self.app.module)
-            expose = get_config()["EXPOSE_HANDLER_ERRORS"]
-            await self.send_frame(frames.handler_error("set_chat_profiles", error, expose))
-            profiles = []
-        try:
-            chat, resumed = await self.open_chat(frame, env, profiles)
+            chat, resumed, profiles = await open_chat(
+                frame, self.app_name, self.app, self.user, self.send_frame
+            )
         except Refusal as refusal:
             await self.refuse(refusal.close_code, refusal.error_code, refusal.detail)
             return
         self.chat = chat
         await chat.attach(self)
-        history: list[dict[str, Any]] = []
-        if resumed:
-            try:
-                history = await history_frames(chat)
-            except Exception:
-                logger.warning("chat %s: history unavailable", chat.id, exc_info=True)
-                await self.send_frame(
-                    frames.error(ErrorCode.HISTORY_UNAVAILABLE, "the history cannot be read now")
-                )
-        await self.send_frame(
-            frames.session(
-                session_id=chat.id,
-                resumed=resumed,
-                user=self.user.get_username() if self.user is not None else None,
-                chat_profile=chat.store.reserved["chat_profile"],
-                profiles=[profile.to_dict() for profile in profiles],
-                widgets=[widget.to_dict() for widget in self.app.settings],
-                chat_settings=chat.store.reserved["chat_settings"],
-                user_env=self.app.user_env,
-                history=history,
-            )
-        )
+        await self.send_frame(await session_frame(chat, resumed, profiles, self.send_frame))
         await chat.start_handlers(resumed)
-
-    async def open_chat(
-        self, frame: Start, env: dict[str, str], profiles: list[ChatProfile]
-    ) -> tuple[LiveChat, bool]:
-        """Returns the chat frame asks for, resumed or new, and whether it was resumed."""
-        if frame.resume is not None:
-            try:
-                return await resume_chat(frame.resume, self.app_name, self.app, self.user, env), True
-            except ResumeEnded:
-                await self.send_frame(
-                    frames.error(ErrorCode.RESUME_UNAVAILABLE, "that chat has ended; a new one starts")
-                )
-        profile = choose_profile(profiles, frame.profile)
-        return await new_chat(self.app_name, self.app, self.user, profile, env), False
 
     async def disconnect(self, code: int) -> None:
         """Stops waiting for a start frame; __call__ then detaches the chat, which waits

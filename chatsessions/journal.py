@@ -11,15 +11,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 from .models import ChatSession
 from .session import SessionStore
 
 
-@dataclass(frozen=True, slots=True)
-class NewMessage:
-    """A message to add to the transcript."""
+class NewMessage(NamedTuple):
+    """A message to add to the transcript (a tuple: one is made per message, cheaply)."""
 
     sequence: int
     message_id: str
@@ -43,14 +42,17 @@ class SessionChanges:
 
     def changed(self) -> dict[str, Any]:
         """Returns the values set, by name."""
-        return {f.name: value for f in fields(self) if (value := getattr(self, f.name)) is not None}
+        return {name: value for name in _CHANGE_NAMES if (value := getattr(self, name)) is not None}
 
     def __bool__(self) -> bool:
-        return any(getattr(self, f.name) is not None for f in fields(self))
+        return any(getattr(self, name) is not None for name in _CHANGE_NAMES)
 
     def over(self, earlier: SessionChanges) -> SessionChanges:
         """Returns earlier's values with this one's on top."""
         return replace(earlier, **self.changed())
+
+
+_CHANGE_NAMES = tuple(f.name for f in fields(SessionChanges))
 
 
 @dataclass(slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -16,7 +17,7 @@ from .handlers import ChatApp, load_app
 from .message import Message
 from .models import ChatMessage, ChatSession
 from .profiles import ChatProfile
-from .protocol import ProtocolError
+from .protocol import ProtocolError, Start
 
 logger = logging.getLogger("chatsessions")
 
@@ -89,6 +90,59 @@ def choose_profile(profiles: list[ChatProfile], wanted: str | None) -> str | Non
 def declared_env(app: ChatApp, env: dict[str, str]) -> dict[str, str]:
     """Keeps the env values of the keys the app declares; others are dropped unseen."""
     return {key: env[key] for key in app.user_env if key in env}
+
+
+SendFrame = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+async def open_chat(
+    frame: Start, app_name: str, app: ChatApp, user: Any, send_frame: SendFrame
+) -> tuple[LiveChat, bool, list[ChatProfile]]:
+    """Opens the chat a start frame asks for: returns it, whether it was resumed, and the
+    profiles offered. Raises Refusal if it cannot open, ProtocolError for a bad profile;
+    what goes wrong short of that is sent as an error frame and the chat opens anyway."""
+    env = declared_env(app, frame.env)
+    try:
+        profiles = await chat_profiles(app, user)
+    except Exception as error:
+        logger.exception("set_chat_profiles of %s failed", app.module)
+        await send_frame(
+            frames.handler_error("set_chat_profiles", error, get_config()["EXPOSE_HANDLER_ERRORS"])
+        )
+        profiles = []
+    if frame.resume is not None:
+        try:
+            return await resume_chat(frame.resume, app_name, app, user, env), True, profiles
+        except ResumeEnded:
+            await send_frame(
+                frames.error(ErrorCode.RESUME_UNAVAILABLE, "that chat has ended; a new one starts")
+            )
+    profile = choose_profile(profiles, frame.profile)
+    return await new_chat(app_name, app, user, profile, env), False, profiles
+
+
+async def session_frame(
+    chat: LiveChat, resumed: bool, profiles: list[ChatProfile], send_frame: SendFrame
+) -> dict[str, Any]:
+    """Returns the session frame that answers a start, with the history of a resumed chat."""
+    history: list[dict[str, Any]] = []
+    if resumed:
+        try:
+            history = await history_frames(chat)
+        except Exception:
+            logger.warning("chat %s: history unavailable", chat.id, exc_info=True)
+            await send_frame(frames.error(ErrorCode.HISTORY_UNAVAILABLE, "the history cannot be read now"))
+    return frames.session(
+        session_id=chat.id,
+        resumed=resumed,
+        user=chat.user.get_username() if chat.user is not None else None,
+        chat_profile=chat.store.reserved["chat_profile"],
+        profiles=[profile.to_dict() for profile in profiles],
+        widgets=[widget.to_dict() for widget in chat.app.settings],
+        chat_settings=chat.store.reserved["chat_settings"],
+        user_env=chat.app.user_env,
+        history=history,
+    )
 
 
 async def _go_live(chat: LiveChat) -> LiveChat:

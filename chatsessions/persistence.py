@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -42,8 +42,7 @@ def storable(batch: Batch) -> Batch:
     replaced, names and ids cut to their column's length."""
     return Batch(
         messages=[
-            replace(
-                message,
+            message._replace(
                 message_id=_storable(message.message_id)[:MESSAGE_ID_LENGTH],
                 author=_storable(message.author)[:AUTHOR_LENGTH],
                 content=_storable(message.content),

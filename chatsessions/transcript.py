@@ -15,6 +15,8 @@ from .conf import get_config
 from .delivery import Delivery
 from .frames import MessageLike
 from .journal import Journal
+from .message import Message
+from .models import ChatMessage
 from .session import SessionStore
 from .writer import writer
 
@@ -56,6 +58,11 @@ class Transcript:
         self.record(message)
         await self._send_kept(frames.message(message))
 
+    async def add_notice(self, content: str, author: str) -> None:
+        """Adds a notice from outside the chat (staff, say), written within the delay."""
+        await self.add_message(Message(content, author=author, role=ChatMessage.Role.NOTICE))
+        writer().mark(self.journal)
+
     async def edit_message(self, message: MessageLike) -> None:
         """Replaces a sent message's content."""
         self.journal.edited(message.id, message.content)
@@ -79,10 +86,6 @@ class Transcript:
             writer().mark(self.journal)
         else:
             await writer().committed(self.journal)
-
-    def changed(self) -> None:
-        """Has the changes so far written within the write delay."""
-        writer().mark(self.journal)
 
     async def flush(self) -> None:
         """Writes the changes so far, now."""

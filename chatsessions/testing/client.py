@@ -32,6 +32,21 @@ def _resolve(app: str) -> tuple[str, str, bool]:
     return app, app, False
 
 
+def _load(module: str) -> tuple[ChatApp, bool]:
+    """Returns what module registered, and whether it imports at all."""
+    try:
+        return load_app(module), True
+    except Exception:  # the server refuses it too (unknown_app, app_unavailable)
+        return ChatApp(module), False
+
+
+def _store_of(session_id: str) -> Mapping[str, Any]:
+    chat = live_chats.get(session_id)
+    if chat is None:
+        raise LookupError(f"chat {session_id} is not live in this process")
+    return _StoreView(chat.store.reserved, chat.store.data)
+
+
 #: Error frames a start may bring before its session frame, the chat opening all the same.
 _NOT_FATAL_AT_START = frozenset(
     {ErrorCode.HANDLER_ERROR, ErrorCode.RESUME_UNAVAILABLE, ErrorCode.HISTORY_UNAVAILABLE}
@@ -66,11 +81,7 @@ class ChatClient:
         resume: str | None = None,
     ) -> None:
         self.app_name, self.module, listed = _resolve(app)
-        try:
-            self.app: ChatApp = load_app(self.module)
-            self._importable = True
-        except Exception:  # the server refuses it too (unknown_app, app_unavailable)
-            self.app, self._importable = ChatApp(self.module), False
+        self.app, self._importable = _load(self.module)
         self.user = user
         self.server = server.rstrip("/") if server else None
         self.cookie = cookie
@@ -84,7 +95,7 @@ class ChatClient:
         self.socket = TestSocket(timeout)
         #: The last session frame.
         self.session: dict[str, Any] = {}
-        #: Every frame of the last turn.
+        #: Every frame of the last turn (task frames left out, streamed tokens joined).
         self.frames: list[dict[str, Any]] = []
         #: Every message of the chat as this client has seen it, oldest first.
         self.history: list[Reply] = []
@@ -94,7 +105,11 @@ class ChatClient:
     async def __aenter__(self) -> ChatClient:
         await self.connect()
         if self._start_with is not None:
-            await self.start(**self._start_with)
+            try:
+                await self.start(**self._start_with)
+            except BaseException:
+                await self.let_go()
+                raise
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -237,10 +252,7 @@ class ChatClient:
                 "user_session is only readable in process; a live server keeps it in its own "
                 "memory (its written snapshot is ChatSession.store)"
             )
-        chat = live_chats.get(self.session_id)
-        if chat is None:
-            raise LookupError(f"chat {self.session_id} is not live in this process")
-        return _StoreView(chat.store.reserved, chat.store.data)
+        return _store_of(self.session_id)
 
     # -- frames -------------------------------------------------------------------------
 

@@ -2,9 +2,10 @@
 
 import pytest
 
-from chatsessions.chat import LiveChat, State, live_chats
+from chatsessions.chat import LiveChat, live_chats
 from chatsessions.frames import CloseCode
 from chatsessions.handlers import load_app
+from chatsessions.life import State
 from chatsessions.models import ChatSession
 
 pytestmark = pytest.mark.django_db(transaction=True)
