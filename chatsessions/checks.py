@@ -66,6 +66,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
                 Error(f"CHATSESSIONS['{key}'] must be {kind}, not {value!r}.", id="chatsessions.E006")
             )
     messages.extend(_check_deployment())
+    messages.extend(_check_redis_read_timeout())
     if not getattr(settings, "CHANNEL_LAYERS", None):
         messages.append(
             Error(
@@ -140,4 +141,45 @@ def _check_deployment() -> list[CheckMessage]:
                 id="chatsessions.W002",
             )
         )
+    return messages
+
+
+REDIS_CORE_LAYER = "channels_redis.core.RedisChannelLayer"
+
+
+def _default_socket_timeout() -> float | None:
+    try:
+        from redis._defaults import DEFAULT_SOCKET_TIMEOUT  # redis-py 8 and later: 5 s
+    except ImportError:
+        return None  # before redis-py 8, no socket timeout at all
+    return DEFAULT_SOCKET_TIMEOUT
+
+
+def _check_redis_read_timeout() -> list[CheckMessage]:
+    """Flags a Redis layer whose socket timeout is not above its blocking read: each idle
+    read then fails instead of returning empty, and a message Redis hands over just as the
+    client gives up is lost (redis-py 8's default of 5 s equals channels-redis's read)."""
+    layer = getattr(settings, "CHANNEL_LAYERS", {}).get("default", {})
+    if layer.get("BACKEND") != REDIS_CORE_LAYER:
+        return []
+    try:
+        from channels_redis.core import RedisChannelLayer
+    except ImportError:
+        return []  # Channels reports the missing backend itself
+    blocking_read = float(RedisChannelLayer.brpop_timeout)
+    hosts = (layer.get("CONFIG") or {}).get("hosts") or [("localhost", 6379)]
+    messages: list[CheckMessage] = []
+    for index, host in enumerate(hosts):
+        default = _default_socket_timeout()
+        timeout = host.get("socket_timeout", default) if isinstance(host, dict) else default
+        if timeout is not None and timeout <= blocking_read:
+            messages.append(
+                Warning(
+                    f"CHANNEL_LAYERS hosts[{index}] has a socket timeout of {timeout:g} s, not above "
+                    f"channels-redis's {blocking_read:g} s blocking read: idle workers lose their "
+                    "connection every few seconds, and with it control events (resumes, notices).",
+                    hint='Give the host as {"address": REDIS_URL, "socket_timeout": 10}.',
+                    id="chatsessions.W003",
+                )
+            )
     return messages

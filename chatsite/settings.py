@@ -82,7 +82,9 @@ elif REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # A socket timeout above channels-redis's 5 s blocking read (redis-py 8's
+                # default equals it): see the chatsessions.W003 check.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 10}],
                 "prefix": os.environ.get("CHANNEL_PREFIX", "chatsessions"),
                 # Control events are few and small; a full channel means a stuck process.
                 "capacity": 1000,

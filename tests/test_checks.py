@@ -54,8 +54,24 @@ def test_several_workers_on_the_in_memory_layer_is_an_error(monkeypatch):
 
 def test_redis_and_several_workers_pass(monkeypatch):
     monkeypatch.setenv("WEB_CONCURRENCY", "4")
-    redis = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {}}}
+    hosts = [{"address": "redis://127.0.0.1:6379", "socket_timeout": 10}]
+    redis = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": hosts}}}
     assert ids(CHANNEL_LAYERS=redis) == []
+
+
+@pytest.mark.parametrize(
+    "hosts",
+    [
+        ["redis://127.0.0.1:6379"],  # redis-py 8's default socket timeout: 5 s
+        [("127.0.0.1", 6379)],
+        [{"address": "redis://127.0.0.1:6379", "socket_timeout": 5}],
+        None,  # channels-redis's default host
+    ],
+)
+def test_a_redis_socket_timeout_not_above_the_blocking_read_is_a_warning(hosts):
+    config = {"hosts": hosts} if hosts else {}
+    redis = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": config}}
+    assert ids(CHANNEL_LAYERS=redis) == ["chatsessions.W003"]
 
 
 def test_single_process_defaults_without_debug_are_a_warning():

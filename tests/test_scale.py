@@ -211,6 +211,27 @@ async def test_admin_notice_and_end_reach_the_socket_on_the_other_worker(workers
     assert [e for e in ended_log(environment) if e[0] == session["id"]] == [(session["id"], b.pid)]
 
 
+async def test_idle_workers_stay_connected_to_redis_and_a_notice_arrives_at_once(environment, tmp_path):
+    """redis-py 8's socket timeout (5 s) equals channels-redis's blocking read: without a
+    longer one, an idle worker's listener failed every read, backed off up to 30 s, and
+    notices and hand-overs arrived seconds late (chatsessions.W003 flags it)."""
+    a, b = (Worker(environment[0], tmp_path / f"idle-{name}.log") for name in "ab")
+    try:
+        async with Chat(b, login(b.base, "alice", PASSWORD)) as chat:
+            session = await chat.start()
+            await asyncio.sleep(12)  # over twice the blocking read, idle
+            admin = login(a.base, "admin", PASSWORD, path="/admin/login/")
+            page = f"/admin/chatsessions/chatsession/{session['id']}"
+            assert "Notice sent" in post_form(a.base, f"{page}/notice/", admin, {"content": "still there?"})
+            notice = await chat.expect("message", timeout=1)
+            assert notice["content"] == "still there?"
+        for worker in (a, b):
+            assert "channel layer unreachable" not in worker.output()
+    finally:
+        a.stop()
+        b.stop()
+
+
 async def test_a_management_command_pushes_a_notice_to_any_worker(workers, environment):
     _, b = workers
     async with Chat(b, login(b.base, "bob", PASSWORD)) as chat:
