@@ -86,3 +86,17 @@ async def sockets() -> AsyncIterator[Callable[..., Any]]:
     yield open_socket
     for client in opened:
         await client.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Any:
+    """Debian's headless Chromium (a test tool's own browser download fails here)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browsing import CHROMIUM, CHROMIUM_FLAGS
+
+    require(os.path.exists(CHROMIUM), "Chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

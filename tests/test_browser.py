@@ -2,33 +2,12 @@
 
 import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.conftest import require
+from tests.browsing import last_reply, say
 from tests.servers import ROOT
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require(Path(CHROMIUM).exists(), "Chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -53,11 +32,6 @@ def login(browser, demo_server):
         context.close()
 
 
-def say(page, text):
-    page.fill(".cs-input", text)
-    page.press(".cs-input", "Enter")
-
-
 def apply_settings(page, tone=None, delay=None, sign=None):
     """Opens the settings panel, changes what is given, and applies it."""
     page.click(".cs-toggle-settings")
@@ -68,10 +42,6 @@ def apply_settings(page, tone=None, delay=None, sign=None):
     if sign:
         page.check(".cs-settings input[name=sign]")
     page.click(".cs-settings button[type=submit]")
-
-
-def last_reply(page):
-    return page.locator(".cs-message.cs-assistant .cs-content").last
 
 
 def test_a_user_logs_in_and_counts_to_three(login):

@@ -21,6 +21,14 @@ class Command(BaseCommand):
         parser.add_argument("--noreload", action="store_true", help="Serve without the autoreloader.")
 
     def handle(self, *args: Any, addrport: str, no_serve: bool, noreload: bool, **options: Any) -> None:
+        # The autoreloader runs this command again in a child process (RUN_MAIN=true):
+        # the parent has set up and printed already.
+        if os.environ.get("RUN_MAIN") != "true":
+            self.set_up(addrport)
+        if not no_serve:
+            call_command("runserver", addrport, use_reloader=not noreload)
+
+    def set_up(self, addrport: str) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         password = os.environ.get("DEMO_PASSWORD", "chatsessions-demo")
         User = get_user_model()
@@ -36,5 +44,3 @@ class Command(BaseCommand):
                 f"  WebSocket: ws://{addrport}/ws/chat/\n"
             )
         )
-        if not no_serve:
-            call_command("runserver", addrport, use_reloader=not noreload)

@@ -1,0 +1,97 @@
+"""Production as the README sets it up: the documented variables, collectstatic with DEBUG
+off, the demo command under the autoreloader."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import time
+
+from playwright.sync_api import expect
+
+from tests.browsing import last_reply, say
+from tests.servers import ROOT, Server, free_port, wait_for_port
+
+
+def readme_block(marker: str) -> str:
+    """The fenced block that follows marker in the README."""
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"```\w*\n(.*?)```", readme[readme.index(marker) :], re.S)
+    assert block, f"no block after {marker!r} in the README"
+    return block[1]
+
+
+def test_check_deploy_reports_nothing_with_the_readmes_production_variables(tmp_path):
+    key = tmp_path / "secret-key"
+    key.write_text(secrets.token_urlsafe(50))
+    exports = readme_block("README test: tests/test_deployment.py runs this block's exports")
+    script = exports.replace("/etc/chat/secret-key", str(key))
+    script += f"\nexec {sys.executable} manage.py check --deploy --fail-level WARNING\n"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_"))
+    }
+    result = subprocess.run(["bash", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_the_demo_sets_up_once_under_the_autoreloader(tmp_path):
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "PYTHONUNBUFFERED": "1"}
+    with open(tmp_path / "demo.log", "wb") as log:
+        # A session of its own: the autoreloader's child goes with it.
+        demo = subprocess.Popen(
+            [sys.executable, "manage.py", "demo", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_for_port(port, demo)
+            time.sleep(1)
+        finally:
+            os.killpg(demo.pid, signal.SIGTERM)
+            demo.wait(10)
+    assert (tmp_path / "demo.log").read_text().count("Demo ready at") == 1
+
+
+def test_with_debug_off_the_asgi_server_serves_the_collected_static_files(browser, tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "chatsite.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DEMO_PASSWORD": "static-password",
+    }
+    for command in (["demo", "--no-serve"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
+    server = Server(env, tmp_path / "server.log", password="static-password")
+    try:
+        page = browser.new_page()
+        failed = []
+        page.on("response", lambda response: response.status >= 400 and failed.append(response.url))
+        page.goto(server.base + "/chat/")
+        page.fill("#id_username", "alice")
+        page.fill("#id_password", "static-password")
+        page.click("button[type=submit]")
+        expect(page.locator(".cs-status")).to_have_attribute("data-state", "connected")
+        say(page, "hi")
+        expect(last_reply(page)).to_have_text("You sent 1 message(s)!")
+        # The hashed copies collectstatic made, served by the ASGI server itself.
+        script = page.locator("script[src*='chat.']").get_attribute("src")
+        assert re.search(r"/static/chatsessions/chat\.[0-9a-f]{12}\.js$", script or ""), script
+        assert page.evaluate("getComputedStyle(document.querySelector('.cs-composer')).display") != "inline"
+        assert failed == []
+        page.close()
+    finally:
+        server.stop()
