@@ -73,13 +73,14 @@ class Server:
         port: int | None = None,
         cpu: int | None = None,
         password: str | None = None,
+        cwd: Path = ROOT,
     ) -> None:
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = env
         self.log_path = log_path
-        if command is not None:
-            self.command = command
+        if command is not None:  # "{port}" in an argument stands for the port
+            self.command = [argument.format(port=self.port) for argument in command]
         elif kind == "daphne":
             self.command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), app]
         else:
@@ -95,6 +96,7 @@ class Server:
             ]
         self.cpu = cpu
         self.password = password  # of the users the tests log in as, if one for all
+        self.cwd = cwd
         self.start()
 
     def start(self) -> None:
@@ -102,7 +104,7 @@ class Server:
         cpu = self.cpu
         self.process = subprocess.Popen(
             self.command,
-            cwd=ROOT,
+            cwd=self.cwd,
             env=self.env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -153,7 +155,6 @@ Worker = Server
 
 def demo_server(tmp_path: Path) -> Server:
     """`manage.py demo` as the README runs it, with its own SQLite file."""
-    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "chatsite.settings",
@@ -161,8 +162,8 @@ def demo_server(tmp_path: Path) -> Server:
         "DEMO_PASSWORD": DEMO_PASSWORD,
         "PYTHONUNBUFFERED": "1",
     }
-    command = [sys.executable, "manage.py", "demo", f"127.0.0.1:{port}", "--noreload"]
-    return Server(env, tmp_path / "server.log", command=command, port=port, password=DEMO_PASSWORD)
+    command = [sys.executable, "manage.py", "demo", "127.0.0.1:{port}", "--noreload"]
+    return Server(env, tmp_path / "server.log", command=command, password=DEMO_PASSWORD)
 
 
 DEMO_PASSWORD = "test-demo-password"

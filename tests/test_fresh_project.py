@@ -1,0 +1,117 @@
+"""A new user's Django project, built from the README word for word: the package installed
+into a fresh virtualenv, `startproject`, the README's blocks applied, and a user who is
+not staff logging in through the login page and counting to 3 in Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browsing import last_reply, say
+from tests.servers import ROOT, Server
+
+PASSWORD = "fresh-project-password"
+
+
+def readme_block(name: str) -> str:
+    """The fenced block after `<!-- README test: name -->`, dedented."""
+    readme = (ROOT / "README.md").read_text()
+    marker = re.search(rf"<!-- README test: {re.escape(name)}\b[^>]*-->", readme)
+    assert marker, f"the README lost its {name!r} block"
+    block = re.search(r"```\w*\n(.*?)```", readme[marker.end() :], re.S)
+    assert block, f"no block after the README's {name!r} marker"
+    return textwrap.dedent(block[1])
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str]) -> str:
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, f"{command}:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """The project, with the package installed as the README says; yields its folder and
+    the environment of its virtualenv."""
+    folder = tmp_path_factory.mktemp("fresh")
+    # A clean copy of the repository's package (no build/ or egg-info left behind).
+    source = folder / "clone"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source)
+    shutil.copytree(
+        ROOT / "chatsessions", source / "chatsessions", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    venv = folder / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "VIRTUAL_ENV", "PYTHONPATH"))
+    }
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    install = readme_block("install").replace("path/to/a/clone/of/this/repo", str(source))
+    run(["bash", "-c", f"set -e; {install}"], folder, env)
+    run([str(venv / "bin" / "django-admin"), "startproject", "myproject"], folder, env)
+    root = folder / "myproject"
+    package = root / "myproject"
+    with open(package / "settings.py", "a") as settings:
+        settings.write("\n" + readme_block("settings"))
+    (package / "asgi.py").write_text(readme_block("asgi"))
+    (package / "urls.py").write_text(readme_block("urls"))
+    (package / "chat.py").write_text(readme_block("tests/test_fresh_project.py"))
+    return root, env, venv
+
+
+def test_the_readmes_steps_make_a_project_that_checks_clean(project):
+    root, env, venv = project
+    output = run([str(venv / "bin" / "python"), "manage.py", "check"], root, env)
+    assert "System check identified no issues" in output
+
+
+def test_a_user_who_is_not_staff_logs_in_and_counts_to_three(project, browser):
+    root, env, venv = project
+    python = str(venv / "bin" / "python")
+    steps = readme_block("run")
+    assert steps.splitlines()[0] == "python manage.py migrate"
+    run([python, "manage.py", "migrate", "-v0"], root, env)
+    user = "from django.contrib.auth.models import User; User.objects.create_user"
+    create = f"{user}('carol', password='{PASSWORD}')"
+    run([python, "manage.py", "shell", "-c", create], root, env)
+    assert "python manage.py runserver" in steps
+    port_server = Server(
+        env,
+        root / "server.log",
+        command=[python, "manage.py", "runserver", "--noreload", "127.0.0.1:{port}"],
+        cwd=root,
+    )
+    try:
+        page = browser.new_page()
+        page.goto(port_server.base + "/chat/")
+        expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/chat/$"))
+        page.fill("#id_username", "carol")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        expect(page).to_have_url(port_server.base + "/chat/")
+        expect(page.locator(".cs-status")).to_have_attribute("data-state", "connected")
+        for n in range(1, 4):
+            say(page, f"message {n}")
+            expect(last_reply(page)).to_have_text(f"You sent {n} message(s)!")
+        # A login without ?next= lands on the chat too (LOGIN_REDIRECT_URL).
+        page.context.clear_cookies()
+        page.goto(port_server.base + "/accounts/login/")
+        page.fill("#id_username", "carol")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        expect(page).to_have_url(port_server.base + "/chat/")
+        page.close()
+    finally:
+        port_server.stop()
