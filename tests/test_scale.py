@@ -20,14 +20,17 @@ import uuid
 
 import psycopg
 import pytest
+from playwright.sync_api import expect
 from psycopg import sql
 
 from chatsessions.testing import ChatClosed, ChatTestError, NoReply
+from tests.browsing import last_reply, say
 from tests.conftest import require
 from tests.servers import (
     PG_ADMIN_URL,
     ROOT,
     Chat,
+    Server,
     Worker,
     free_port,
     login,
@@ -245,6 +248,93 @@ async def test_a_management_command_pushes_a_notice_to_any_worker(workers, envir
         )
         notice = await chat.expect("message")
         assert (notice["author"], notice["content"]) == ("ops", "from a command")
+
+
+# -- nginx in front, as the README configures it ------------------------------------------------
+
+
+def nginx_conf(folder, workers, port, static_root) -> str:
+    """The README's nginx block, on this test's ports and folders, in a whole nginx.conf."""
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("<!-- README test: tests/test_scale.py runs this configuration")
+    block = re.search(r"```nginx\n(.*?)```", readme[start:], re.S)
+    assert block, "the README lost its nginx block"
+    site = block[1]
+    upstream = " ".join(f"server 127.0.0.1:{worker.port};" for worker in workers)
+    site = re.sub(r"(upstream chat \{)[^}]*\}", rf"\1 {upstream} }}", site)
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    site = site.replace("/srv/chat/staticfiles/", f"{static_root}/")
+    temp = " ".join(
+        f"{kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return (
+        f"user root; daemon off; pid {folder / 'nginx.pid'}; error_log {folder / 'error.log'};\n"
+        f"events {{}}\nhttp {{ access_log {folder / 'access.log'}; {temp}\n{site}\n}}\n"
+    )
+
+
+def holder_epoch(environment, session_id: str) -> int:
+    with psycopg.connect(environment[0]["DATABASE_URL"]) as db:
+        row = db.execute(
+            "SELECT holder_epoch FROM chatsessions_chatsession WHERE id = %s", [session_id]
+        ).fetchone()
+    return int(row[0])
+
+
+def test_through_the_readmes_nginx_a_user_logs_in_chats_and_resumes_on_the_other_worker(
+    workers, environment, browser, tmp_path
+):
+    require(shutil.which("nginx") is not None, "nginx is not installed (apt-get install nginx)")
+    env, _ = environment
+    static_root = tmp_path / "static"
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={**env, "DJANGO_STATIC_ROOT": str(static_root)},
+        check=True,
+    )
+    port = free_port()
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(nginx_conf(tmp_path, workers, port, static_root))
+    nginx = Server(
+        env, tmp_path / "nginx.out", command=["nginx", "-c", str(conf), "-p", str(tmp_path)], port=port
+    )
+    try:
+        page = browser.new_page()
+        statics = []
+        page.on(
+            "response", lambda r: "/static/" in r.url and statics.append((r.status, r.headers.get("server")))
+        )
+        page.goto(f"{nginx.base}/chat/")  # a port other than 80: the login form's Origin must match
+        page.fill("#id_username", "alice")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        expect(page).to_have_url(f"{nginx.base}/chat/")
+        expect(page.locator(".cs-status")).to_have_attribute("data-state", "connected")
+        assert statics and all(status == 200 and server.startswith("nginx") for status, server in statics)
+        say(page, "one")
+        expect(last_reply(page)).to_have_text("You sent 1 message(s)!")
+        session_id = page.locator("[data-chatsessions]").get_attribute("data-session-id")
+        epoch = holder_epoch(environment, session_id)
+        # A reload drops the socket and resumes the chat on a new one. nginx takes turns
+        # between the workers, request by request; a reload makes two (the page and the
+        # socket), so one more request in between moves the socket to the other worker,
+        # which claims the chat from the first.
+        for attempt in range(4):
+            if attempt:
+                page.request.get(f"{nginx.base}/accounts/login/")
+            page.reload()
+            expect(page.locator(".cs-status")).to_have_attribute("data-state", "connected")
+            if holder_epoch(environment, session_id) > epoch:
+                break
+        else:
+            pytest.fail("no resume landed on the other worker")
+        say(page, "two")
+        expect(last_reply(page)).to_have_text("You sent 2 message(s)!")
+        assert page.locator("[data-chatsessions]").get_attribute("data-session-id") == session_id
+        page.close()
+    finally:
+        nginx.stop()
 
 
 # -- failures ---------------------------------------------------------------------------------------
