@@ -275,9 +275,9 @@ def nginx_conf(folder, workers, port, static_root) -> str:
 
 def holder_epoch(environment, session_id: str) -> int:
     with psycopg.connect(environment[0]["DATABASE_URL"]) as db:
-        row = db.execute(
-            "SELECT holder_epoch FROM chatsessions_chatsession WHERE id = %s", [session_id]
-        ).fetchone()
+        query = "SELECT holder_epoch FROM chatsessions_chatsession WHERE id = %s"
+        row = db.execute(query, [session_id]).fetchone()
+    assert row is not None, session_id
     return int(row[0])
 
 
