@@ -282,17 +282,16 @@ def holder_epoch(environment, session_id: str) -> int:
 
 
 def test_through_the_readmes_nginx_a_user_logs_in_chats_and_resumes_on_the_other_worker(
-    workers, environment, browser, tmp_path
+    environment, browser, tmp_path
 ):
     require(shutil.which("nginx") is not None, "nginx is not installed (apt-get install nginx)")
-    env, _ = environment
     static_root = tmp_path / "static"
+    # Production: DEBUG off, the static files collected (hashed) for nginx to serve.
+    env = {**environment[0], "DJANGO_DEBUG": "0", "DJANGO_STATIC_ROOT": str(static_root)}
     subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env={**env, "DJANGO_STATIC_ROOT": str(static_root)},
-        check=True,
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
+    workers = [Worker(env, tmp_path / f"worker-{name}.log") for name in "ab"]
     port = free_port()
     conf = tmp_path / "nginx.conf"
     conf.write_text(nginx_conf(tmp_path, workers, port, static_root))
@@ -335,6 +334,8 @@ def test_through_the_readmes_nginx_a_user_logs_in_chats_and_resumes_on_the_other
         page.close()
     finally:
         nginx.stop()
+        for worker in workers:
+            worker.stop()
 
 
 # -- failures ---------------------------------------------------------------------------------------
