@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+from collections.abc import Iterator
 from typing import Any
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -23,3 +26,21 @@ def say(page: Any, text: str) -> None:
 
 def last_reply(page: Any) -> Any:
     return page.locator(".cs-message.cs-assistant .cs-content").last
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's headless Chromium (a test tool's own browser download fails here). While it
+    is open, Playwright's sync API holds an event loop in this thread: a module of async
+    tests opens it inside one test, not in a module-scoped fixture."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import require
+
+    require(os.path.exists(CHROMIUM), "Chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -90,13 +90,8 @@ async def sockets() -> AsyncIterator[Callable[..., Any]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Any:
-    """Debian's headless Chromium (a test tool's own browser download fails here)."""
-    from playwright.sync_api import sync_playwright
+    """Headless Chromium for a module of browser tests (see tests.browsing.chromium)."""
+    from tests.browsing import chromium
 
-    from tests.browsing import CHROMIUM, CHROMIUM_FLAGS
-
-    require(os.path.exists(CHROMIUM), "Chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+    with chromium() as browser:
         yield browser
-        browser.close()

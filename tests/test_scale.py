@@ -24,7 +24,7 @@ from playwright.sync_api import expect
 from psycopg import sql
 
 from chatsessions.testing import ChatClosed, ChatTestError, NoReply
-from tests.browsing import last_reply, say
+from tests.browsing import chromium, last_reply, say
 from tests.conftest import require
 from tests.servers import (
     PG_ADMIN_URL,
@@ -282,7 +282,7 @@ def holder_epoch(environment, session_id: str) -> int:
 
 
 def test_through_the_readmes_nginx_a_user_logs_in_chats_and_resumes_on_the_other_worker(
-    environment, browser, tmp_path
+    environment, tmp_path
 ):
     require(shutil.which("nginx") is not None, "nginx is not installed (apt-get install nginx)")
     static_root = tmp_path / "static"
@@ -299,39 +299,42 @@ def test_through_the_readmes_nginx_a_user_logs_in_chats_and_resumes_on_the_other
         env, tmp_path / "nginx.out", command=["nginx", "-c", str(conf), "-p", str(tmp_path)], port=port
     )
     try:
-        page = browser.new_page()
-        statics = []
-        page.on(
-            "response", lambda r: "/static/" in r.url and statics.append((r.status, r.headers.get("server")))
-        )
-        page.goto(f"{nginx.base}/chat/")  # a port other than 80: the login form's Origin must match
-        page.fill("#id_username", "alice")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        expect(page).to_have_url(f"{nginx.base}/chat/")
-        expect(page.locator(".cs-status")).to_have_attribute("data-state", "connected")
-        assert statics and all(status == 200 and server.startswith("nginx") for status, server in statics)
-        say(page, "one")
-        expect(last_reply(page)).to_have_text("You sent 1 message(s)!")
-        session_id = page.locator("[data-chatsessions]").get_attribute("data-session-id")
-        epoch = holder_epoch(environment, session_id)
-        # A reload drops the socket and resumes the chat on a new one. nginx takes turns
-        # between the workers, request by request; a reload makes two (the page and the
-        # socket), so one more request in between moves the socket to the other worker,
-        # which claims the chat from the first.
-        for attempt in range(4):
-            if attempt:
-                page.request.get(f"{nginx.base}/accounts/login/")
-            page.reload()
+        # Chromium inside the test: its sync API holds an event loop, and async tests follow.
+        with chromium() as browser:
+            page = browser.new_page()
+            statics = []
+            page.on(
+                "response",
+                lambda r: "/static/" in r.url and statics.append((r.status, r.headers.get("server"))),
+            )
+            page.goto(f"{nginx.base}/chat/")  # a port other than 80: the login form's Origin must match
+            page.fill("#id_username", "alice")
+            page.fill("#id_password", PASSWORD)
+            page.click("button[type=submit]")
+            expect(page).to_have_url(f"{nginx.base}/chat/")
             expect(page.locator(".cs-status")).to_have_attribute("data-state", "connected")
-            if holder_epoch(environment, session_id) > epoch:
-                break
-        else:
-            pytest.fail("no resume landed on the other worker")
-        say(page, "two")
-        expect(last_reply(page)).to_have_text("You sent 2 message(s)!")
-        assert page.locator("[data-chatsessions]").get_attribute("data-session-id") == session_id
-        page.close()
+            assert statics and all(status == 200 and server.startswith("nginx") for status, server in statics)
+            say(page, "one")
+            expect(last_reply(page)).to_have_text("You sent 1 message(s)!")
+            session_id = page.locator("[data-chatsessions]").get_attribute("data-session-id")
+            epoch = holder_epoch(environment, session_id)
+            # A reload drops the socket and resumes the chat on a new one. nginx takes turns
+            # between the workers, request by request; a reload makes two (the page and the
+            # socket), so one more request in between moves the socket to the other worker,
+            # which claims the chat from the first.
+            for attempt in range(4):
+                if attempt:
+                    page.request.get(f"{nginx.base}/accounts/login/")
+                page.reload()
+                expect(page.locator(".cs-status")).to_have_attribute("data-state", "connected")
+                if holder_epoch(environment, session_id) > epoch:
+                    break
+            else:
+                pytest.fail("no resume landed on the other worker")
+            say(page, "two")
+            expect(last_reply(page)).to_have_text("You sent 2 message(s)!")
+            assert page.locator("[data-chatsessions]").get_attribute("data-session-id") == session_id
+            page.close()
     finally:
         nginx.stop()
         for worker in workers:
