@@ -33,9 +33,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Serves the collected static files (chat.js, chat.css, the admin's) with DEBUG off,
+    # With DEBUG off, serves the collected static files (chat.js, chat.css, the admin's)
     # from the ASGI server itself; nginx may serve STATIC_ROOT instead (see the README).
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # With DEBUG on, runserver serves them from the apps, and there is no STATIC_ROOT yet.
+    *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
