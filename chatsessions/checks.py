@@ -15,6 +15,7 @@ from .handlers import load_app
 _APP_NAME = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 _NON_NEGATIVE = ("WRITE_DELAY_SECONDS",)
+_BOOLEANS = ("ALLOW_ANONYMOUS", "REOPEN_ENDED_CHATS")
 _NUMBERS = (
     "RESUME_GRACE_SECONDS",
     "START_TIMEOUT_SECONDS",
@@ -64,6 +65,14 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
             kind = "a number, 0 or more" if key in _NON_NEGATIVE else "a positive number"
             messages.append(
                 Error(f"CHATSESSIONS['{key}'] must be {kind}, not {value!r}.", id="chatsessions.E006")
+            )
+    for key in _BOOLEANS:
+        if not isinstance(config[key], bool):
+            messages.append(
+                Error(
+                    f"CHATSESSIONS['{key}'] must be True or False, not {config[key]!r}.",
+                    id="chatsessions.E006",
+                )
             )
     messages.extend(_check_deployment())
     messages.extend(_check_redis_read_timeout())

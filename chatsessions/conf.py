@@ -43,6 +43,11 @@ DEFAULTS: dict[str, Any] = {
     # worker silent for 3 beats once they have been idle RESUME_GRACE_SECONDS (on_chat_end
     # runs once, here). `manage.py chatsessions_reap` does the same from cron.
     "HEARTBEAT_SECONDS": 30.0,
+    # A resume may name a chat that has ended (by the user, the server or the grace
+    # timer): it continues with its store and history, on_chat_resume runs, and
+    # on_chat_end runs again at its next end. False answers such a resume with
+    # resume_unavailable and a new chat.
+    "REOPEN_ENDED_CHATS": True,
     # How many past messages a resumed chat replays.
     "HISTORY_LIMIT": 200,
     # Send a handler exception's message to the client (True in DEBUG by default).

@@ -214,21 +214,23 @@ async def resume_chat(
 async def _take_over(session_id: str, app_name: str, app: ChatApp, user: Any, owner_id: Any) -> LiveChat:
     load = database_sync_to_async(persistence.load_session)
     try:
+        reopen = bool(get_config()["REOPEN_ENDED_CHATS"])
         row, _ = await load(session_id)
         if row is None or row.owner_id != owner_id or row.app != app_name:
             raise ResumeRefused(session_id)
-        if row.status == ChatSession.Status.ENDED:
+        if row.status == ChatSession.Status.ENDED and not reopen:
             raise ResumeEnded(session_id)
-        if not _single_process():
+        if row.status != ChatSession.Status.ENDED and not _single_process():
+            # An ended chat has no holder to ask.
             await control.arequest_release(session_id, HANDOVER_WAIT_SECONDS)
-        # Read again: the holder has now written everything it answered.
+        # Read again: the holder has now written everything it answered (and perhaps ended).
         row, next_sequence = await load(session_id)
-        if row is None or row.status == ChatSession.Status.ENDED:
+        if row is None or (row.status == ChatSession.Status.ENDED and not reopen):
             raise ResumeEnded(session_id)
         if session_id in live_chats:
             return live_chats[session_id]  # another socket of this process rebuilt it meanwhile
         if not await database_sync_to_async(persistence.claim)(
-            session_id, row.holder_epoch, persistence.this_worker().pk
+            session_id, row.holder_epoch, persistence.this_worker().pk, reopen
         ):
             raise ResumeConflict(session_id)
     except (ResumeRefused, ResumeEnded, ResumeConflict):

@@ -86,12 +86,14 @@ def load_session(session_id: str) -> tuple[ChatSession | None, int]:
     return session, (last or 0) + 1
 
 
-def claim(session_id: str, seen_epoch: int, holder: UUID) -> bool:
-    """Takes the chat over for the worker holder, if nobody claimed it since seen_epoch."""
-    claimed = (
-        ChatSession.objects.filter(pk=session_id, holder_epoch=seen_epoch)
-        .exclude(status=ChatSession.Status.ENDED)
-        .update(holder_epoch=seen_epoch + 1, status=ChatSession.Status.LIVE, holder=holder)
+def claim(session_id: str, seen_epoch: int, holder: UUID, reopen: bool = False) -> bool:
+    """Takes the chat over for the worker holder, if nobody claimed it since seen_epoch; an
+    ended chat only if reopen, and then it is live again."""
+    rows = ChatSession.objects.filter(pk=session_id, holder_epoch=seen_epoch)
+    if not reopen:
+        rows = rows.exclude(status=ChatSession.Status.ENDED)
+    claimed = rows.update(
+        holder_epoch=seen_epoch + 1, status=ChatSession.Status.LIVE, holder=holder, ended_at=None
     )
     return claimed == 1
 

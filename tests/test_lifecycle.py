@@ -4,6 +4,7 @@ import asyncio
 import json
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
 from chatsessions.chat import live_chats
@@ -255,7 +256,30 @@ async def test_end_runs_on_chat_end_once_and_closes_normally(alice, sockets):
     assert probe.ended.count(session["id"]) == 1
 
 
-async def test_a_resume_of_an_ended_chat_starts_a_new_one_and_says_so(alice, sockets):
+async def test_an_ended_chat_reopens_with_its_store_and_history_and_ends_again(alice, sockets):
+    chat = await sockets(alice)
+    session = await chat.start()
+    assert (await chat.send("count")).content == "1"
+    await chat.send_frame({"type": "end"})
+    assert await chat.closed() == 1000
+    again = await sockets(alice)
+    reopened = await again.start(resume=session["id"])
+    assert (reopened["id"], reopened["resumed"]) == (session["id"], True)
+    assert [m["content"] for m in reopened["history"]][-2:] == ["count", "1"]
+    assert [frame["content"] for frame in again.frames] == ["resumed at 1"]  # on_chat_resume
+    row = await ChatSession.objects.aget(pk=session["id"])
+    assert (row.status, row.ended_at) == (ChatSession.Status.LIVE, None)
+    assert (await again.send("count")).content == "2"
+    await again.send_frame({"type": "end"})
+    assert await again.closed() == 1000
+    assert probe.ended.count(session["id"]) == 2  # on_chat_end at each real end
+    assert (await ChatSession.objects.aget(pk=session["id"])).status == ChatSession.Status.ENDED
+
+
+@override_settings(
+    CHATSESSIONS={**settings.CHATSESSIONS, "REOPEN_ENDED_CHATS": False},
+)
+async def test_with_reopening_off_a_resume_of_an_ended_chat_starts_a_new_one_and_says_so(alice, sockets):
     chat = await sockets(alice)
     session = await chat.start()
     await chat.send_frame({"type": "end"})

@@ -75,3 +75,25 @@ async def test_a_socket_closed_while_its_handler_answers_leaves_the_chat_working
         await chat.start(resume=session["id"])
         reply = await asyncio.wait_for(chat.send("still counting?"), 10)
         assert reply.content == "You sent 6 message(s)!"
+
+
+async def test_a_chat_ended_yesterday_reopens_and_counts_on_but_only_for_its_owner(server):
+    cookie = server.login("alice")
+    async with client(server, cookie) as chat:
+        session = await chat.start()
+        assert (await chat.send("one")).content == "You sent 1 message(s)!"
+        assert await chat.end() == 1000
+    async with client(server, cookie) as chat:
+        reopened = await chat.start(resume=session["id"])
+        assert (reopened["id"], reopened["resumed"]) == (session["id"], True)
+        assert (await chat.send("two")).content == "You sent 2 message(s)!"
+        assert await chat.end() == 1000
+    async with client(server, server.login("bob")) as other:
+        await other.send_frame({"type": "start", "resume": session["id"]})
+        assert (await other.receive())["code"] == "forbidden"
+        assert await other.closed() == 4403
+    other_app = ChatClient("assistant", server=server.base, cookie=cookie, start=False, timeout=10)
+    async with other_app as chat:
+        await chat.send_frame({"type": "start", "resume": session["id"]})
+        assert (await chat.receive())["code"] == "forbidden"
+        assert await chat.closed() == 4403

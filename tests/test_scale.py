@@ -197,6 +197,22 @@ async def test_two_sockets_resuming_at_once_leave_one_chat_and_nothing_doubled(w
     assert {c for c in contents if c.startswith("resumed at")} == {"resumed at 1"}
 
 
+async def test_a_chat_ended_on_one_worker_reopens_on_the_other(workers, environment):
+    a, b = workers
+    cookie = login(a.base, "alice", PASSWORD)
+    async with Chat(a, cookie) as chat:
+        session = await chat.start()
+        assert (await chat.send("set colour=blue")).content == "colour set"
+        assert await chat.end() == 1000
+    async with Chat(b, cookie) as chat:
+        reopened = await chat.start(resume=session["id"])
+        assert reopened["resumed"] is True
+        assert (await chat.send("get colour")).content == "'blue'"
+        assert await chat.end() == 1000
+    ends = [e for e in ended_log(environment) if e[0] == session["id"]]
+    assert ends == [(session["id"], a.pid), (session["id"], b.pid)]  # on_chat_end at each end
+
+
 # -- server-side control across workers -------------------------------------------------------
 
 
