@@ -14,7 +14,7 @@ from .handlers import (
 )
 from .message import Message
 from .profiles import ChatProfile
-from .session import NoActiveChatError, ReservedKeyError, user_session
+from .session import NoActiveChatError, ReservedKeyError, set_title, user_session
 from .widgets import NumberInput, Select, Slider, Switch, TextInput
 
 __all__ = [
@@ -37,5 +37,6 @@ __all__ = [
     "on_stop",
     "run_sync",
     "set_chat_profiles",
+    "set_title",
     "user_session",
 ]

@@ -62,6 +62,7 @@ class NoticeForm(forms.Form):
 class ChatSessionAdmin(admin.ModelAdmin):
     list_display = (
         "id",
+        "title",
         "owner",
         "app",
         "chat_profile",
@@ -73,15 +74,15 @@ class ChatSessionAdmin(admin.ModelAdmin):
     list_filter = ("status", "app", "chat_profile", "started_at")
     list_select_related = ("owner",)
     list_per_page = 100
-    search_fields = ("owner__username", "owner__email")
-    search_help_text = "Username, email or session id"
+    search_fields = ("title", "owner__username", "owner__email")
+    search_help_text = "Title, username, email or session id"
     ordering = ("-started_at",)
     date_hierarchy = "started_at"
     actions = ("end_sessions",)
     inlines = (ChatMessageInline,)
     change_form_template = "admin/chatsessions/chatsession/change_form.html"
     detail_sections: tuple[tuple[str | None, tuple[str, ...]], ...] = (
-        (None, ("id", "owner", "app", "chat_profile", "status")),
+        (None, ("id", "title", "owner", "app", "chat_profile", "status")),
         ("Activity", ("started_at", "last_activity_at", "ended_at", "message_count")),
         ("Store (the app's own keys)", ("store_snapshot", "not_persisted")),
         ("Reserved keys", ("reserved_keys",)),

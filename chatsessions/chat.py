@@ -74,7 +74,7 @@ class LiveChat:
         self.store = SessionStore.of_chat(self.id, user, row.chat_profile or None, settings, env, row.store)
         self.store.reserved["root_message"] = root_message
         self.journal = Journal(
-            self.id, row.holder_epoch, self.store, row.message_count, next_sequence, self._lost
+            self.id, row.holder_epoch, self.store, row.message_count, next_sequence, self._lost, row.title
         )
         self.transcript = Transcript(self.journal, Delivery(self.id))
         self.jobs = JobRunner(self.id, app, self.transcript)

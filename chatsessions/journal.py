@@ -33,6 +33,7 @@ class SessionChanges:
     """New values of the chat's own record; None leaves a value as it is."""
 
     status: str | None = None
+    title: str | None = None
     chat_settings: dict[str, Any] | None = None
     env_keys: list[str] | None = None
     store: dict[str, Any] | None = None
@@ -84,7 +85,16 @@ class Lost(Enum):
 class Journal:
     """One chat's changes not written yet, and the numbering of its transcript."""
 
-    __slots__ = ("_batch", "_next_sequence", "epoch", "message_count", "on_lost", "session_id", "store")
+    __slots__ = (
+        "_batch",
+        "_next_sequence",
+        "epoch",
+        "message_count",
+        "on_lost",
+        "session_id",
+        "store",
+        "title",
+    )
 
     def __init__(
         self,
@@ -94,6 +104,7 @@ class Journal:
         message_count: int,
         next_sequence: int,
         on_lost: Callable[[Lost], Awaitable[None]],
+        title: str = "",
     ) -> None:
         self.session_id = session_id
         # Which claim on the row this process holds; writes of an older claim are refused.
@@ -102,6 +113,7 @@ class Journal:
         self.message_count = message_count
         self._next_sequence = next_sequence
         self.on_lost = on_lost
+        self.title = title
         self._batch = Batch(session=SessionChanges(status=ChatSession.Status.LIVE))
 
     def added(self, message_id: str, role: str, author: str, content: str, created_at: datetime) -> None:
@@ -124,6 +136,9 @@ class Journal:
     def ended(self, at: datetime) -> None:
         self._batch.session.status = ChatSession.Status.ENDED
         self._batch.session.ended_at = at
+
+    def titled(self, title: str) -> None:
+        self.title = self._batch.session.title = title
 
     def settings(self, values: dict[str, Any]) -> None:
         self._batch.session.chat_settings = values

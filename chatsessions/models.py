@@ -7,6 +7,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+#: How long a chat's title may be; a longer one is cut, with an ellipsis.
+TITLE_LENGTH = 200
+
 
 class ChatSession(models.Model):
     """One chat: its owner, app, profile, settings and a snapshot of its store."""
@@ -26,6 +29,11 @@ class ChatSession(models.Model):
         help_text="Empty for an anonymous chat.",
     )
     app = models.CharField(max_length=100, db_index=True)
+    title = models.CharField(
+        max_length=TITLE_LENGTH,
+        blank=True,
+        help_text="The first user message, unless a handler (set_title) or the user renamed the chat.",
+    )
     chat_profile = models.CharField(max_length=200, blank=True)
     chat_settings = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.LIVE, db_index=True)

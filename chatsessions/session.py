@@ -152,6 +152,8 @@ class RunningChat(Protocol):
 
     async def remove_message(self, message: MessageLike) -> None: ...
 
+    def set_title(self, title: str) -> None: ...
+
 
 current_chat: ContextVar[RunningChat] = ContextVar("chatsessions_current_chat")
 
@@ -216,3 +218,11 @@ class UserSession:
 
 
 user_session = UserSession()
+
+
+def set_title(title: str) -> None:
+    """Titles the current chat (shown in the admin and the user's chat list); without it,
+    a chat is titled by its first user message. From sync and async handlers alike."""
+    if not isinstance(title, str):
+        raise TypeError(f"set_title takes a string, not {type(title).__name__}")
+    active_chat().set_title(title)

@@ -16,7 +16,7 @@ from .delivery import Delivery
 from .frames import MessageLike
 from .journal import Journal
 from .message import Message
-from .models import ChatMessage
+from .models import TITLE_LENGTH, ChatMessage
 from .session import SessionStore
 from .writer import writer
 
@@ -39,11 +39,22 @@ class Transcript:
         await self.delivery.send(frame)
 
     def record(self, message: MessageLike) -> None:
-        """Keeps a message without sending it (the user's own), timed now if not yet."""
+        """Keeps a message without sending it (the user's own), timed now if not yet. The
+        first user message of an untitled chat titles it."""
         if message.created is None:
             message.created = timezone.now()
         self.journal.added(message.id, message.role, message.author, message.content, message.created)
         self.store.reserved["root_message"] = message
+        if message.role == ChatMessage.Role.USER and not self.journal.title:
+            self.set_title(message.content)
+
+    def set_title(self, title: str) -> None:
+        """Titles the chat: white space folded, cut to the column with an ellipsis."""
+        folded = " ".join(title.split())
+        if len(folded) > TITLE_LENGTH:
+            folded = folded[: TITLE_LENGTH - 1].rstrip() + "…"
+        if folded:
+            self.journal.titled(folded)
 
     async def change_settings(self, values: dict[str, Any]) -> dict[str, Any]:
         """Sets validated settings values, keeps and confirms them; returns all settings."""

@@ -57,6 +57,14 @@ def test_the_list_shows_every_column_newest_first(staff_client):
     assert positions == sorted(positions)
 
 
+def test_the_list_shows_titles_and_searches_them(staff_client):
+    owner = get_user_model().objects.create_user("titled")
+    ChatSession.objects.create(owner=owner, app="probe", title="Trip to Lisbon")
+    ChatSession.objects.create(owner=owner, app="probe", title="Tax return")
+    page = staff_client.get(LIST, {"q": "lisbon"}).content.decode()
+    assert "Trip to Lisbon" in page and "Tax return" not in page
+
+
 def test_a_page_of_100_sessions_costs_no_more_queries_than_a_page_of_10(staff_client):
     make_sessions(10, "few")
     with CaptureQueriesContext(connection) as ten:

@@ -141,5 +141,8 @@ async def on_message(message: cl.Message) -> None:
     elif command == "remove":
         reply = await cl.Message("short-lived").send()
         await reply.remove()
+    elif command == "title":
+        cl.set_title(argument)
+        await _say("titled")
     else:
         await _say(f"echo {message.content}")
