@@ -71,8 +71,9 @@ class LiveChat:
         self.user = user
         self.author = user.get_username() if user is not None else "User"  # of the user's messages
         settings = {**app.initial_settings(), **row.chat_settings}
-        self.store = SessionStore.of_chat(self.id, user, row.chat_profile or None, settings, env, row.store)
-        self.store.reserved["root_message"] = root_message
+        self.store = SessionStore.of_chat(
+            self.id, user, row.chat_profile or None, settings, env, row.store, root_message
+        )
         self.journal = Journal(
             self.id, row.holder_epoch, self.store, row.message_count, next_sequence, self._lost, row.title
         )

@@ -54,6 +54,7 @@ class SessionStore:
         chat_settings: dict[str, Any],
         env: dict[str, str],
         data: dict[str, Any],
+        root_message: Any = None,
     ) -> SessionStore:
         """Returns a chat's store: its reserved keys, then its app's keys from data."""
         reserved = {
@@ -62,7 +63,7 @@ class SessionStore:
             "chat_profile": chat_profile,
             "chat_settings": chat_settings,
             "env": env,
-            "root_message": None,
+            "root_message": root_message,
         }
         return cls(reserved, data)
 

@@ -173,7 +173,7 @@ class ChatClient:
         handler = "on_chat_resume" if received["resumed"] else "on_chat_start"
         # The frames of the start turn are those of its handler, after the session frame.
         after = Turn(errors=turn.errors)
-        await self._finish_turn(after, 1 if self.app.handler(handler) else 0)
+        await self._finish_turn(after, self._runs(handler))
         return self.session
 
     async def send(self, text: str, *, id: str | None = None) -> Reply | None:
@@ -184,7 +184,7 @@ class ChatClient:
             frame["id"] = id
         await self.socket.send(frame)
         self.history.append(Reply(id or "", "user", self._username(), text))
-        turn = await self._finish_turn(Turn(), 1 if self.app.handler("on_message") else 0)
+        turn = await self._finish_turn(Turn(), self._runs("on_message"))
         return turn.reply
 
     async def settings(self, **values: Any) -> dict[str, Any]:
@@ -194,7 +194,7 @@ class ChatClient:
         while (frame := await self.socket.next(turn)).get("type") != "settings":
             if frame.get("type") == "error" and frame["code"] != ErrorCode.HANDLER_ERROR:
                 raise ChatError(frame["code"], frame["detail"], turn.frames)
-        await self._finish_turn(turn, 1 if self.app.handler("on_settings_update") else 0)
+        await self._finish_turn(turn, self._runs("on_settings_update"))
         return dict(frame["values"])
 
     async def send_later(self, text: str) -> None:
@@ -202,7 +202,7 @@ class ChatClient:
         The next send(), stop() or wait() collects its frames too."""
         await self.socket.send({"type": "message", "content": text})
         self.history.append(Reply("", "user", self._username(), text))
-        self.socket.pending += 1 if self.app.handler("on_message") else 0
+        self.socket.pending += self._runs("on_message")
 
     async def stop(self) -> Reply | None:
         """Stops the running handler (the Stop button) and returns its last message."""
@@ -285,6 +285,11 @@ class ChatClient:
     def close_code(self) -> int | None:
         """The close code, once the server closed the socket."""
         return self.socket.close_code
+
+    def _runs(self, event: str) -> int:
+        """How many handler runs a frame that triggers event causes: 1, or 0 if the app
+        declares no handler for it."""
+        return 1 if self.app.handler(event) else 0
 
     def _username(self) -> str:
         return str(self.user.get_username()) if self.user is not None else "User"
