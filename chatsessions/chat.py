@@ -188,6 +188,10 @@ class LiveChat:
         """Adds a notice from outside the chat (staff, say) to the chat and its transcript."""
         await self.transcript.add_notice(content, author)
 
+    def retitled(self, title: str) -> None:
+        """The user renamed the chat (see api.py)."""
+        self.journal.renamed(title)
+
     async def recheck_login(self, logged_out_session: str | None = None) -> None:
         """Ends the chat (4401) if its socket's login no longer holds."""
         socket = self.socket

@@ -26,6 +26,8 @@ NOTICE = "chat.notice"
 # A process resuming a chat asks its holder to write everything and let go.
 RELEASE = "chat.release"
 RELEASED = "chat.released"
+# The user renamed the chat (the row has the new title already).
+RETITLE = "chat.retitle"
 # A user's login may have changed (deactivated, deleted, logged out, new password).
 RECHECK = "chat.recheck"
 
@@ -43,6 +45,11 @@ async def aend_chat(session_id: Any) -> None:
 async def asend_notice(session_id: Any, content: str, author: str) -> None:
     """Posts a message from author (a member of staff, say) into the live chat."""
     await _send(session_id, {"type": NOTICE, "content": content, "author": author})
+
+
+async def aretitle(session_id: Any, title: str) -> None:
+    """Tells the live chat that the user renamed it, so that it keeps that title."""
+    await _send(session_id, {"type": RETITLE, "title": title})
 
 
 async def arecheck(session_ids: list[Any], logged_out_session: str | None = None) -> None:
@@ -97,6 +104,8 @@ class Controlled(Protocol):
 
     async def recheck_login(self, logged_out_session: str | None = None) -> None: ...
 
+    def retitled(self, title: str) -> None: ...
+
 
 async def dispatch(event: dict[str, Any], find: Callable[[str], Controlled | None]) -> None:
     """Serves one event for the chat find returns, whether a socket is attached or not."""
@@ -113,6 +122,8 @@ async def dispatch(event: dict[str, Any], find: Callable[[str], Controlled | Non
         layer = get_channel_layer()
         if event.get("reply_to") and layer is not None:
             await layer.send(str(event["reply_to"]), {"type": RELEASED, "session_id": event["session_id"]})
+    elif kind == RETITLE:
+        chat.retitled(str(event.get("title", "")))
     elif kind == RECHECK:
         logged_out = event.get("logged_out_session")
         await chat.recheck_login(logged_out if isinstance(logged_out, str) else None)

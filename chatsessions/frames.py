@@ -130,6 +130,7 @@ def session(
     chat_settings: dict[str, Any],
     user_env: list[str],
     history: list[dict[str, Any]],
+    history_before: int | None,
 ) -> dict[str, Any]:
     return {
         "type": "session",
@@ -142,4 +143,5 @@ def session(
         "chat_settings": chat_settings,
         "user_env": user_env,
         "history": history,
+        "history_before": history_before,
     }

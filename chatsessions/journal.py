@@ -140,6 +140,12 @@ class Journal:
     def titled(self, title: str) -> None:
         self.title = self._batch.session.title = title
 
+    def renamed(self, title: str) -> None:
+        """The user renamed the chat, in its row already: a title not yet written is
+        dropped, and the first user message does not title it again."""
+        self.title = title
+        self._batch.session.title = None
+
     def settings(self, values: dict[str, Any]) -> None:
         self._batch.session.chat_settings = values
 

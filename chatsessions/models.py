@@ -61,6 +61,10 @@ class ChatSession(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+        # The user's chat list (history.py): one index range, newest activity first.
+        indexes = [
+            models.Index(fields=["owner", "app", "-last_activity_at", "-id"], name="chatsession_history"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.app} chat {self.id}"

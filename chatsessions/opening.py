@@ -9,13 +9,13 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
-from . import control, frames, persistence
+from . import control, frames, history, persistence
 from .chat import LiveChat, live_chats
 from .conf import HANDOVER_WAIT_SECONDS, get_config
 from .frames import CloseCode, ErrorCode
 from .handlers import ChatApp, load_app
 from .message import Message
-from .models import ChatMessage, ChatSession
+from .models import ChatSession
 from .profiles import ChatProfile
 from .protocol import ProtocolError, Start
 
@@ -125,10 +125,11 @@ async def session_frame(
     chat: LiveChat, resumed: bool, profiles: list[ChatProfile], send_frame: SendFrame
 ) -> dict[str, Any]:
     """Returns the session frame that answers a start, with the history of a resumed chat."""
-    history: list[dict[str, Any]] = []
+    replayed: list[dict[str, Any]] = []
+    before = None
     if resumed:
         try:
-            history = await history_frames(chat)
+            replayed, before = await history_frames(chat)
         except Exception:
             logger.warning("chat %s: history unavailable", chat.id, exc_info=True)
             await send_frame(frames.error(ErrorCode.HISTORY_UNAVAILABLE, "the history cannot be read now"))
@@ -141,7 +142,8 @@ async def session_frame(
         widgets=[widget.to_dict() for widget in chat.app.settings],
         chat_settings=chat.store.reserved["chat_settings"],
         user_env=chat.app.user_env,
-        history=history,
+        history=replayed,
+        history_before=before,
     )
 
 
@@ -238,9 +240,7 @@ async def _take_over(session_id: str, app_name: str, app: ChatApp, user: Any, ow
     except Exception as error:
         raise ServiceUnavailable("the database or the channel layer cannot be reached") from error
     row.holder_epoch += 1
-    history = await database_sync_to_async(persistence.load_history)(session_id, 1)
-    root = _message_of(history[-1]) if history else None
-    return await _go_live(LiveChat(row, app, user, {}, next_sequence, root))
+    return await _go_live(LiveChat(row, app, user, {}, next_sequence, await _last_message(session_id)))
 
 
 async def adopt_orphan(session_id: str) -> LiveChat | None:
@@ -261,20 +261,22 @@ async def adopt_orphan(session_id: str) -> LiveChat | None:
             "chat %s: its app %r cannot be loaded; ended without on_chat_end", session_id, row.app
         )
         app = ChatApp(f"<unloadable app {row.app}>")
-    history = await database_sync_to_async(persistence.load_history)(session_id, 1)
-    chat = LiveChat(row, app, row.owner, {}, next_sequence, _message_of(history[-1]) if history else None)
+    chat = LiveChat(row, app, row.owner, {}, next_sequence, await _last_message(session_id))
     chat.end()
     return chat
 
 
-def _message_of(row: ChatMessage) -> Message:
-    message = Message(row.content, author=row.author, id=row.message_id, role=row.role)
-    message.created = row.created_at
-    return message
+async def _last_message(session_id: str) -> Message | None:
+    """The chat's last message: its root_message when it is rebuilt from the database."""
+    rows, _ = await database_sync_to_async(history.messages_before)(session_id, None, 1)
+    return history.stored(rows[-1]) if rows else None
 
 
-async def history_frames(chat: LiveChat) -> list[dict[str, Any]]:
-    """Returns the chat's last HISTORY_LIMIT messages as message frames, after a flush."""
+async def history_frames(chat: LiveChat) -> tuple[list[dict[str, Any]], int | None]:
+    """Returns the chat's last HISTORY_LIMIT messages as message frames, after a flush,
+    and the cursor of the messages before them (None if there are none)."""
     await chat.flush()
-    rows = await database_sync_to_async(persistence.load_history)(chat.id, get_config()["HISTORY_LIMIT"])
-    return [frames.message(_message_of(row)) for row in rows]
+    rows, before = await database_sync_to_async(history.messages_before)(
+        chat.id, None, get_config()["HISTORY_LIMIT"]
+    )
+    return [frames.message(history.stored(row)) for row in rows], before

@@ -290,9 +290,3 @@ def _insert_messages(cursor: Any, current: list[tuple[str, Batch]]) -> None:
         columns = ", ".join(_column(field) for field in fields)
         placeholders = ", ".join(["%s"] * len(fields))
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
-
-
-def load_history(session_id: str, limit: int) -> list[ChatMessage]:
-    """Returns the last limit messages of a session, oldest first."""
-    newest = ChatMessage.objects.filter(session_id=UUID(session_id)).order_by("-sequence")[:limit]
-    return list(reversed(newest))

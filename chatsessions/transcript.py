@@ -14,9 +14,10 @@ from . import frames
 from .conf import get_config
 from .delivery import Delivery
 from .frames import MessageLike
+from .history import fold_title
 from .journal import Journal
 from .message import Message
-from .models import TITLE_LENGTH, ChatMessage
+from .models import ChatMessage
 from .session import SessionStore
 from .writer import writer
 
@@ -50,9 +51,7 @@ class Transcript:
 
     def set_title(self, title: str) -> None:
         """Titles the chat: white space folded, cut to the column with an ellipsis."""
-        folded = " ".join(title.split())
-        if len(folded) > TITLE_LENGTH:
-            folded = folded[: TITLE_LENGTH - 1].rstrip() + "…"
+        folded = fold_title(title)
         if folded:
             self.journal.titled(folded)
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from .conf import get_config
@@ -21,6 +22,11 @@ def chat_page(request: HttpRequest, app: str = "default") -> HttpResponse:
     if not request.user.is_authenticated and not config["ALLOW_ANONYMOUS"]:
         return redirect_to_login(request.get_full_path())
     socket_path = "/ws/chat/" if app == "default" else f"/ws/chat/{app}/"
+    # An anonymous visitor (ALLOW_ANONYMOUS) has no history: the page then has no sidebar.
+    history_url = ""
+    if request.user.is_authenticated:
+        namespace = request.resolver_match.namespace if request.resolver_match else None
+        history_url = reverse("chatsessions:chat-list", args=[app], current_app=namespace)
     return render(
         request,
         "chatsessions/chat.html",
@@ -28,6 +34,7 @@ def chat_page(request: HttpRequest, app: str = "default") -> HttpResponse:
             "app": app,
             "socket_path": socket_path,
             "login_url": settings.LOGIN_URL,
+            "history_url": history_url,
             "codes": codes_for_the_page(),
         },
     )

@@ -13,8 +13,13 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookies import SimpleCookie
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -141,6 +146,79 @@ def test_generated_frames_get_their_answers_and_the_counter_stays_exact(server, 
     asyncio.run(asyncio.wait_for(run_chat(server, cookie, frames), 60))
 
 
+# -- The chat history's endpoints ------------------------------------------------------------
+
+query_text = text | st.sampled_from(
+    [
+        "~",
+        "2026-11-24T10:00:00+00:00~0",
+        "2026-11-24T10:00:00~" + "0" * 32,
+        "-1",
+        "0",
+        "1e3",
+        "Mars/Olympus",
+        "UTC",
+        "../../etc",
+    ]
+)
+list_params = st.dictionaries(
+    st.sampled_from(["q", "cursor", "limit", "tz", "before", "x"]), query_text, max_size=4
+)
+patch_bodies = (
+    st.binary(max_size=64)
+    | json_values.map(lambda value: json.dumps(value).encode())
+    | st.fixed_dictionaries({"title": text | json_values}).map(lambda value: json.dumps(value).encode())
+)
+path_ids = st.sampled_from(
+    ["OWN", "00000000-0000-0000-0000-000000000000", "not-a-uuid", "", "%00", "..", "OWN/../x"]
+)
+http_requests = st.one_of(
+    st.tuples(st.just("GET"), st.just("chats/"), list_params, st.none()),
+    st.tuples(st.just("GET"), path_ids.map(lambda i: f"chats/{i}/messages/"), list_params, st.none()),
+    st.tuples(
+        st.sampled_from(["GET", "PATCH", "PUT", "POST"]),
+        path_ids.map(lambda i: f"chats/{i}/"),
+        list_params,
+        patch_bodies,
+    ),
+    st.tuples(
+        st.just("DELETE"), st.just("chats/00000000-0000-0000-0000-000000000000/"), list_params, st.none()
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def own_chat(server, cookie):
+    async def open_one():
+        async with Chat(server, cookie) as chat:
+            session = await chat.start()
+            await chat.send("echo a chat to rename")
+            return session["id"]
+
+    return asyncio.run(open_one())
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None, database=None)
+@given(request=http_requests, app=st.sampled_from(["probe", "default", "nosuchapp"]))
+def test_generated_history_requests_get_a_clear_answer(server, cookie, own_chat, request, app):
+    method, path, params, body = request
+    query = urllib.parse.urlencode(params, errors="surrogatepass")
+    url = f"{server.base}/chat/api/{app}/{path.replace('OWN', own_chat)}?{query}"
+    token = SimpleCookie(cookie)["csrftoken"].value
+    headers = {"Cookie": cookie, "X-CSRFToken": token, "Content-Type": "application/json"}
+    try:
+        with urllib.request.urlopen(
+            urllib.request.Request(url, body, headers, method=method), timeout=10
+        ) as answer:
+            status, content_type = answer.status, answer.headers["Content-Type"]
+    except urllib.error.HTTPError as error:
+        status, content_type = error.code, error.headers["Content-Type"]
+    # 404 for a URL no route takes is Django's HTML page; every answer of the views is JSON.
+    assert status in {200, 204, 400, 404, 405}, (method, url, status)
+    if status in {200, 400}:
+        assert content_type == "application/json", (method, url, content_type)
+
+
 def test_the_fuzzed_server_logged_nothing_but_its_requests(server, cookie):
     """Runs after the fuzzing above (pytest keeps the order of a module's tests)."""
     assert sent[0] >= 2000, f"only {sent[0]} frames were generated"
@@ -154,5 +232,7 @@ def test_the_fuzzed_server_logged_nothing_but_its_requests(server, cookie):
         and "Configuring endpoint" not in line
         and "HTTP/2 support" not in line
         and "Starting server" not in line
+        # Django's own line for each 4xx answer to the history requests above.
+        and not re.search(r"(Not Found|Bad Request|Method Not Allowed \(\w+\)): /chat/api/", line)
     ]
     assert unexpected == []

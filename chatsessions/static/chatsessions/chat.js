@@ -1,5 +1,7 @@
-// The chat page's client: speaks the chatsessions protocol over one WebSocket.
-// Plain JavaScript, no build step; Markdown by the vendored marked, sanitised by DOMPurify.
+// The chat page's client: speaks the chatsessions protocol over one WebSocket, and the
+// history's JSON endpoints (api.py) for the sidebar and for older messages.
+// Plain JavaScript, no build step; Markdown by the vendored marked, sanitised by
+// DOMPurify, code highlighted by Prism.
 (function () {
   "use strict";
 
@@ -7,14 +9,20 @@
   if (!root) return;
   const $ = (selector) => root.querySelector(selector);
   const app = root.dataset.app;
+  const historyUrl = root.dataset.historyUrl; // empty for an anonymous visitor: no sidebar
   // The server's close and error codes by name (chatsessions/frames.py), so that no code
   // is a bare number here.
   const CODES = JSON.parse(document.getElementById("chatsessions-codes").textContent);
   const CLOSE = CODES.close;
   const ui = {
+    title: $(".cs-title"),
     status: $(".cs-status"),
     notices: $(".cs-notices"),
+    scroll: $(".cs-scroll"),
+    older: $(".cs-older"),
+    loadOlder: $(".cs-load-older"),
     messages: $(".cs-messages"),
+    jump: $(".cs-jump"),
     composer: $(".cs-composer"),
     input: $(".cs-input"),
     send: $(".cs-send"),
@@ -27,7 +35,16 @@
     settingsToggle: $(".cs-toggle-settings"),
     env: $(".cs-env"),
     envToggle: $(".cs-toggle-env"),
+    sidebar: $(".cs-sidebar"),
+    showSidebar: $(".cs-show-sidebar"),
+    hideSidebar: $(".cs-hide-sidebar"),
+    search: $(".cs-search"),
+    chatList: $(".cs-chat-list"),
+    listEmpty: $(".cs-list-empty"),
+    moreChats: $(".cs-more-chats"),
+    confirm: $(".cs-confirm"),
   };
+  const narrow = window.matchMedia("(max-width: 700px)");
 
   // What survives a reload of this tab: the session to resume, the chosen profile, the env.
   const stored = {
@@ -41,7 +58,7 @@
     },
   };
 
-  // -- Markdown, safely ------------------------------------------------------------------
+  // -- Markdown, safely, with highlighted code ----------------------------------------------
 
   const escapeHtml = (text) =>
     text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -61,50 +78,164 @@
       FORBID_ATTR: ["style"],
     });
 
-  // -- Messages --------------------------------------------------------------------------
+  function copyButton(label, text) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "cs-copy";
+    button.setAttribute("aria-label", label);
+    button.title = label;
+    button.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(text());
+        button.dataset.copied = "";
+        setTimeout(() => delete button.dataset.copied, 1500);
+      } catch {
+        notice("The browser did not allow copying.");
+      }
+    });
+    return button;
+  }
 
-  const contents = new Map(); // message id -> its Markdown source, for streaming
-
-  function messageElement(id, role, author) {
-    let item = ui.messages.querySelector(`[data-id="${CSS.escape(id)}"]`);
-    if (!item) {
-      item = document.createElement("li");
-      item.className = `cs-message cs-${role}`;
-      item.dataset.id = id;
-      const who = document.createElement("div");
-      who.className = "cs-author";
-      const body = document.createElement("div");
-      body.className = "cs-content";
-      item.append(who, body);
-      ui.messages.append(item);
+  // Highlights a message's code blocks and gives each a copy button. A block still
+  // streaming is highlighted again with each token: Prism is fast on a message's code.
+  function decorateCode(body) {
+    for (const pre of body.querySelectorAll("pre")) {
+      const code = pre.querySelector("code");
+      if (code && window.Prism) {
+        const language = (code.className.match(/language-([\w-]+)/) || [])[1];
+        if (language && window.Prism.languages[language]) window.Prism.highlightElement(code);
+      }
+      const wrapper = document.createElement("div");
+      wrapper.className = "cs-code";
+      pre.replaceWith(wrapper);
+      wrapper.append(pre, copyButton("Copy code", () => pre.textContent));
     }
-    if (author) item.querySelector(".cs-author").textContent = author;
+  }
+
+  // -- Messages ----------------------------------------------------------------------------
+
+  const contents = new Map(); // message id -> its Markdown source, for streaming and copying
+  let olderCursor = null; // where the replayed history starts, if older messages exist
+  // The view follows new text while the user is at the bottom; scrolled up, it stays put.
+  let following = true;
+
+  const findMessage = (id) => ui.messages.querySelector(`[data-id="${CSS.escape(id)}"]`);
+  const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+  const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+  let username = null; // the user's own messages say "You", replayed or not
+  const shownAuthor = (role, author) => (role === "user" && author === username ? "You" : author);
+
+  function buildMessage(id, role, author) {
+    const item = document.createElement("li");
+    item.className = `cs-message cs-${role === "notice" ? "notice-role" : role}`;
+    item.dataset.id = id;
+    const meta = document.createElement("div");
+    meta.className = "cs-meta";
+    const who = document.createElement("span");
+    who.className = "cs-author";
+    const time = document.createElement("time");
+    meta.append(who, time, copyButton("Copy message", () => contents.get(id) || ""));
+    const body = document.createElement("div");
+    body.className = "cs-content";
+    item.append(meta, body);
+    if (author) who.textContent = shownAuthor(role, author);
     return item;
   }
 
+  function setTime(item, created) {
+    const time = item.querySelector("time");
+    const moment = created ? new Date(created) : new Date();
+    time.dateTime = moment.toISOString();
+    time.textContent = timeFormat.format(moment);
+    time.title = dateTimeFormat.format(moment);
+  }
+
+  function messageElement(id, role, author) {
+    let item = findMessage(id);
+    if (!item) {
+      item = buildMessage(id, role, author);
+      setTime(item, null);
+      ui.messages.append(item);
+    } else if (author) {
+      item.querySelector(".cs-author").textContent = shownAuthor(role, author);
+    }
+    return item;
+  }
+
+  function render(item, text) {
+    contents.set(item.dataset.id, text);
+    const body = item.querySelector(".cs-content");
+    body.innerHTML = renderMarkdown(text);
+    decorateCode(body);
+  }
+
   function showContent(id, text) {
-    contents.set(id, text);
-    const item = ui.messages.querySelector(`[data-id="${CSS.escape(id)}"]`);
-    if (item) item.querySelector(".cs-content").innerHTML = renderMarkdown(text);
-    ui.messages.scrollTop = ui.messages.scrollHeight;
+    const item = findMessage(id);
+    if (item) render(item, text);
+    follow();
   }
 
   function showMessage(frame) {
     const item = messageElement(frame.id, frame.role || "assistant", frame.author);
     item.classList.remove("cs-streaming");
-    if (frame.created) item.title = new Date(frame.created).toLocaleString();
+    if (frame.created) setTime(item, frame.created);
     showContent(frame.id, frame.content);
   }
 
-  // -- Notices and state -----------------------------------------------------------------
+  // Older messages go above the ones shown, the view staying on what the user reads.
+  function prependMessages(frames) {
+    const items = frames
+      .filter((frame) => !findMessage(frame.id))
+      .map((frame) => {
+        const item = buildMessage(frame.id, frame.role || "assistant", frame.author);
+        setTime(item, frame.created);
+        render(item, frame.content);
+        return item;
+      });
+    const fromBottom = ui.scroll.scrollHeight - ui.scroll.scrollTop;
+    ui.messages.prepend(...items);
+    ui.scroll.scrollTop = ui.scroll.scrollHeight - fromBottom;
+  }
 
+  function follow() {
+    if (following) ui.scroll.scrollTop = ui.scroll.scrollHeight;
+    else ui.jump.hidden = false;
+  }
+
+  function atBottom() {
+    return ui.scroll.scrollHeight - ui.scroll.scrollTop - ui.scroll.clientHeight < 40;
+  }
+
+  let loadingOlder = false;
+  async function loadOlder() {
+    const sessionId = root.dataset.sessionId;
+    if (loadingOlder || olderCursor === null || !historyUrl || !sessionId) return;
+    loadingOlder = true;
+    try {
+      const page = await api(`${historyUrl}${sessionId}/messages/?before=${olderCursor}`);
+      if (root.dataset.sessionId !== sessionId) return; // another chat opened meanwhile
+      prependMessages(page.messages);
+      olderCursor = page.before;
+      ui.older.hidden = olderCursor === null;
+    } catch (error) {
+      notice(`Earlier messages cannot be loaded now (${error.message}).`);
+    } finally {
+      loadingOlder = false;
+    }
+  }
+
+  // -- Notices and state -------------------------------------------------------------------
+
+  const MAX_NOTICES = 3;
   function notice(text, kind = "error") {
     const note = document.createElement("p");
     note.className = `cs-notice cs-${kind}`;
     note.setAttribute("role", kind === "error" ? "alert" : "status");
     note.textContent = text;
     ui.notices.append(note);
-    setTimeout(() => note.remove(), 8000);
+    while (ui.notices.children.length > MAX_NOTICES) ui.notices.firstElementChild.remove();
+    note.addEventListener("animationend", () => note.remove());
   }
 
   function setStatus(state, text) {
@@ -116,10 +247,17 @@
     if (!open) setRunning(false);
   }
 
-  function setRunning(running) {
-    ui.composer.dataset.running = String(running);
-    ui.stop.hidden = !running;
-    ui.running.hidden = !running;
+  let running = false;
+  function setRunning(value) {
+    running = value;
+    ui.composer.dataset.running = String(value);
+    ui.stop.hidden = !value;
+    ui.running.hidden = !value;
+  }
+
+  function setTitle(title) {
+    ui.title.textContent = title || "New chat";
+    document.title = `${title || "New chat"} · ${app}`;
   }
 
   // -- Settings, profiles and env forms ----------------------------------------------------
@@ -146,7 +284,6 @@
     slider.addEventListener("input", show);
     slider.addEventListener("change", show);
     wrapper.append(slider, output);
-    wrapper.refresh = show;
     return wrapper;
   }
 
@@ -187,7 +324,6 @@
       }),
     );
     ui.settingsToggle.hidden = schema.length === 0;
-    if (schema.length === 0) ui.settings.hidden = true;
   }
 
   function applySettings(values) {
@@ -233,7 +369,6 @@
       }),
     );
     ui.envToggle.hidden = keys.length === 0;
-    if (keys.length === 0) ui.env.hidden = true;
   }
 
   function buildProfiles(profiles, current) {
@@ -284,13 +419,20 @@
         stored.set("session", frame.id);
         ui.messages.replaceChildren();
         contents.clear();
+        username = frame.user;
+        following = true;
+        ui.jump.hidden = true;
         frame.history.forEach(showMessage);
+        olderCursor = frame.history_before ?? null;
+        ui.older.hidden = olderCursor === null || !historyUrl;
         buildProfiles(frame.profiles, frame.chat_profile);
         buildSettings(frame.settings);
         applySettings(frame.chat_settings);
         buildEnv(frame.user_env);
         root.dataset.sessionId = frame.id;
         setStatus("connected", frame.resumed ? "Connected (resumed)" : "Connected");
+        chats.mark(frame.id);
+        if (!frame.resumed) setTitle("");
         ui.input.focus();
         break;
       case "message":
@@ -307,10 +449,12 @@
         break;
       case "remove":
         contents.delete(frame.id);
-        ui.messages.querySelector(`[data-id="${CSS.escape(frame.id)}"]`)?.remove();
+        findMessage(frame.id)?.remove();
         break;
       case "task":
         setRunning(frame.state === "start");
+        // A first message titles the chat: the list shows it once it is written.
+        if (frame.state === "end") chats.refreshSoon();
         break;
       case "settings":
         applySettings(frame.values);
@@ -366,19 +510,231 @@
     }
   }
 
-  function newChat() {
-    const fresh = () => {
-      stored.set("session", null);
-      ui.messages.replaceChildren();
-      connect();
-    };
-    if (socket && socket.readyState === WebSocket.OPEN && root.dataset.sessionId) {
-      // The server runs on_chat_end and then closes the socket with CLOSE.NORMAL.
-      afterClose = fresh;
-      socket.send(JSON.stringify({ type: "end" }));
-    } else {
-      restart(fresh);
+  // Ends the chat on screen (on_chat_end runs; it can be reopened from the list), then
+  // opens the chat resume names, or a new one. Resolves once the old socket has closed.
+  function switchTo(resume) {
+    return new Promise((resolve) => {
+      const open = () => {
+        stored.set("session", resume);
+        delete root.dataset.sessionId;
+        ui.messages.replaceChildren();
+        setTitle(resume ? chats.titleOf(resume) : "");
+        resolve();
+        connect();
+      };
+      if (socket && socket.readyState === WebSocket.OPEN && root.dataset.sessionId) {
+        // The server runs on_chat_end and then closes the socket with CLOSE.NORMAL.
+        afterClose = open;
+        socket.send(JSON.stringify({ type: "end" }));
+      } else {
+        restart(open);
+      }
+    });
+  }
+
+  // -- The chat list (the sidebar) ------------------------------------------------------------
+
+  async function api(url, options = {}) {
+    const headers = { Accept: "application/json", ...(options.headers || {}) };
+    if (options.method && options.method !== "GET") {
+      headers["X-CSRFToken"] = (document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/) || [])[1] || "";
+      headers["Content-Type"] = "application/json";
     }
+    const response = await fetch(url, { credentials: "same-origin", ...options, headers });
+    if (response.status === 401) {
+      location.assign(`${root.dataset.loginUrl}?next=${encodeURIComponent(location.pathname)}`);
+      throw new Error("logged out");
+    }
+    if (!response.ok) {
+      const problem = await response.json().catch(() => ({}));
+      throw new Error(problem.detail || `HTTP ${response.status}`);
+    }
+    return response.status === 204 ? null : response.json();
+  }
+
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+
+  const chats = {
+    titles: new Map(), // chat id -> title, of the chats listed
+    next: null,
+    query: "",
+    timer: null,
+    generation: 0, // a newer refresh makes an older one's answer void
+
+    url(cursor) {
+      const params = new URLSearchParams();
+      if (this.query) params.set("q", this.query);
+      if (zone) params.set("tz", zone);
+      if (cursor) params.set("cursor", cursor);
+      return `${historyUrl}?${params}`;
+    },
+
+    async refresh() {
+      if (!historyUrl) return;
+      const generation = ++this.generation;
+      ui.chatList.setAttribute("aria-busy", "true");
+      try {
+        const page = await api(this.url(null));
+        if (generation !== this.generation) return;
+        ui.chatList.replaceChildren();
+        this.titles.clear();
+        this.add(page);
+      } catch (error) {
+        notice(`Your chats cannot be listed now (${error.message}).`);
+      } finally {
+        if (generation === this.generation) ui.chatList.setAttribute("aria-busy", "false");
+      }
+    },
+
+    refreshSoon(delay = 400) {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.refresh(), delay);
+    },
+
+    async more() {
+      if (!this.next) return;
+      const generation = this.generation;
+      try {
+        const page = await api(this.url(this.next));
+        if (generation === this.generation) this.add(page);
+      } catch (error) {
+        notice(`Your chats cannot be listed now (${error.message}).`);
+      }
+    },
+
+    add(page) {
+      for (const chat of page.chats) {
+        let group = ui.chatList.lastElementChild;
+        if (!group || group.dataset.group !== chat.group) {
+          group = document.createElement("section");
+          group.dataset.group = chat.group;
+          const heading = document.createElement("h3");
+          heading.textContent = chat.group;
+          group.append(heading, document.createElement("ul"));
+          ui.chatList.append(group);
+        }
+        group.querySelector("ul").append(this.item(chat));
+        this.titles.set(chat.id, chat.title);
+      }
+      this.next = page.next;
+      ui.moreChats.hidden = !page.next;
+      ui.listEmpty.hidden = ui.chatList.childElementCount > 0;
+      ui.listEmpty.textContent = this.query ? "No chat matches." : "No chats yet.";
+      this.mark(root.dataset.sessionId);
+    },
+
+    item(chat) {
+      const item = document.createElement("li");
+      item.className = "cs-chat-item";
+      item.dataset.id = chat.id;
+      const link = document.createElement("a");
+      link.className = "cs-chat-link";
+      link.href = `#${chat.id}`;
+      link.textContent = chat.title;
+      link.title = `${chat.title}\n${dateTimeFormat.format(new Date(chat.last_activity_at))}`;
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        this.open(chat.id);
+      });
+      const rename = document.createElement("button");
+      rename.type = "button";
+      rename.className = "cs-rename";
+      rename.setAttribute("aria-label", `Rename “${chat.title}”`);
+      rename.addEventListener("click", () => this.rename(item));
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "cs-delete";
+      remove.setAttribute("aria-label", `Delete “${chat.title}”`);
+      remove.addEventListener("click", () => this.remove(item));
+      item.append(link, rename, remove);
+      return item;
+    },
+
+    // Shows which chat is open, and its title above the conversation.
+    mark(sessionId) {
+      for (const item of ui.chatList.querySelectorAll(".cs-chat-item")) {
+        item.setAttribute("aria-current", String(item.dataset.id === sessionId));
+      }
+      if (sessionId && this.titles.has(sessionId)) setTitle(this.titles.get(sessionId));
+    },
+
+    titleOf(sessionId) {
+      return this.titles.get(sessionId) || "";
+    },
+
+    open(sessionId) {
+      if (narrow.matches) setSidebar(false);
+      if (sessionId !== root.dataset.sessionId) switchTo(sessionId);
+    },
+
+    rename(item) {
+      const link = item.querySelector(".cs-chat-link");
+      const input = document.createElement("input");
+      input.value = this.titleOf(item.dataset.id);
+      input.maxLength = 200;
+      input.setAttribute("aria-label", "New title");
+      link.replaceWith(input);
+      input.focus();
+      input.select();
+      let done = false;
+      const finish = async (save) => {
+        if (done) return;
+        done = true;
+        const title = input.value.trim();
+        input.replaceWith(link);
+        if (!save || !title || title === this.titleOf(item.dataset.id)) return;
+        try {
+          const chat = await api(`${historyUrl}${item.dataset.id}/`, {
+            method: "PATCH",
+            body: JSON.stringify({ title }),
+          });
+          link.textContent = chat.title;
+          this.titles.set(chat.id, chat.title);
+          this.mark(root.dataset.sessionId);
+        } catch (error) {
+          notice(`The chat cannot be renamed (${error.message}).`);
+        }
+      };
+      input.addEventListener("keydown", (event) => {
+        if (event.key === "Enter") {
+          event.preventDefault();
+          finish(true);
+        } else if (event.key === "Escape") {
+          event.preventDefault();
+          event.stopPropagation();
+          finish(false);
+        }
+      });
+      input.addEventListener("blur", () => finish(true));
+    },
+
+    remove(item) {
+      const sessionId = item.dataset.id;
+      ui.confirm.querySelector(".cs-confirm-title").textContent = this.titleOf(sessionId);
+      ui.confirm.returnValue = "";
+      ui.confirm.addEventListener(
+        "close",
+        async () => {
+          if (ui.confirm.returnValue !== "delete") return;
+          try {
+            // The chat on screen ends first, so that its socket is not closed under it.
+            if (sessionId === root.dataset.sessionId) await switchTo(null);
+            await api(`${historyUrl}${sessionId}/`, { method: "DELETE" });
+            this.refresh();
+          } catch (error) {
+            notice(`The chat cannot be deleted (${error.message}).`);
+          }
+        },
+        { once: true },
+      );
+      ui.confirm.showModal();
+    },
+  };
+
+  function setSidebar(open) {
+    root.dataset.sidebar = open ? "open" : "closed";
+    ui.showSidebar?.setAttribute("aria-expanded", String(open));
+    ui.hideSidebar?.setAttribute("aria-expanded", String(open));
   }
 
   // -- Wiring -------------------------------------------------------------------------------
@@ -388,6 +744,8 @@
     if (!content.trim()) return;
     const id = crypto.randomUUID ? crypto.randomUUID().replaceAll("-", "") : String(Date.now()) + Math.random();
     if (!send({ type: "message", id, content })) return;
+    following = true;
+    ui.jump.hidden = true;
     messageElement(id, "user", "You");
     showContent(id, content);
     ui.input.value = "";
@@ -403,34 +761,69 @@
       sendMessage();
     }
   });
+  // Escape stops a running reply, unless a dialog or a rename has it.
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && running && !root.querySelector("dialog[open]") && !event.defaultPrevented) {
+      send({ type: "stop" });
+    }
+  });
   ui.stop.addEventListener("click", () => send({ type: "stop" }));
-  ui.newChat.addEventListener("click", newChat);
+  ui.newChat.addEventListener("click", () => {
+    if (narrow.matches) setSidebar(false);
+    switchTo(null);
+  });
   ui.profile.addEventListener("change", () => {
     stored.set("profile", ui.profile.value);
-    newChat();
+    switchTo(null);
   });
-  for (const [toggle, panel] of [
+  ui.scroll.addEventListener("scroll", () => {
+    following = atBottom();
+    if (following) ui.jump.hidden = true;
+    if (ui.scroll.scrollTop < 80) loadOlder();
+  });
+  ui.jump.addEventListener("click", () => {
+    following = true;
+    ui.jump.hidden = true;
+    follow();
+  });
+  ui.loadOlder.addEventListener("click", loadOlder);
+
+  for (const [toggle, form] of [
     [ui.settingsToggle, ui.settings],
     [ui.envToggle, ui.env],
   ]) {
-    toggle.addEventListener("click", () => {
-      panel.hidden = !panel.hidden;
-      toggle.setAttribute("aria-expanded", String(!panel.hidden));
-    });
+    const drawer = form.closest("dialog");
+    toggle.addEventListener("click", () => drawer.showModal());
+    form.querySelector(".cs-close").addEventListener("click", () => drawer.close());
   }
   ui.settings.addEventListener("submit", (event) => {
     event.preventDefault();
     send({ type: "settings", values: readSettings() });
+    ui.settings.closest("dialog").close();
   });
   ui.env.addEventListener("submit", (event) => {
     event.preventDefault();
     const env = {};
     for (const input of ui.env.querySelectorAll("input[name]")) if (input.value) env[input.name] = input.value;
     stored.set("env", JSON.stringify(env));
+    ui.env.closest("dialog").close();
     notice("Keys saved in this tab.", "info");
     // Resume the same chat so its handlers see the new env at once.
     restart(connect);
   });
 
+  if (historyUrl) {
+    setSidebar(!narrow.matches);
+    ui.showSidebar.addEventListener("click", () => setSidebar(true));
+    ui.hideSidebar.addEventListener("click", () => setSidebar(false));
+    ui.moreChats.addEventListener("click", () => chats.more());
+    ui.search.addEventListener("input", () => {
+      chats.query = ui.search.value.trim();
+      chats.refreshSoon(250);
+    });
+    chats.refresh();
+  } else {
+    root.dataset.sidebar = "closed";
+  }
   connect();
 })();
