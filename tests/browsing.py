@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from typing import Any
@@ -26,6 +27,36 @@ def say(page: Any, text: str) -> None:
 
 def last_reply(page: Any) -> Any:
     return page.locator(".cs-message.cs-assistant .cs-content").last
+
+
+@contextlib.contextmanager
+def logged_in(browser: Any, server: Any) -> Iterator[Any]:
+    """Yields log_in(username, path="/chat/", **context_options): a new browser context
+    whose user logs in through the login form and lands on path's connected chat page.
+    The contexts close at the end."""
+    from playwright.sync_api import expect
+
+    contexts = []
+
+    def log_in(username: str, path: str = "/chat/", **options: Any) -> Any:
+        options.setdefault("viewport", {"width": 1000, "height": 760})
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(server.base + path)
+        expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
+        page.fill("#id_username", username)
+        page.fill("#id_password", server.password)
+        page.click("button[type=submit]")
+        expect(page).to_have_url(server.base + path)
+        expect(page.locator(".cs-status")).to_have_attribute("data-state", "connected")
+        return page
+
+    try:
+        yield log_in
+    finally:
+        for context in contexts:
+            context.close()
 
 
 @contextlib.contextmanager

@@ -1,35 +1,18 @@
 """The chat page in a real headless Chromium against the demo server."""
 
 import os
-import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browsing import last_reply, say
+from tests.browsing import last_reply, logged_in, say
 from tests.servers import ROOT
 
 
 @pytest.fixture
 def login(browser, demo_server):
-    contexts = []
-
-    def log_in(username, path="/chat/"):
-        context = browser.new_context(viewport={"width": 1000, "height": 760})
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(demo_server.base + path)
-        expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
-        page.fill("#id_username", username)
-        page.fill("#id_password", demo_server.password)
-        page.click("button[type=submit]")
-        expect(page).to_have_url(demo_server.base + path)
-        expect(page.locator(".cs-status")).to_have_attribute("data-state", "connected")
-        return page
-
-    yield log_in
-    for context in contexts:
-        context.close()
+    with logged_in(browser, demo_server) as log_in:
+        yield log_in
 
 
 def apply_settings(page, tone=None, delay=None, sign=None):

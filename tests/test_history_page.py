@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from chatsessions.testing import ChatClient
-from tests.browsing import last_reply, say
+from tests.browsing import last_reply, logged_in, say
 from tests.servers import ROOT
 from tests.servers import demo_server as start_demo_server
 
@@ -32,24 +32,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 @pytest.fixture
 def login(browser: Any, server: Any) -> Any:
-    contexts = []
-
-    def log_in(username: str, path: str = "/chat/", **options: Any) -> Any:
-        options.setdefault("viewport", WIDE)
-        context = browser.new_context(**options)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(server.base + path)
-        page.fill("#id_username", username)
-        page.fill("#id_password", server.password)
-        page.click("button[type=submit]")
-        expect(page).to_have_url(server.base + path)
-        expect(page.locator(".cs-status")).to_have_attribute("data-state", "connected")
-        return page
-
-    yield log_in
-    for context in contexts:
-        context.close()
+    with logged_in(browser, server) as log_in:
+        yield lambda username, path="/chat/", **options: log_in(
+            username, path, **{"viewport": WIDE, **options}
+        )
 
 
 def sidebar_titles(page: Any) -> Any:
