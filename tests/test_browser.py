@@ -166,20 +166,6 @@ def test_a_server_error_is_shown_as_a_notice(login):
     expect(last_reply(page)).to_have_text("You sent 1 message(s)!")
 
 
-def test_screenshot_of_a_conversation(login, tmp_path):
-    """Saves the README's screenshot under docs/ when SCREENSHOTS=docs, else in a temp dir."""
-    page = login("alice", "/chat/assistant/")
-    apply_settings(page, tone="pirate", delay=0)
-    expect(last_reply(page)).to_have_text("Tone is now pirate.")
-    say(page, "Where is the **treasure**?")
-    expect(last_reply(page)).to_contain_text("matey")
-    say(page, "And the `map`?")
-    expect(last_reply(page)).to_contain_text("map")
-    folder = ROOT / "docs" if os.environ.get("SCREENSHOTS") == "docs" else tmp_path
-    page.screenshot(path=folder / "chat.png")
-    assert (folder / "chat.png").stat().st_size > 10_000
-
-
 def test_staff_inspect_a_chat_in_admin(login, browser, demo_server, tmp_path):
     page = login("alice", "/chat/assistant/")
     page.click(".cs-toggle-env")

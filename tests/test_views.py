@@ -17,6 +17,9 @@ def test_the_chat_page_points_at_its_apps_socket(client, django_user_model):
     assert 'data-socket-path="/ws/chat/"' in default.content.decode()
     assert 'data-socket-path="/ws/chat/assistant/"' in assistant.content.decode()
     assert "chatsessions/chat.js" in default.content.decode()
+    # And at the app's chat history endpoints, for the sidebar.
+    assert 'data-history-url="/chat/api/default/chats/"' in default.content.decode()
+    assert 'data-history-url="/chat/api/assistant/chats/"' in assistant.content.decode()
 
 
 def test_an_unknown_app_has_no_chat_page(client, django_user_model):
@@ -26,7 +29,12 @@ def test_an_unknown_app_has_no_chat_page(client, django_user_model):
 
 @override_settings(CHATSESSIONS={"APPS": {"default": "chatsite.chat.counter"}, "ALLOW_ANONYMOUS": True})
 def test_anonymous_visitors_get_the_page_when_anonymous_chats_are_allowed(client):
-    assert client.get("/chat/").status_code == 200
+    page = client.get("/chat/")
+    assert page.status_code == 200
+    # No chat list: an anonymous chat has no owner to list it for.
+    assert 'data-history-url=""' in page.content.decode()
+    assert "cs-sidebar" not in page.content.decode()
+    assert client.get("/chat/api/default/chats/").json()["error"] == "not_logged_in"
 
 
 def test_the_site_templates_wrap_the_app_page(client, django_user_model):
@@ -42,4 +50,6 @@ def test_the_vendored_libraries_ship_with_their_licences():
         "marked.LICENSE",
         "purify.min.js",
         "dompurify.LICENSE",
+        "prism.min.js",
+        "prism.LICENSE",
     }
