@@ -453,8 +453,9 @@
         break;
       case "task":
         setRunning(frame.state === "start");
-        // A first message titles the chat: the list shows it once it is written.
-        if (frame.state === "end") chats.refreshSoon();
+        // A first message titles the chat, and any turn makes it the newest: the list
+        // shows that once it is written (no request while it is at the top already).
+        if (frame.state === "end" && !chats.isNewest(root.dataset.sessionId)) chats.refreshSoon();
         break;
       case "settings":
         applySettings(frame.values);
@@ -656,6 +657,10 @@
         item.setAttribute("aria-current", String(item.dataset.id === sessionId));
       }
       if (sessionId && this.titles.has(sessionId)) setTitle(this.titles.get(sessionId));
+    },
+
+    isNewest(sessionId) {
+      return !this.query && ui.chatList.querySelector(".cs-chat-item")?.dataset.id === sessionId;
     },
 
     titleOf(sessionId) {
