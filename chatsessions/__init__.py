@@ -1,6 +1,9 @@
 """Chainlit-style chat sessions for Django Channels: the handler author's API."""
 
+from .actions import Action
+from .asking import AskActionMessage, AskUserMessage
 from .handlers import (
+    action_callback,
     declare_chat_settings,
     declare_user_env,
     on_chat_end,
@@ -11,13 +14,19 @@ from .handlers import (
     on_stop,
     run_sync,
     set_chat_profiles,
+    set_starters,
+    sleep,
 )
 from .message import Message
-from .profiles import ChatProfile
+from .profiles import ChatProfile, Starter
 from .session import NoActiveChatError, ReservedKeyError, set_title, user_session
+from .steps import Step, context, step
 from .widgets import NumberInput, Select, Slider, Switch, TextInput
 
 __all__ = [
+    "Action",
+    "AskActionMessage",
+    "AskUserMessage",
     "ChatProfile",
     "Message",
     "NoActiveChatError",
@@ -25,8 +34,12 @@ __all__ = [
     "ReservedKeyError",
     "Select",
     "Slider",
+    "Starter",
+    "Step",
     "Switch",
     "TextInput",
+    "action_callback",
+    "context",
     "declare_chat_settings",
     "declare_user_env",
     "on_chat_end",
@@ -37,6 +50,9 @@ __all__ = [
     "on_stop",
     "run_sync",
     "set_chat_profiles",
+    "set_starters",
     "set_title",
+    "sleep",
+    "step",
     "user_session",
 ]

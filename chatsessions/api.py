@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import control, history
 from .conf import get_config
-from .frames import message
 from .history import BadRequest
 
 logger = logging.getLogger("chatsessions")
@@ -153,5 +152,5 @@ def chat_messages(request: HttpRequest, app: str, session_id: UUID) -> HttpRespo
     before = _number(request, "before", None, 2**31 - 1)
     limit = _number(request, "limit", history.MESSAGES_PER_PAGE, history.MAX_MESSAGES_PER_PAGE)
     assert limit is not None
-    rows, older = history.messages_before(session_id, before, limit)
-    return JsonResponse({"messages": [message(history.stored(row)) for row in rows], "before": older})
+    shown, older = history.page(session_id, before, limit, request.user)
+    return JsonResponse({"messages": shown, "before": older})

@@ -18,16 +18,16 @@ from .conf import RELEASE_WAIT_SECONDS, get_config
 from .delivery import Delivery, Socket
 from .frames import CloseCode, ErrorCode
 from .handlers import ChatApp
+from .inbox import Inbox
+from .interaction import Interaction
 from .jobs import Job, JobRunner
 from .journal import Journal, Lost
 from .life import Life, State
 from .loops import per_event_loop
 from .message import Message
 from .models import ChatSession
-from .protocol import ProtocolError
 from .session import SessionStore
 from .transcript import Transcript
-from .widgets import validate_settings
 from .writer import write_at_exit
 
 logger = logging.getLogger("chatsessions")
@@ -46,6 +46,7 @@ class LiveChat:
         "app_name",
         "author",
         "id",
+        "inbox",
         "jobs",
         "journal",
         "life",
@@ -77,8 +78,10 @@ class LiveChat:
         self.journal = Journal(
             self.id, row.holder_epoch, self.store, row.message_count, next_sequence, self._lost, row.title
         )
-        self.transcript = Transcript(self.journal, Delivery(self.id))
+        # A chat rebuilt from the database finds its transcript's actions when first clicked.
+        self.transcript = Transcript(self.journal, Delivery(self.id), Interaction(loaded=next_sequence == 1))
         self.jobs = JobRunner(self.id, app, self.transcript)
+        self.inbox = Inbox(self)
         self.life = Life()
         live_chats[self.id] = self
 
@@ -125,37 +128,10 @@ class LiveChat:
     async def start_handlers(self, resumed: bool) -> None:
         """Queues on_chat_start for a new chat or on_chat_resume for a resumed one."""
         self.jobs.add(Job("on_chat_resume" if resumed else "on_chat_start"))
-        await self._signal(signals.session_resumed if resumed else signals.session_started)
+        await self.signal(signals.session_resumed if resumed else signals.session_started)
 
-    async def receive_message(self, content: str, message_id: str | None) -> None:
-        """Records a user message and queues on_message for it."""
-        self._check_accepting()
-        message = Message(content, author=self.author, id=message_id, role="user")
-        self.transcript.record(message)
-        # Receivers see the message before the handler does; the socket's frames are
-        # handled one at a time, so the order of messages stays the order of arrival.
-        await self._signal(signals.message_received, message=message)
-        self.jobs.add(Job("on_message", message, from_client=True))
-
-    async def change_settings(self, values: dict[str, Any]) -> None:
-        """Validates new settings values, confirms them and queues on_settings_update."""
-        self._check_accepting()
-        try:
-            validate_settings(self.app.settings, values)
-        except ValueError as error:
-            raise ProtocolError(ErrorCode.INVALID_SETTINGS, str(error)) from None
-        settings = await self.transcript.change_settings(values)
-        self.jobs.add(Job("on_settings_update", dict(settings), from_client=True))
-
-    def _check_accepting(self) -> None:
-        if not self.accepting:
-            raise ProtocolError(ErrorCode.CHAT_ENDING, "this chat is ending; start a new one")
-        if self.jobs.waiting >= get_config()["MAX_PENDING_MESSAGES"]:
-            raise ProtocolError(
-                ErrorCode.FLOOD, "too many messages are waiting for a reply; this one was dropped"
-            )
-
-    async def _signal(self, signal: Any, **kwargs: Any) -> None:
+    async def signal(self, signal: Any, **kwargs: Any) -> None:
+        """Sends one of signals.py's signals about this chat."""
         await signals.send(signal, session_id=self.id, app=self.app_name, user=self.user, **kwargs)
 
     # -- its end: asked by the client, by staff, by the grace timer, or by an account change
@@ -181,7 +157,7 @@ class LiveChat:
         await self.jobs.call("on_chat_end")
         self.journal.ended(timezone.now())
         await self.flush()
-        await self._signal(signals.session_ended)
+        await self.signal(signals.session_ended)
         await self._leave(State.ENDED, close_code)
 
     async def post_notice(self, content: str, author: str) -> None:

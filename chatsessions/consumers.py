@@ -21,7 +21,17 @@ from .handlers import ChatApp, load_app
 from .lease import heartbeat
 from .limits import InboundBudget, frame_size, unsent_bytes_probe
 from .opening import Refusal, open_chat, session_frame
-from .protocol import End, ProtocolError, Settings, Start, Stop, UserMessage, parse_frame
+from .protocol import (
+    ActionClick,
+    End,
+    Feedback,
+    ProtocolError,
+    Settings,
+    Start,
+    Stop,
+    UserMessage,
+    parse_frame,
+)
 
 logger = logging.getLogger("chatsessions")
 
@@ -164,13 +174,17 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def dispatch_frame(self, chat: LiveChat, frame: Any) -> None:
         if isinstance(frame, UserMessage):
-            await chat.receive_message(frame.content, frame.id)
+            await chat.inbox.message(frame.content, frame.id)
         elif isinstance(frame, Settings):
-            await chat.change_settings(frame.values)
+            await chat.inbox.settings(frame.values)
         elif isinstance(frame, Stop):
             chat.stop()
         elif isinstance(frame, End):
             chat.end()
+        elif isinstance(frame, ActionClick):
+            await chat.inbox.click(frame.id)
+        elif isinstance(frame, Feedback):
+            await chat.inbox.feedback(frame.message_id, frame.value, frame.comment)
         else:
             raise ProtocolError(ErrorCode.ALREADY_STARTED, "this socket has started its chat already")
 

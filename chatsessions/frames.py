@@ -56,6 +56,9 @@ class ErrorCode(StrEnum):
     HANDLER_ERROR = "handler_error"
     RESUME_UNAVAILABLE = "resume_unavailable"
     HISTORY_UNAVAILABLE = "history_unavailable"
+    # Interactive chats: a click or a feedback the server cannot take.
+    UNKNOWN_ACTION = "unknown_action"
+    UNKNOWN_MESSAGE = "unknown_message"
 
 
 def codes_for_the_page() -> dict[str, dict[str, Any]]:
@@ -92,8 +95,8 @@ def handler_error(event: str, exception: BaseException | None, expose: bool) -> 
     return error(ErrorCode.HANDLER_ERROR, detail)
 
 
-def message(sent: MessageLike) -> dict[str, Any]:
-    return {
+def message(sent: MessageLike, actions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    frame: dict[str, Any] = {
         "type": "message",
         "id": sent.id,
         "role": sent.role,
@@ -101,6 +104,33 @@ def message(sent: MessageLike) -> dict[str, Any]:
         "content": sent.content,
         "created": sent.created.isoformat() if sent.created else None,
     }
+    if actions:
+        frame["actions"] = actions
+    return frame
+
+
+def actions(message_id: str, buttons: list[dict[str, Any]]) -> dict[str, Any]:
+    """The action buttons a message has now (after one was added or removed)."""
+    return {"type": "actions", "for": message_id, "actions": buttons}
+
+
+def ask(message_id: str, kind: str, timeout: float) -> dict[str, Any]:
+    """A handler waits for the answer to message_id: the next text, or a click on one of
+    its actions; timeout seconds are left."""
+    return {"type": "ask", "for": message_id, "kind": kind, "timeout": timeout}
+
+
+def ask_end(message_id: str) -> dict[str, Any]:
+    return {"type": "ask_end", "for": message_id}
+
+
+def step(fields: dict[str, Any]) -> dict[str, Any]:
+    """A step of a handler, new or changed (see steps.Step.to_frame)."""
+    return {"type": "step", **fields}
+
+
+def feedback(message_id: str, value: int, comment: str) -> dict[str, Any]:
+    return {"type": "feedback", "for": message_id, "value": value, "comment": comment}
 
 
 def stream(message_id: str, token: str) -> dict[str, Any]:
@@ -131,6 +161,9 @@ def session(
     user_env: list[str],
     history: list[dict[str, Any]],
     history_before: int | None,
+    starters: list[dict[str, Any]],
+    running: bool,
+    ask: dict[str, Any] | None,
 ) -> dict[str, Any]:
     return {
         "type": "session",
@@ -144,4 +177,7 @@ def session(
         "user_env": user_env,
         "history": history,
         "history_before": history_before,
+        "starters": starters,
+        "running": running,
+        "ask": ask,
     }

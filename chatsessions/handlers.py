@@ -25,6 +25,7 @@ EVENTS = (
     "on_settings_update",
     "on_stop",
     "set_chat_profiles",
+    "set_starters",
 )
 
 
@@ -42,7 +43,8 @@ class Handler:
     """A registered function, called the same way whether it is sync or async."""
 
     func: Callable[..., Any]
-    takes_argument: bool
+    # How many of the arguments it takes (a handler may leave out the ones it does not use).
+    arity: int
     is_async: bool
 
     @classmethod
@@ -53,12 +55,12 @@ class Handler:
             p for p in params if p.kind in (Parameter.POSITIONAL_ONLY, Parameter.POSITIONAL_OR_KEYWORD)
         ]
         varargs = any(p.kind is Parameter.VAR_POSITIONAL for p in params)
-        return cls(func, bool(positional) or varargs, iscoroutinefunction(func))
+        return cls(func, sys.maxsize if varargs else len(positional), iscoroutinefunction(func))
 
     async def __call__(self, *args: Any) -> Any:
-        """Runs the function; a sync one in a worker thread, never on the event loop."""
-        if not self.takes_argument:
-            args = ()
+        """Runs the function with as many of args as it takes; a sync one in a worker
+        thread, never on the event loop."""
+        args = args[: self.arity]
         try:
             if self.is_async:
                 return await self.func(*args)
@@ -127,6 +129,20 @@ on_chat_resume = _decorator("on_chat_resume")
 on_settings_update = _decorator("on_settings_update")
 on_stop = _decorator("on_stop")
 set_chat_profiles = _decorator("set_chat_profiles")
+set_starters = _decorator("set_starters")
+
+
+def action_event(name: str) -> str:
+    """The event an action_callback for actions named name is registered under."""
+    return f"action:{name}"
+
+
+def action_callback(name: str) -> Callable[[F], F]:
+    """Registers the decorated function (called with the Action) for clicks on the
+    actions named name."""
+    if not isinstance(name, str) or not name:
+        raise TypeError("action_callback takes the actions' name")
+    return _decorator(action_event(name))
 
 
 def _calling_module() -> str:
@@ -158,3 +174,8 @@ def run_sync(awaitable: Awaitable[T]) -> T:
         return await awaitable
 
     return async_to_sync(wait)()
+
+
+async def sleep(seconds: float) -> None:
+    """Waits without blocking the other chats (Chainlit's cl.sleep)."""
+    await asyncio.sleep(seconds)

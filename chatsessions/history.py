@@ -17,6 +17,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
+from . import feedback, frames
+from .actions import Action
 from .message import Message
 from .models import TITLE_LENGTH, ChatMessage, ChatSession
 from .protocol import UNSTORABLE
@@ -156,6 +158,41 @@ def stored(row: ChatMessage) -> Message:
     message = Message(row.content, author=row.author, id=row.message_id, role=row.role)
     message.created = row.created_at
     return message
+
+
+def replayed(rows: list[ChatMessage], user: Any) -> list[dict[str, Any]]:
+    """The frames that show rows again: messages with their action buttons and the
+    user's feedback, and steps. One query for the feedback, however many rows."""
+    given = feedback.given(rows[0].session_id, [row.message_id for row in rows], user) if rows else {}
+    shown = []
+    for row in rows:
+        meta = row.meta or {}
+        if row.role == ChatMessage.Role.STEP:
+            shown.append(
+                frames.step({**meta, "id": row.message_id, "name": row.author, "output": row.content})
+            )
+            continue
+        actions = [Action.from_dict(action).to_frame() for action in meta.get("actions", ())]
+        frame = frames.message(stored(row), actions)
+        if row.message_id in given:
+            frame["feedback"] = given[row.message_id]
+        shown.append(frame)
+    return shown
+
+
+def page(
+    session_id: Any, before: int | None, limit: int, user: Any
+) -> tuple[list[dict[str, Any]], int | None]:
+    """The frames of the limit messages and steps before before (see messages_before)."""
+    rows, older = messages_before(session_id, before, limit)
+    return replayed(rows, user), older
+
+
+def stored_actions(session_id: Any) -> list[Action]:
+    """The action buttons the chat's transcript still shows (for a chat rebuilt here)."""
+    rows = ChatMessage.objects.filter(session_id=session_id, meta__has_key="actions")
+    metas = rows.values_list("meta", flat=True)
+    return [Action.from_dict(action) for meta in metas if meta for action in meta.get("actions", ())]
 
 
 def rename(user: Any, app: str, session_id: UUID, title: str) -> bool:

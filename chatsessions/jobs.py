@@ -65,6 +65,11 @@ class JobRunner:
         #: Jobs from the client not started yet.
         self.waiting = 0
 
+    @property
+    def running(self) -> bool:
+        """Whether a handler runs now (a new socket of the chat shows it as working)."""
+        return self._in_handler
+
     def add(self, job: Job) -> None:
         """Queues job behind the others."""
         if job.from_client:

@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, NamedTuple
 
-from .models import ChatSession
+from .models import ChatMessage, ChatSession
 from .session import SessionStore
 
 
@@ -26,6 +26,18 @@ class NewMessage(NamedTuple):
     author: str
     content: str
     created_at: datetime
+    # A message's actions, a step's name, type, parent, input, times (see models.ChatMessage).
+    meta: dict[str, Any] | None = None
+
+
+class Edit(NamedTuple):
+    """A change to a message already added: new content and meta (None keeps what is
+    there), or its removal."""
+
+    message_id: str
+    content: str | None = None
+    meta: dict[str, Any] | None = None
+    removed: bool = False
 
 
 @dataclass(slots=True)
@@ -61,8 +73,8 @@ class Batch:
     """A chat's changes to write, in order: new messages, then edits, then its record."""
 
     messages: list[NewMessage] = field(default_factory=list)
-    # (message id, new content, or None for a removal), applied after the new messages.
-    edits: list[tuple[str, str | None]] = field(default_factory=list)
+    # Applied after the new messages, in order.
+    edits: list[Edit] = field(default_factory=list)
     session: SessionChanges = field(default_factory=SessionChanges)
 
     def __bool__(self) -> bool:
@@ -116,19 +128,29 @@ class Journal:
         self.title = title
         self._batch = Batch(session=SessionChanges(status=ChatSession.Status.LIVE))
 
-    def added(self, message_id: str, role: str, author: str, content: str, created_at: datetime) -> None:
+    def added(
+        self,
+        message_id: str,
+        role: str,
+        author: str,
+        content: str,
+        created_at: datetime,
+        meta: dict[str, Any] | None = None,
+    ) -> None:
         self._batch.messages.append(
-            NewMessage(self._next_sequence, message_id, role, author, content, created_at)
+            NewMessage(self._next_sequence, message_id, role, author, content, created_at, meta)
         )
         self._next_sequence += 1
-        self.message_count += 1
+        if role != ChatMessage.Role.STEP:  # a step is part of a message, not one of its own
+            self.message_count += 1
 
-    def edited(self, message_id: str, content: str) -> None:
-        self._batch.edits.append((message_id, content))
+    def edited(self, message_id: str, content: str | None, meta: dict[str, Any] | None = None) -> None:
+        self._batch.edits.append(Edit(message_id, content, meta))
 
-    def removed(self, message_id: str) -> None:
-        self._batch.edits.append((message_id, None))
-        self.message_count = max(self.message_count - 1, 0)
+    def removed(self, message_id: str, role: str) -> None:
+        self._batch.edits.append(Edit(message_id, removed=True))
+        if role != ChatMessage.Role.STEP:
+            self.message_count = max(self.message_count - 1, 0)
 
     def status(self, status: ChatSession.Status) -> None:
         self._batch.session.status = status

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from . import frames
+from .actions import Action
 from .session import active_chat
 
 # Message ids need only be unique within a chat; a random per-process prefix and a counter
@@ -32,8 +33,15 @@ class Message:
         id: str | None = None,
         *,
         role: str = "assistant",
+        actions: list[Action] | None = None,
+        # Chainlit's other arguments, taken so that its examples run; not shown here.
+        language: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        tags: list[str] | None = None,
+        type: str | None = None,
     ) -> None:
         self.id = id or _new_id()
+        self.actions: list[Action] = list(actions) if actions else []
         self.content = content if isinstance(content, str) else str(content)
         self.author = author
         self.role = role
@@ -53,7 +61,7 @@ class Message:
             await chat.edit_message(self)
         else:
             self.created = timezone.now()
-            await chat.add_message(self)
+            await chat.add_message(self, self.actions)
         return self
 
     async def stream_token(self, token: str) -> None:

@@ -90,6 +90,7 @@ class ChatMessage(models.Model):
         USER = "user", "user"
         ASSISTANT = "assistant", "assistant"
         NOTICE = "notice", "notice from staff"
+        STEP = "step", "step (of a handler: a tool call, a lookup)"
 
     session = models.ForeignKey(ChatSession, on_delete=models.CASCADE, related_name="messages")
     sequence = models.PositiveIntegerField()
@@ -98,6 +99,11 @@ class ChatMessage(models.Model):
     author = models.CharField(max_length=150)
     content = models.TextField(blank=True)
     created_at = models.DateTimeField()
+    meta = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="A message's action buttons; a step's name, type, parent, input, times and error.",
+    )
 
     class Meta:
         ordering = ["session", "sequence"]
@@ -108,3 +114,32 @@ class ChatMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author}: {self.content[:50]}"
+
+
+class ChatFeedback(models.Model):
+    """A user's thumbs up or down, with an optional comment, on an assistant message."""
+
+    class Value(models.IntegerChoices):
+        NEGATIVE = 0, "👎 negative"
+        POSITIVE = 1, "👍 positive"
+
+    session = models.ForeignKey(ChatSession, on_delete=models.CASCADE, related_name="feedback")
+    message_id = models.CharField(max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    value = models.PositiveSmallIntegerField(choices=Value.choices)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "chat feedback"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "message_id", "user"], name="chatfeedback_one_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_value_display()} on {self.message_id}"

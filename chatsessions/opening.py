@@ -16,7 +16,7 @@ from .frames import CloseCode, ErrorCode
 from .handlers import ChatApp, load_app
 from .message import Message
 from .models import ChatSession
-from .profiles import ChatProfile
+from .profiles import ChatProfile, Starter
 from .protocol import ProtocolError, Start
 
 logger = logging.getLogger("chatsessions")
@@ -121,13 +121,42 @@ async def open_chat(
     return await new_chat(app_name, app, user, profile, env), False, profiles
 
 
+async def starters(
+    app: ChatApp, user: Any, profile: ChatProfile | None, send_frame: SendFrame
+) -> list[dict[str, Any]]:
+    """The starters a new chat shows: its profile's, else those set_starters returns."""
+    if profile is not None and profile.starters:
+        return [starter.to_dict() for starter in profile.starters]
+    handler = app.handler("set_starters")
+    if handler is None:
+        return []
+    try:
+        # Chainlit passes the user and the browser's language; the page sends none.
+        chosen = await handler(user, None)
+        if chosen is None:
+            return []
+        if not isinstance(chosen, (list, tuple)) or not all(isinstance(s, Starter) for s in chosen):
+            raise TypeError("set_starters must return a list of Starter")
+    except Exception as error:
+        logger.exception("set_starters of %s failed", app.module)
+        await send_frame(frames.handler_error("set_starters", error, get_config()["EXPOSE_HANDLER_ERRORS"]))
+        return []
+    return [starter.to_dict() for starter in chosen]
+
+
 async def session_frame(
     chat: LiveChat, resumed: bool, profiles: list[ChatProfile], send_frame: SendFrame
 ) -> dict[str, Any]:
-    """Returns the session frame that answers a start, with the history of a resumed chat."""
+    """Returns the session frame that answers a start: the history of a resumed chat, the
+    starters of a new one."""
     replayed: list[dict[str, Any]] = []
     before = None
-    if resumed:
+    suggested: list[dict[str, Any]] = []
+    if not resumed:
+        current = chat.store.reserved["chat_profile"]
+        profile = next((p for p in profiles if p.name == current), None)
+        suggested = await starters(chat.app, chat.user, profile, send_frame)
+    else:
         try:
             replayed, before = await history_frames(chat)
         except Exception:
@@ -144,6 +173,10 @@ async def session_frame(
         user_env=chat.app.user_env,
         history=replayed,
         history_before=before,
+        starters=suggested,
+        # A resumed chat may be in a handler, even one that waits on a question.
+        running=chat.jobs.running,
+        ask=asking.frame() if (asking := chat.transcript.interaction.asking) else None,
     )
 
 
@@ -276,7 +309,4 @@ async def history_frames(chat: LiveChat) -> tuple[list[dict[str, Any]], int | No
     """Returns the chat's last HISTORY_LIMIT messages as message frames, after a flush,
     and the cursor of the messages before them (None if there are none)."""
     await chat.flush()
-    rows, before = await database_sync_to_async(history.messages_before)(
-        chat.id, None, get_config()["HISTORY_LIMIT"]
-    )
-    return [frames.message(history.stored(row)) for row in rows], before
+    return await database_sync_to_async(history.page)(chat.id, None, get_config()["HISTORY_LIMIT"], chat.user)

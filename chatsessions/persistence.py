@@ -46,12 +46,17 @@ def storable(batch: Batch) -> Batch:
                 message_id=_storable(message.message_id)[:MESSAGE_ID_LENGTH],
                 author=_storable(message.author)[:AUTHOR_LENGTH],
                 content=_storable(message.content),
+                meta=_storable(message.meta),
             )
             for message in batch.messages
         ],
         edits=[
-            (_storable(message_id), None if content is None else _storable(content))
-            for message_id, content in batch.edits
+            edit._replace(
+                message_id=_storable(edit.message_id),
+                content=None if edit.content is None else _storable(edit.content),
+                meta=_storable(edit.meta),
+            )
+            for edit in batch.edits
         ],
         session=SessionChanges(**_storable(batch.session.changed())),
     )
@@ -140,7 +145,7 @@ def holds(session_id: str, epoch: int) -> bool:
     return current is None or current == epoch
 
 
-_MESSAGE_COLUMNS = ("session", "sequence", "message_id", "role", "author", "content", "created_at")
+_MESSAGE_COLUMNS = ("session", "sequence", "message_id", "role", "author", "content", "created_at", "meta")
 
 
 #: Errors that say the database cannot be reached now, rather than that it refused a value.
@@ -228,12 +233,14 @@ def _write_rows(current: list[tuple[str, Batch]], now: datetime) -> None:
         _update_sessions(cursor, current, now)
         _insert_messages(cursor, current)
     for session_id, batch in current:
-        for message_id, content in batch.edits:
-            rows = ChatMessage.objects.filter(session_id=UUID(session_id), message_id=message_id)
-            if content is None:
+        for edit in batch.edits:
+            rows = ChatMessage.objects.filter(session_id=UUID(session_id), message_id=edit.message_id)
+            if edit.removed:
                 rows.delete()
-            else:
-                rows.update(content=content)
+                continue
+            changes = {"content": edit.content, "meta": edit.meta}
+            if changed := {name: value for name, value in changes.items() if value is not None}:
+                rows.update(**changed)
 
 
 def _field(model: type[Model], name: str) -> Field[Any, Any]:
@@ -269,7 +276,7 @@ def _insert_messages(cursor: Any, current: list[tuple[str, Batch]]) -> None:
     # Per row, only the session id and the time need the backend's own form; the text and
     # number columns go as they are. (This runs once per message written.)
     db = connections[DEFAULT_DB_ALIAS]
-    session_field, time_field = fields[0], fields[-1]
+    session_field, time_field, meta_field = fields[0], fields[-2], fields[-1]
     rows = []
     for session_id, batch in current:
         session_value = session_field.get_db_prep_save(UUID(session_id), db)
@@ -283,6 +290,7 @@ def _insert_messages(cursor: Any, current: list[tuple[str, Batch]]) -> None:
                     message.author,
                     message.content,
                     time_field.get_db_prep_save(message.created_at, db),
+                    None if message.meta is None else meta_field.get_db_prep_save(message.meta, db),
                 ]
             )
     if rows:

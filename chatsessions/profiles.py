@@ -1,24 +1,50 @@
-"""Chat profiles: the variants of a chat app a user picks before the chat starts."""
+"""Chat profiles, the variants of a chat app a user picks before the chat starts, and
+starters, the suggested first messages an empty chat shows."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
 @dataclass(frozen=True)
+class Starter:
+    """A suggested first message: a click sends message. icon is an image URL."""
+
+    label: str
+    message: str
+    command: str | None = None
+    icon: str | None = None
+
+    def __post_init__(self) -> None:
+        if not all(isinstance(text, str) and text for text in (self.label, self.message)):
+            raise ValueError("Starter needs a label and a message, both non-empty strings")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class ChatProfile:
-    """One profile returned by a set_chat_profiles handler."""
+    """One profile returned by a set_chat_profiles handler; its starters, if any, are
+    the ones its chats show."""
 
     name: str
     markdown_description: str = ""
     icon: str | None = None
     default: bool = False
+    starters: list[Starter] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
             raise ValueError("ChatProfile needs a non-empty string name")
+        if self.starters is None:  # as Chainlit allows
+            object.__setattr__(self, "starters", [])
+        if not isinstance(self.starters, list) or not all(isinstance(s, Starter) for s in self.starters):
+            raise TypeError("ChatProfile.starters must be a list of Starter")
 
     def to_dict(self) -> dict[str, Any]:
-        """Returns the profile as the client sees it."""
-        return asdict(self)
+        """Returns the profile as the client sees it (its starters come in the session)."""
+        described = asdict(self)
+        del described["starters"]
+        return described

@@ -49,18 +49,31 @@ class Stop:
 
 
 @dataclass(frozen=True)
+class ActionClick:
+    id: str
+
+
+@dataclass(frozen=True)
+class Feedback:
+    message_id: str
+    value: int
+    comment: str = ""
+
+
+@dataclass(frozen=True)
 class End:
     pass
 
 
-Frame = Start | UserMessage | Settings | Stop | End
+Frame = Start | UserMessage | Settings | Stop | End | ActionClick | Feedback
 
 MAX_ID_LENGTH = 64
 MAX_ENV_VALUE_LENGTH = 10_000
+MAX_COMMENT_LENGTH = 2000
 
 
 _MISSING = object()
-_TYPE_NAMES: dict[type, str] = {str: "a string", dict: "an object"}
+_TYPE_NAMES: dict[type, str] = {str: "a string", dict: "an object", int: "0 or 1"}
 
 
 def _field(data: dict[str, Any], name: str, kind: type, default: Any) -> Any:
@@ -108,12 +121,39 @@ def _parse_settings(data: dict[str, Any]) -> Settings:
     return Settings(values=values)
 
 
+def _id(data: dict[str, Any], name: str) -> str:
+    value = _field(data, name, str, _MISSING)
+    if value is _MISSING or not 0 < len(value) <= MAX_ID_LENGTH:
+        raise ProtocolError(
+            ErrorCode.INVALID_FIELD, f"{data['type']}.{name} must be 1 to {MAX_ID_LENGTH} characters"
+        )
+    return str(value)
+
+
+def _parse_action(data: dict[str, Any]) -> ActionClick:
+    return ActionClick(id=_id(data, "id"))
+
+
+def _parse_feedback(data: dict[str, Any]) -> Feedback:
+    value = data.get("value")
+    if type(value) is not int or value not in (0, 1):  # not True or False either
+        raise ProtocolError(ErrorCode.INVALID_FIELD, "feedback.value must be 0 (thumbs down) or 1 (up)")
+    comment = _field(data, "comment", str, None) or ""
+    if len(comment) > MAX_COMMENT_LENGTH:
+        raise ProtocolError(
+            ErrorCode.INVALID_FIELD, f"feedback.comment is limited to {MAX_COMMENT_LENGTH} characters"
+        )
+    return Feedback(message_id=_id(data, "for"), value=value, comment=comment)
+
+
 _PARSERS = {
     "start": _parse_start,
     "message": _parse_message,
     "settings": _parse_settings,
     "stop": lambda data: Stop(),
     "end": lambda data: End(),
+    "action": _parse_action,
+    "feedback": _parse_feedback,
 }
 
 

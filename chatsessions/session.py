@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, KeysView
+from collections.abc import Iterator, KeysView, Sequence
 from contextvars import ContextVar
+from datetime import datetime
 from typing import Any, Protocol
 
 from .frames import MessageLike
@@ -139,6 +140,33 @@ def _env_markers(env: dict[str, str]) -> list[str]:
     return markers
 
 
+class ActionLike(Protocol):
+    """An action button as the chat keeps it (actions.Action is one)."""
+
+    id: str
+    name: str
+    forId: str | None
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+    def to_frame(self) -> dict[str, Any]: ...
+
+
+class StepLike(Protocol):
+    """A step as the chat keeps it (steps.Step is one)."""
+
+    id: str
+    name: str
+    created: datetime | None
+
+    @property
+    def output(self) -> str: ...
+
+    def meta(self) -> dict[str, Any]: ...
+
+    def to_frame(self) -> dict[str, Any]: ...
+
+
 class RunningChat(Protocol):
     """What handler code reaches of the chat it runs in (transcript.Transcript is one)."""
 
@@ -147,7 +175,21 @@ class RunningChat(Protocol):
 
     async def send(self, frame: dict[str, Any]) -> None: ...
 
-    async def add_message(self, message: MessageLike) -> None: ...
+    async def add_message(self, message: MessageLike, actions: Sequence[ActionLike] = ()) -> None: ...
+
+    async def add_action(self, action: ActionLike) -> None: ...
+
+    async def remove_action(self, action: ActionLike) -> None: ...
+
+    async def ask(self, kind: str, message_id: str, action_ids: Sequence[str], timeout: float) -> Any: ...
+
+    async def add_step(self, step: StepLike) -> None: ...
+
+    async def update_step(self, step: StepLike) -> None: ...
+
+    async def stream_step(self, step: StepLike, token: str, replace: bool) -> None: ...
+
+    async def remove_step(self, step: StepLike) -> None: ...
 
     async def edit_message(self, message: MessageLike) -> None: ...
 

@@ -1,8 +1,10 @@
-"""Signals a project can connect to: a chat started, resumed or ended, a message received.
+"""Signals a project can connect to: a chat started, resumed or ended, a message received,
+feedback given.
 
 Each is sent with sender=ChatSession and the keyword arguments session_id (str), app
 (the chat app's name) and user (None for an anonymous chat); message_received also
-has message (the chatsessions.Message). Receivers may be sync or async; one that
+has message (the chatsessions.Message), feedback_received message_id, value (1 for
+thumbs up, 0 for down) and comment. Receivers may be sync or async; one that
 raises is logged and does not disturb the chat.
 """
 
@@ -19,6 +21,7 @@ session_started = Signal()
 session_resumed = Signal()
 session_ended = Signal()
 message_received = Signal()
+feedback_received = Signal()
 
 
 async def send(signal: Signal, **kwargs: Any) -> None:

@@ -1,11 +1,13 @@
 """Transcript: what a chat says, in order, to its socket and to its journal.
 
 It is the chat as handler code sees it (session.RunningChat): the store behind
-user_session, and the messages Message.send, stream_token, update and remove make.
+user_session, the messages Message.send, stream_token, update and remove make, their
+action buttons, the steps, and the questions a handler waits on (interaction.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
@@ -15,21 +17,23 @@ from .conf import get_config
 from .delivery import Delivery
 from .frames import MessageLike
 from .history import fold_title
+from .interaction import Interaction
 from .journal import Journal
 from .message import Message
 from .models import ChatMessage
-from .session import SessionStore
+from .session import ActionLike, SessionStore, StepLike
 from .writer import writer
 
 
 class Transcript:
     """One chat's messages: sent through its delivery, kept through its journal."""
 
-    __slots__ = ("delivery", "journal")
+    __slots__ = ("delivery", "interaction", "journal")
 
-    def __init__(self, journal: Journal, delivery: Delivery) -> None:
+    def __init__(self, journal: Journal, delivery: Delivery, interaction: Interaction) -> None:
         self.journal = journal
         self.delivery = delivery
+        self.interaction = interaction
 
     @property
     def store(self) -> SessionStore:
@@ -39,12 +43,12 @@ class Transcript:
         """Sends a frame that the transcript does not keep (a token, a task, an error)."""
         await self.delivery.send(frame)
 
-    def record(self, message: MessageLike) -> None:
+    def record(self, message: MessageLike, meta: dict[str, Any] | None = None) -> None:
         """Keeps a message without sending it (the user's own), timed now if not yet. The
         first user message of an untitled chat titles it."""
         if message.created is None:
             message.created = timezone.now()
-        self.journal.added(message.id, message.role, message.author, message.content, message.created)
+        self.journal.added(message.id, message.role, message.author, message.content, message.created, meta)
         self.store.reserved["root_message"] = message
         if message.role == ChatMessage.Role.USER and not self.journal.title:
             self.set_title(message.content)
@@ -63,10 +67,59 @@ class Transcript:
         await self.delivery.send(frames.settings(settings))
         return settings
 
-    async def add_message(self, message: MessageLike) -> None:
-        """Keeps a new message and sends it."""
-        self.record(message)
-        await self._send_kept(frames.message(message))
+    async def add_message(self, message: MessageLike, actions: Sequence[ActionLike] = ()) -> None:
+        """Keeps a new message, with its action buttons, and sends it."""
+        if not actions:
+            self.record(message)
+            await self._send_kept(frames.message(message))
+            return
+        for action in actions:
+            action.forId = message.id
+        self.interaction.keep(actions)
+        self.record(message, {"actions": [action.to_dict() for action in actions]})
+        await self._send_kept(frames.message(message, [action.to_frame() for action in actions]))
+
+    async def add_action(self, action: ActionLike) -> None:
+        """Adds a button to a sent message."""
+        self.interaction.keep([action])
+        await self._actions_changed(action.forId)
+
+    async def remove_action(self, action: ActionLike) -> None:
+        """Takes a button away: a click on it is refused from now on."""
+        self.interaction.drop(action)
+        await self._actions_changed(action.forId)
+
+    async def _actions_changed(self, message_id: str | None) -> None:
+        if message_id is None:
+            return
+        kept = self.interaction.of_message(message_id)
+        self.journal.edited(message_id, None, {"actions": [action.to_dict() for action in kept]})
+        await self._send_kept(frames.actions(message_id, [action.to_frame() for action in kept]))
+
+    async def ask(self, kind: str, message_id: str, action_ids: Sequence[str], timeout: float) -> Any:
+        """Waits for the answer to the question message_id (see Interaction.wait)."""
+        return await self.interaction.wait(kind, message_id, action_ids, timeout, self.delivery.send)
+
+    async def add_step(self, step: StepLike) -> None:
+        """Keeps a step that started, and shows it."""
+        created = step.created or timezone.now()
+        self.journal.added(step.id, ChatMessage.Role.STEP, step.name, step.output, created, step.meta())
+        await self._send_kept(frames.step(step.to_frame()))
+
+    async def update_step(self, step: StepLike) -> None:
+        self.journal.edited(step.id, step.output, step.meta())
+        await self._send_kept(frames.step(step.to_frame()))
+
+    async def stream_step(self, step: StepLike, token: str, replace: bool) -> None:
+        """Shows a step's output growing; its update keeps it."""
+        if replace:
+            await self.delivery.send(frames.step(step.to_frame()))
+        else:
+            await self.delivery.send(frames.stream(step.id, token))
+
+    async def remove_step(self, step: StepLike) -> None:
+        self.journal.removed(step.id, ChatMessage.Role.STEP)
+        await self._send_kept(frames.remove(step.id))
 
     async def add_notice(self, content: str, author: str) -> None:
         """Adds a notice from outside the chat (staff, say), written within the delay."""
@@ -79,8 +132,9 @@ class Transcript:
         await self._send_kept(frames.update(message.id, message.content))
 
     async def remove_message(self, message: MessageLike) -> None:
-        """Removes a sent message."""
-        self.journal.removed(message.id)
+        """Removes a sent message, and its buttons."""
+        self.interaction.drop_message(message.id)
+        self.journal.removed(message.id, message.role)
         await self._send_kept(frames.remove(message.id))
 
     async def _send_kept(self, frame: dict[str, Any]) -> None:

@@ -13,9 +13,10 @@ from ..chat import live_chats
 from ..conf import get_config
 from ..frames import ErrorCode
 from ..handlers import ChatApp, load_app
+from .interactive import Interactive
 from .socket import TestSocket
 from .transport import InProcess, Live, Transport, login_cookie, socket_path
-from .turns import ChatClosed, ChatError, Reply, Turn
+from .turns import ChatClosed, ChatError, Reply, Turn, reply_of
 
 T = TypeVar("T")
 
@@ -53,7 +54,7 @@ _NOT_FATAL_AT_START = frozenset(
 )
 
 
-class ChatClient:
+class ChatClient(Interactive):
     """One chat of one user, driven the way the page drives it, frame by frame.
 
         async with ChatClient("myproject.chat", user=user) as chat:
@@ -97,6 +98,7 @@ class ChatClient:
         self.session: dict[str, Any] = {}
         #: Every frame of the last turn (task frames left out, streamed tokens joined).
         self.frames: list[dict[str, Any]] = []
+        self.steps: list[dict[str, Any]] = []
         #: Every message of the chat as this client has seen it, oldest first.
         self.history: list[Reply] = []
 
@@ -169,7 +171,10 @@ class ChatClient:
                 raise ChatError(received["code"], received["detail"], turn.frames)
         self.session = received
         self.socket.chat_is(received["id"])
-        self.history = [Reply(**_reply_fields(message)) for message in received["history"]]
+        # A resumed chat may be in a handler already, perhaps one that asked a question.
+        self.socket.open_tasks = 1 if received.get("running") else 0
+        self.socket.asking = received.get("ask")
+        self.history = [reply_of(frame) for frame in received["history"] if frame["type"] == "message"]
         handler = "on_chat_resume" if received["resumed"] else "on_chat_start"
         # The frames of the start turn are those of its handler, after the session frame.
         after = Turn(errors=turn.errors)
@@ -184,7 +189,9 @@ class ChatClient:
             frame["id"] = id
         await self.socket.send(frame)
         self.history.append(Reply(id or "", "user", self._username(), text))
-        turn = await self._finish_turn(Turn(), self._runs("on_message"))
+        # An answer to the question a handler asked runs no on_message: that handler goes on.
+        runs = 0 if self.answering_text() else self._runs("on_message")
+        turn = await self._finish_turn(Turn(), runs)
         return turn.reply
 
     async def settings(self, **values: Any) -> dict[str, Any]:
@@ -202,21 +209,7 @@ class ChatClient:
         The next send(), stop() or wait() collects its frames too."""
         await self.socket.send({"type": "message", "content": text})
         self.history.append(Reply("", "user", self._username(), text))
-        self.socket.pending += self._runs("on_message")
-
-    async def stop(self) -> Reply | None:
-        """Stops the running handler (the Stop button) and returns its last message."""
-        turn = Turn()
-        while self.socket.open_tasks == 0 and self.socket.pending:
-            await self.socket.next(turn)  # until the handler to stop has begun
-        if self.socket.open_tasks == 0:
-            return None
-        await self.socket.send({"type": "stop"})
-        return (await self._finish_turn(turn, 0)).reply
-
-    async def wait(self) -> Turn:
-        """Waits until every handler run that the client caused has ended."""
-        return await self._finish_turn(Turn(), 0)
+        self.socket.pending += 0 if self.answering_text() else self._runs("on_message")
 
     async def end(self) -> int:
         """Ends the chat (the New chat button): on_chat_end runs; returns the close code."""
@@ -256,13 +249,14 @@ class ChatClient:
 
     # -- frames -------------------------------------------------------------------------
 
-    async def _finish_turn(self, turn: Turn, handler_runs: int) -> Turn:
+    async def _finish_turn(self, turn: Turn, handler_runs: int, through_questions: bool = False) -> Turn:
         """Receives the rest of turn; keeps its frames and messages, also when it raises."""
         try:
-            return await self.socket.finish(turn, handler_runs)
+            return await self.socket.finish(turn, handler_runs, through_questions)
         finally:
             self.frames = turn.frames
             self.history.extend(message for message in turn.messages.values() if message.role != "user")
+            self._keep_actions(turn)
 
     async def send_frame(self, frame: dict[str, Any] | str | bytes) -> None:
         """Sends one frame as it is (a dict as JSON, a str verbatim, bytes as binary)."""
@@ -293,10 +287,6 @@ class ChatClient:
 
     def _username(self) -> str:
         return str(self.user.get_username()) if self.user is not None else "User"
-
-
-def _reply_fields(frame: dict[str, Any]) -> dict[str, Any]:
-    return {key: frame.get(key) for key in ("id", "role", "author", "content", "created")}
 
 
 class _StoreView(Mapping[str, Any]):
@@ -369,6 +359,24 @@ class SyncChatClient:
 
     def send(self, text: str, *, id: str | None = None) -> Reply | None:
         return self._run(self.client.send(text, id=id))
+
+    def click(self, label: str) -> Reply | None:
+        return self._run(self.client.click(label))
+
+    def feedback(self, message_id: str, value: int, comment: str = "") -> dict[str, Any]:
+        return self._run(self.client.feedback(message_id, value, comment))
+
+    @property
+    def asked(self) -> dict[str, Any] | None:
+        return self.client.asked
+
+    @property
+    def starters(self) -> list[dict[str, Any]]:
+        return self.client.starters
+
+    @property
+    def steps(self) -> list[dict[str, Any]]:
+        return self.client.steps
 
     def settings(self, **values: Any) -> dict[str, Any]:
         return self._run(self.client.settings(**values))

@@ -1,8 +1,9 @@
 """TestSocket: a test client's socket, which knows when a turn is over.
 
 A turn is over when every handler run the client caused has begun (task start) and
-ended (task end). The client says how many runs it caused; a refusal (an error frame
-in place of a run) takes its runs back.
+ended (task end), or when a handler asks the user something (an ask frame) and waits.
+The client says how many runs it caused; a refusal (an error frame in place of a run)
+takes its runs back.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class TestSocket:
         self.close_code: int | None = None
         self.open_tasks = 0  # handler runs begun and not yet ended
         self.pending = 0  # handler runs caused and not yet begun
+        self.asking: dict[str, Any] | None = None  # the question a handler waits on
         self._exceptions = _HandlerExceptions()
 
     async def open(self, transport: Transport) -> None:
@@ -59,6 +61,7 @@ class TestSocket:
         self.transport = transport
         self.close_code = None
         self.open_tasks = self.pending = 0
+        self.asking = None
         logging.getLogger("chatsessions").addHandler(self._exceptions)
 
     async def close(self) -> None:
@@ -96,6 +99,10 @@ class TestSocket:
             self.pending = max(self.pending - 1, 0)
         elif frame == TASK_END:
             self.open_tasks -= 1
+        elif frame.get("type") == "ask":
+            self.asking = frame
+        elif frame.get("type") == "ask_end" and self.asking and self.asking["for"] == frame["for"]:
+            self.asking = None
         return frame
 
     async def expect(self, frame_type: str, timeout: float | None = None) -> dict[str, Any]:
@@ -124,12 +131,16 @@ class TestSocket:
         turn.add(frame)
         return frame
 
-    async def finish(self, turn: Turn, handler_runs: int) -> Turn:
-        """Receives until the handler runs caused (handler_runs more) have all ended; raises
-        ChatError if the frame was refused, HandlerError if a handler raised."""
+    async def finish(self, turn: Turn, handler_runs: int, through_questions: bool = False) -> Turn:
+        """Receives until the handler runs caused (handler_runs more) have all ended, or
+        one asks the user and waits (unless through_questions: then until the question
+        times out and the handler ends); raises ChatError if the frame was refused,
+        HandlerError if a handler raised."""
         self.pending += handler_runs
         errors_before = len(turn.errors)
-        while self.pending or self.open_tasks:
+        while (self.pending or self.open_tasks) and (
+            through_questions or not (self.asking and not self.pending)
+        ):
             frame = await self.next(turn)
             if frame.get("type") == "error" and frame["code"] in REFUSALS and handler_runs:
                 self.pending = max(self.pending - handler_runs, 0)

@@ -46,9 +46,23 @@ class Reply:
     author: str
     content: str
     created: str | None = None
+    # The action buttons under it, as the page shows them: {"id", "name", "label", "tooltip"}.
+    actions: list[dict[str, Any]] = field(default_factory=list)
 
     def __str__(self) -> str:
         return self.content
+
+
+def reply_of(frame: dict[str, Any]) -> Reply:
+    """The Reply a message frame shows."""
+    return Reply(
+        frame["id"],
+        frame["role"],
+        frame["author"],
+        frame["content"],
+        frame.get("created"),
+        list(frame.get("actions", ())),
+    )
 
 
 @dataclass
@@ -59,6 +73,8 @@ class Turn:
     frames: list[dict[str, Any]] = field(default_factory=list)
     messages: dict[str, Reply] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # The steps shown in this turn, by id, as they ended (streamed output joined).
+    steps: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def add(self, frame: dict[str, Any]) -> None:
         kind = frame.get("type")
@@ -70,9 +86,13 @@ class Turn:
         else:
             self.frames.append(dict(frame))
         if kind == "message":
-            self.messages[frame["id"]] = Reply(
-                frame["id"], frame["role"], frame["author"], frame["content"], frame.get("created")
-            )
+            self.messages[frame["id"]] = reply_of(frame)
+        elif kind == "step":
+            self.steps[frame["id"]] = dict(frame)
+        elif kind == "stream" and frame["id"] in self.steps:
+            self.steps[frame["id"]]["output"] += frame["token"]
+        elif kind == "actions" and frame["for"] in self.messages:
+            self.messages[frame["for"]].actions = list(frame["actions"])
         elif kind == "stream":
             message = self.messages.setdefault(frame["id"], Reply(frame["id"], "assistant", "", ""))
             message.content += frame["token"]

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chatsessions.journal import Batch, Journal, Lost, SessionChanges
+from chatsessions.journal import Batch, Edit, Journal, Lost, SessionChanges
 from chatsessions.models import ChatMessage, ChatSession
 from chatsessions.persistence import storable
 from chatsessions.session import SessionStore
@@ -14,10 +14,10 @@ NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 
 def test_a_later_batch_merges_after_an_earlier_one():
-    earlier = Batch(edits=[("m1", "a")], session=SessionChanges(status="live", message_count=1))
-    later = Batch(edits=[("m1", "b")], session=SessionChanges(status="disconnected"))
+    earlier = Batch(edits=[Edit("m1", "a")], session=SessionChanges(status="live", message_count=1))
+    later = Batch(edits=[Edit("m1", "b")], session=SessionChanges(status="disconnected"))
     merged = later.after(earlier)
-    assert merged.edits == [("m1", "a"), ("m1", "b")]
+    assert merged.edits == [Edit("m1", "a"), Edit("m1", "b")]
     assert merged.session.changed() == {"status": "disconnected", "message_count": 1}
     assert not Batch() and Batch(session=SessionChanges(status="live"))
 
@@ -61,7 +61,7 @@ async def test_the_writer_writes_messages_edits_and_the_snapshot_in_order(alice)
     assert rows == [(1, "m1", "hi"), (2, "m2", "final")]
     saved = await ChatSession.objects.aget(pk=row.pk)
     assert (saved.store, saved.message_count, saved.status) == ({"counter": 2}, 2, "live")
-    journal.removed("m1")
+    journal.removed("m1", "user")
     journal.ended(NOW)
     assert await writer().write([journal])
     saved = await ChatSession.objects.aget(pk=row.pk)

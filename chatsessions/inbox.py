@@ -1,0 +1,119 @@
+"""Inbox: what the client asks of its chat, one frame at a time: a message (or the
+answer to a question a handler asked), a click on an action, new settings, feedback.
+Each is checked, then queued as a handler job behind the others, in arrival order.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from channels.db import database_sync_to_async
+
+from . import frames, history, signals
+from .conf import get_config
+from .feedback import save as save_feedback
+from .frames import ErrorCode
+from .handlers import ChatApp, action_event
+from .interaction import answer_of
+from .jobs import Job, JobRunner
+from .message import Message
+from .protocol import ProtocolError
+from .transcript import Transcript
+from .widgets import validate_settings
+
+
+class Chat(Protocol):
+    """The parts of a chat the inbox works with (chat.LiveChat is one)."""
+
+    id: str
+    app: ChatApp
+    author: str
+    user: Any
+    jobs: JobRunner
+    transcript: Transcript
+
+    @property
+    def accepting(self) -> bool: ...
+
+    async def flush(self) -> None: ...
+
+    async def signal(self, signal: Any, **kwargs: Any) -> None: ...
+
+
+class Inbox:
+    """One chat's way in for its client's frames (consumers.py hands them here)."""
+
+    __slots__ = ("chat",)
+
+    def __init__(self, chat: Chat) -> None:
+        self.chat = chat
+
+    async def message(self, content: str, message_id: str | None) -> None:
+        """Records a user message and queues on_message for it; if a handler asked a
+        question (AskUserMessage), the message is its answer instead."""
+        interaction = self.chat.transcript.interaction
+        answers = interaction.answers_text()
+        if not answers:
+            self._check_accepting()
+        message = Message(content, author=self.chat.author, id=message_id, role="user")
+        self.chat.transcript.record(message)
+        # Receivers see the message before the handler does; the socket's frames are
+        # handled one at a time, so the order of messages stays the order of arrival.
+        await self.chat.signal(signals.message_received, message=message)
+        if answers:
+            interaction.answer(answer_of(message))
+        else:
+            self.chat.jobs.add(Job("on_message", message, from_client=True))
+
+    async def click(self, action_id: str) -> None:
+        """Runs the callback of an action the chat sent, or answers the question it
+        belongs to; an id the chat did not send (or took back) is refused."""
+        interaction = self.chat.transcript.interaction
+        action = await interaction.find(
+            action_id, lambda: database_sync_to_async(history.stored_actions)(self.chat.id)
+        )
+        if action is None:
+            raise ProtocolError(ErrorCode.UNKNOWN_ACTION, "this chat has no such action (any more)")
+        if interaction.answers_with(action):
+            interaction.answer(action.to_dict())
+            return
+        event = action_event(action.name)
+        if self.chat.app.handler(event) is None:
+            raise ProtocolError(ErrorCode.UNKNOWN_ACTION, f"no action_callback for {action.name!r}")
+        self._check_accepting()
+        self.chat.jobs.add(Job(event, action, from_client=True))
+
+    async def feedback(self, message_id: str, value: int, comment: str) -> None:
+        """Keeps the user's feedback on an assistant message of this chat, and confirms it."""
+        self._check_open()
+        await self.chat.flush()  # the message may not be written yet
+        if not await database_sync_to_async(save_feedback)(
+            self.chat.id, message_id, self.chat.user, value, comment
+        ):
+            raise ProtocolError(
+                ErrorCode.UNKNOWN_MESSAGE, "feedback is for an assistant message of this chat"
+            )
+        await self.chat.transcript.send(frames.feedback(message_id, value, comment))
+        await self.chat.signal(signals.feedback_received, message_id=message_id, value=value, comment=comment)
+
+    async def settings(self, values: dict[str, Any]) -> None:
+        """Validates new settings values, confirms them and queues on_settings_update."""
+        self._check_accepting()
+        try:
+            validate_settings(self.chat.app.settings, values)
+        except ValueError as error:
+            raise ProtocolError(ErrorCode.INVALID_SETTINGS, str(error)) from None
+        settings = await self.chat.transcript.change_settings(values)
+        self.chat.jobs.add(Job("on_settings_update", dict(settings), from_client=True))
+
+    def _check_open(self) -> None:
+        if not self.chat.accepting:
+            raise ProtocolError(ErrorCode.CHAT_ENDING, "this chat is ending; start a new one")
+
+    def _check_accepting(self) -> None:
+        """Refuses a job for a chat that is ending, or past MAX_PENDING_MESSAGES waiting."""
+        self._check_open()
+        if self.chat.jobs.waiting >= get_config()["MAX_PENDING_MESSAGES"]:
+            raise ProtocolError(
+                ErrorCode.FLOOD, "too many messages are waiting for a reply; this one was dropped"
+            )

@@ -1,0 +1,96 @@
+"""What a test does while handlers run besides sending messages: stop one, wait for it,
+answer its question, click an action, give feedback; and what it sees: the question
+asked, the steps, the starters. ChatClient has these methods (answers to
+AskUserMessage go through send)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..handlers import ChatApp, action_event
+from .socket import TestSocket
+from .turns import ChatError, Reply, Turn
+
+
+class Interactive:
+    """The interactive part of ChatClient."""
+
+    socket: TestSocket
+    app: ChatApp
+    session: dict[str, Any]
+    history: list[Reply]
+    steps: list[dict[str, Any]]
+
+    async def _finish_turn(self, turn: Turn, handler_runs: int, through_questions: bool = False) -> Turn:
+        raise NotImplementedError  # ChatClient's
+
+    @property
+    def asked(self) -> dict[str, Any] | None:
+        """The question a handler waits on ({"for": message id, "kind": "text" or
+        "action", "timeout"}), or None. For "text", send() answers it."""
+        return self.socket.asking
+
+    @property
+    def starters(self) -> list[dict[str, Any]]:
+        """The starters the new chat showed ({"label", "message", "icon", "command"})."""
+        return list(self.session.get("starters", ()))
+
+    async def stop(self) -> Reply | None:
+        """Stops the running handler (the Stop button) and returns its last message."""
+        turn = Turn()
+        while self.socket.open_tasks == 0 and self.socket.pending:
+            await self.socket.next(turn)  # until the handler to stop has begun
+        if self.socket.open_tasks == 0:
+            return None
+        await self.socket.send({"type": "stop"})
+        # A stop ends a question's wait too: the turn is over when the handler has ended.
+        return (await self._finish_turn(turn, 0, through_questions=True)).reply
+
+    async def wait(self) -> Turn:
+        """Waits until every handler run that the client caused has ended, also one that
+        waits on a question (until the question times out)."""
+        return await self._finish_turn(Turn(), 0, through_questions=True)
+
+    def answering_text(self) -> bool:
+        """Whether the next message answers a question (and so runs no on_message)."""
+        if self.socket.asking is not None and self.socket.asking["kind"] == "text":
+            self.socket.asking = None
+            return True
+        return False
+
+    async def click(self, label: str) -> Reply | None:
+        """Clicks the action button labelled (or named) label, the most recent one if
+        several are, and returns the reply of its callback, or of the handler whose
+        question it answers. Raises ChatError if the server refuses the click."""
+        message_id, action = self._action(label)
+        await self.socket.send({"type": "action", "id": action["id"]})
+        asked = self.socket.asking
+        if asked is not None and asked["kind"] == "action" and asked["for"] == message_id:
+            self.socket.asking = None
+            return (await self._finish_turn(Turn(), 0)).reply
+        if self.app.handler(action_event(action["name"])) is None:
+            refused = await self.socket.expect("error")  # no callback: the server says so
+            raise ChatError(refused["code"], refused["detail"], [refused])
+        return (await self._finish_turn(Turn(), 1)).reply
+
+    async def feedback(self, message_id: str, value: int, comment: str = "") -> dict[str, Any]:
+        """Gives thumbs up (1) or down (0) on an assistant message; returns the server's
+        confirmation. Raises ChatError if it refuses."""
+        await self.socket.send({"type": "feedback", "for": message_id, "value": value, "comment": comment})
+        return await self.socket.expect("feedback")
+
+    def _action(self, label: str) -> tuple[str, dict[str, Any]]:
+        for reply in reversed(self.history):
+            for action in reply.actions:
+                if label in (action["label"], action["name"]):
+                    return reply.id, action
+        shown = [action["label"] for reply in self.history for action in reply.actions]
+        raise ChatError("no_such_action", f"no action button {label!r}; the chat shows {shown}", [])
+
+    def _keep_actions(self, turn: Turn) -> None:
+        """Applies the turn's changes to the buttons of earlier messages."""
+        replies = {reply.id: reply for reply in self.history}
+        for frame in turn.frames:
+            if frame["type"] == "actions" and frame["for"] in replies:
+                replies[frame["for"]].actions = list(frame["actions"])
+        self.steps = list(turn.steps.values())
