@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -20,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 
 from . import control
 from .conf import END_CONFIRM_SECONDS
-from .models import ChatMessage, ChatSession
+from .models import ChatFeedback, ChatMessage, ChatSession
 
 logger = logging.getLogger("chatsessions")
 
@@ -38,9 +38,17 @@ def key_list(template: str, pairs: list[tuple[str, str]]) -> str:
     return format_html_join(", ", template, pairs) if pairs else "—"
 
 
+def _feedback_on_message(value: int) -> Subquery:
+    """How many users gave value on the message of the row (0 thumbs down, 1 up)."""
+    given = ChatFeedback.objects.filter(
+        session=OuterRef("session"), message_id=OuterRef("message_id"), value=value
+    )
+    return Subquery(given.values("message_id").annotate(n=Count("pk")).values("n")[:1])
+
+
 class ChatMessageInline(admin.TabularInline):
     model = ChatMessage
-    fields = ("sequence", "role", "author", "content", "created_at")
+    fields = ("sequence", "role", "author", "content", "step", "feedback", "created_at")
     readonly_fields = fields
     ordering = ("sequence",)
     extra = 0
@@ -52,6 +60,59 @@ class ChatMessageInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ChatMessage]:
+        # Each message's feedback counted in the one query of the transcript.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(thumbs_up=_feedback_on_message(1), thumbs_down=_feedback_on_message(0))
+        )
+
+    @admin.display(description="step")
+    def step(self, obj: ChatMessage) -> str:
+        """A step's type, parent and input; an error marked."""
+        if obj.role != ChatMessage.Role.STEP or not obj.meta:
+            return "—"
+        meta = obj.meta
+        parent = f", in {meta['parent_id'][:8]}" if meta.get("parent_id") else ""
+        error = " ERROR" if meta.get("is_error") else ""
+        return format_html(
+            "{}{}{} <small>{}</small><br><code>{}</code>",
+            meta.get("step_type", ""),
+            parent,
+            error,
+            obj.message_id[:8],
+            str(meta.get("input", ""))[:300],
+        )
+
+    @admin.display(description="feedback")
+    def feedback(self, obj: ChatMessage) -> str:
+        up, down = getattr(obj, "thumbs_up", None) or 0, getattr(obj, "thumbs_down", None) or 0
+        if not up and not down:
+            return "—"
+        comments = ChatFeedback.objects.filter(session=obj.session_id, message_id=obj.message_id).exclude(
+            comment=""
+        )
+        said = format_html_join("", "<br>“{}”", ((c,) for c in comments.values_list("comment", flat=True)))
+        return format_html("👍 {} · 👎 {}{}", up, down, said)
+
+
+class FeedbackFilter(admin.SimpleListFilter):
+    """Sessions whose messages got thumbs down (or up) from their users."""
+
+    title = "feedback"
+    parameter_name = "feedback"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("negative", "👎 some negative"), ("positive", "👍 some positive"), ("any", "any feedback")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[ChatSession]) -> QuerySet[ChatSession]:
+        values = {"negative": [0], "positive": [1], "any": [0, 1]}.get(self.value() or "")
+        if values is None:
+            return queryset
+        given = ChatFeedback.objects.filter(session=OuterRef("pk"), value__in=values)
+        return queryset.filter(Exists(given))
 
 
 class NoticeForm(forms.Form):
@@ -71,7 +132,7 @@ class ChatSessionAdmin(admin.ModelAdmin):
         "last_activity_at",
         "message_count",
     )
-    list_filter = ("status", "app", "chat_profile", "started_at")
+    list_filter = ("status", "app", "chat_profile", FeedbackFilter, "started_at")
     list_select_related = ("owner",)
     list_per_page = 100
     search_fields = ("title", "owner__username", "owner__email")

@@ -1,6 +1,9 @@
-"""A demo assistant that shows profiles, settings, user env and streaming replies."""
+"""A demo assistant that shows profiles, settings, user env and streaming replies, and
+the interactive parts: starters, a step that looks something up, a question, buttons."""
 
 import asyncio
+
+from django.utils import timezone
 
 import chatsessions as cl
 
@@ -26,6 +29,15 @@ def profiles(user):
     ]
 
 
+@cl.set_starters
+async def starters(user):
+    return [
+        cl.Starter(label="Look something up", message="look up Django Channels"),
+        cl.Starter(label="Ask me my name", message="ask me my name"),
+        cl.Starter(label="Show me the menu", message="show me the menu"),
+    ]
+
+
 @cl.on_chat_start
 async def start():
     cl.user_session.set("words", 0)
@@ -47,8 +59,71 @@ async def stopped():
     await cl.Message("(stopped)").send()
 
 
+FACTS = {
+    "django channels": "Channels extends Django to WebSockets and other protocols.",
+    "chainlit": "Chainlit builds chat apps in Python; this demo speaks its API.",
+}
+
+
+@cl.step(type="retrieval")
+async def search(query: str):
+    await cl.sleep(0.3)
+    return FACTS.get(query.lower(), "nothing found")
+
+
+@cl.step(type="tool", name="lookup")
+async def look_up(query: str):
+    return await search(query)
+
+
+async def interactive(text: str) -> bool:
+    """Runs what the starters ask for; returns False for any other message."""
+    if text.lower().startswith("look up "):
+        found = await look_up(text[len("look up ") :])
+        await cl.Message(f"Here is what I found: {found}").send()
+    elif text.lower() == "ask me my name":
+        answer = await cl.AskUserMessage(content="What should I call you?", timeout=120).send()
+        if answer is None:
+            await cl.Message("No name, then.").send()
+            return True
+        keep = await cl.AskActionMessage(
+            content=f"Shall I remember **{answer['output']}**?",
+            actions=[
+                cl.Action(name="remember", payload={"name": answer["output"]}, label="Yes"),
+                cl.Action(name="forget", payload={}, label="No"),
+            ],
+        ).send()
+        if keep and keep["name"] == "remember":
+            cl.user_session.set("name", keep["payload"]["name"])
+        await cl.Message(f"Nice to meet you, {answer['output']}.").send()
+    elif text.lower() == "show me the menu":
+        await cl.Message(
+            "What next?",
+            actions=[
+                cl.Action(name="time", payload={}, label="What time is it?"),
+                cl.Action(name="who", payload={}, label="Who am I?", tooltip="What this chat remembers"),
+            ],
+        ).send()
+    else:
+        return False
+    return True
+
+
+@cl.action_callback("time")
+async def tell_the_time(action: cl.Action):
+    await cl.Message(f"It is {timezone.now():%H:%M} UTC.").send()
+
+
+@cl.action_callback("who")
+async def tell_who(action: cl.Action):
+    name = cl.user_session.get("name")
+    await cl.Message(f"You are {name}." if name else "I don't know your name yet: ask me my name.").send()
+
+
 @cl.on_message
 async def on_message(message: cl.Message):
+    if await interactive(message.content):
+        return
     settings = cl.user_session.get("chat_settings")
     words = message.content.split()
     cl.user_session.set("words", cl.user_session.get("words") + len(words))

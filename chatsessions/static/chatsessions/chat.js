@@ -136,6 +136,7 @@
     who.className = "cs-author";
     const time = document.createElement("time");
     meta.append(who, time, copyButton("Copy message", () => contents.get(id) || ""));
+    if (role === "assistant") meta.append(feedbackButtons(id));
     const body = document.createElement("div");
     body.className = "cs-content";
     item.append(meta, body);
@@ -181,20 +182,32 @@
     item.classList.remove("cs-streaming");
     if (frame.created) setTime(item, frame.created);
     showContent(frame.id, frame.content);
+    decorate(item, frame);
+  }
+
+  // What a message frame adds to the message: its buttons and the user's feedback.
+  function decorate(item, frame) {
+    if (frame.actions) showActions(item, frame.actions);
+    if (frame.feedback) showFeedback(item, frame.feedback);
   }
 
   // Older messages go above the ones shown, the view staying on what the user reads.
   function prependMessages(frames) {
-    const items = frames
-      .filter((frame) => !findMessage(frame.id))
-      .map((frame) => {
-        const item = buildMessage(frame.id, frame.role || "assistant", frame.author);
-        setTime(item, frame.created);
-        render(item, frame.content);
-        return item;
-      });
+    const older = document.createDocumentFragment();
+    for (const frame of frames) {
+      if (findMessage(frame.id)) continue;
+      if (frame.type === "step") {
+        showStep(frame, older);
+        continue;
+      }
+      const item = buildMessage(frame.id, frame.role || "assistant", frame.author);
+      setTime(item, frame.created);
+      render(item, frame.content);
+      decorate(item, frame);
+      older.append(item);
+    }
     const fromBottom = ui.scroll.scrollHeight - ui.scroll.scrollTop;
-    ui.messages.prepend(...items);
+    ui.messages.prepend(older);
     ui.scroll.scrollTop = ui.scroll.scrollHeight - fromBottom;
   }
 
@@ -422,7 +435,8 @@
         username = frame.user;
         following = true;
         ui.jump.hidden = true;
-        frame.history.forEach(showMessage);
+        for (const shown of frame.history) (shown.type === "step" ? showStep : showMessage)(shown);
+        starters.show(frame.resumed ? [] : frame.starters || []);
         olderCursor = frame.history_before ?? null;
         ui.older.hidden = olderCursor === null || !historyUrl;
         buildProfiles(frame.profiles, frame.chat_profile);
@@ -431,6 +445,9 @@
         buildEnv(frame.user_env);
         root.dataset.sessionId = frame.id;
         setStatus("connected", frame.resumed ? "Connected (resumed)" : "Connected");
+        setRunning(Boolean(frame.running));
+        endAsk();
+        if (frame.ask) showAsk(frame.ask);
         chats.mark(frame.id);
         if (!frame.resumed) setTitle("");
         ui.input.focus();
@@ -439,9 +456,33 @@
         showMessage(frame);
         break;
       case "stream": {
+        const step = findMessage(frame.id);
+        if (step && step.classList.contains("cs-step")) {
+          streamStep(step, frame.token);
+          break;
+        }
         const item = messageElement(frame.id, "assistant", null);
         item.classList.add("cs-streaming");
         showContent(frame.id, (contents.get(frame.id) || "") + frame.token);
+        break;
+      }
+      case "step":
+        showStep(frame);
+        break;
+      case "actions": {
+        const item = findMessage(frame.for);
+        if (item) showActions(item, frame.actions);
+        break;
+      }
+      case "ask":
+        showAsk(frame);
+        break;
+      case "ask_end":
+        endAsk(frame.for);
+        break;
+      case "feedback": {
+        const item = findMessage(frame.for);
+        if (item) showFeedback(item, frame);
         break;
       }
       case "update":
@@ -532,6 +573,212 @@
       }
     });
   }
+
+  // -- Actions, questions, steps, feedback and starters ---------------------------------------
+
+  function showActions(item, actions) {
+    let row = item.querySelector(":scope > .cs-actions-row");
+    if (!row) {
+      row = document.createElement("div");
+      row.className = "cs-actions-row";
+      item.append(row);
+    }
+    row.replaceChildren(
+      ...actions.map((action) => {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "cs-action";
+        button.textContent = action.label;
+        button.title = action.tooltip || "";
+        button.dataset.id = action.id;
+        // The server knows the action by its id: its name and payload never leave it.
+        button.addEventListener("click", () => send({ type: "action", id: action.id }));
+        return button;
+      }),
+    );
+    row.hidden = actions.length === 0;
+  }
+
+  // The question a handler waits on: a text one takes the next message as its answer.
+  let asking = null;
+  const placeholder = ui.input.placeholder;
+
+  function showAsk(frame) {
+    endAsk();
+    asking = frame;
+    findMessage(frame.for)?.classList.add("cs-asking");
+    if (frame.kind === "text") {
+      ui.input.placeholder = "Your answer (Enter sends it)";
+      ui.input.focus();
+    }
+  }
+
+  function endAsk(messageId) {
+    if (!asking || (messageId && asking.for !== messageId)) return;
+    findMessage(asking.for)?.classList.remove("cs-asking");
+    ui.input.placeholder = placeholder;
+    asking = null;
+  }
+
+  // A step is folded: its name, type and time; open, its input and output, and its steps.
+  function buildStep(frame) {
+    const item = document.createElement("li");
+    item.className = "cs-step";
+    item.dataset.id = frame.id;
+    const details = document.createElement("details");
+    const summary = document.createElement("summary");
+    const name = document.createElement("span");
+    name.className = "cs-step-name";
+    const kind = document.createElement("span");
+    kind.className = "cs-step-type";
+    const took = document.createElement("span");
+    took.className = "cs-step-time";
+    summary.append(name, kind, took);
+    const input = document.createElement("div");
+    input.className = "cs-step-input cs-content";
+    const output = document.createElement("div");
+    output.className = "cs-step-output cs-content";
+    const children = document.createElement("ol");
+    children.className = "cs-step-children";
+    details.append(summary, input, output, children);
+    details.open = Boolean(frame.default_open);
+    item.append(details);
+    return item;
+  }
+
+  // within: the list, or a page of older messages and steps not in it yet.
+  function showStep(frame, within = ui.messages) {
+    const find = (id) => findMessage(id) || within.querySelector?.(`[data-id="${CSS.escape(id)}"]`);
+    let item = find(frame.id);
+    if (!item) {
+      item = buildStep(frame);
+      const parent = frame.parent_id && find(frame.parent_id);
+      (parent ? parent.querySelector(".cs-step-children") : within).append(item);
+    }
+    item.classList.toggle("cs-step-error", Boolean(frame.is_error));
+    item.classList.toggle("cs-step-running", !frame.end);
+    item.querySelector(".cs-step-name").textContent = frame.name;
+    item.querySelector(".cs-step-type").textContent = frame.step_type === "undefined" ? "" : frame.step_type;
+    const seconds = frame.end ? (new Date(frame.end) - new Date(frame.start)) / 1000 : null;
+    item.querySelector(".cs-step-time").textContent =
+      seconds === null ? "running…" : seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(1)} s`;
+    const input = item.querySelector(".cs-step-input");
+    const showInput = frame.show_input && frame.input;
+    input.hidden = !showInput;
+    if (showInput) input.innerHTML = renderMarkdown(fenced(frame.input, frame.show_input));
+    item.dataset.language = frame.language || "";
+    contents.set(frame.id, frame.output);
+    renderStepOutput(item);
+    if (within === ui.messages) follow();
+  }
+
+  // Text in a code block of language (a bare "true" shows it as plain text).
+  const fenced = (text, language) => {
+    const fence = "`".repeat(Math.max(3, ...[...text.matchAll(/`+/g)].map((run) => run[0].length + 1)));
+    return `${fence}${typeof language === "string" ? language : ""}\n${text}\n${fence}`;
+  };
+
+  function renderStepOutput(item) {
+    const output = item.querySelector(".cs-step-output");
+    const text = contents.get(item.dataset.id) || "";
+    const language = item.dataset.language;
+    output.innerHTML = renderMarkdown(language ? fenced(text, language) : text);
+    decorateCode(output);
+  }
+
+  function streamStep(item, token) {
+    contents.set(item.dataset.id, (contents.get(item.dataset.id) || "") + token);
+    renderStepOutput(item);
+    follow();
+  }
+
+  function feedbackButtons(id) {
+    const box = document.createElement("span");
+    box.className = "cs-feedback";
+    for (const [value, label] of [
+      [1, "Good answer"],
+      [0, "Bad answer"],
+    ]) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = value ? "cs-thumb-up" : "cs-thumb-down";
+      button.setAttribute("aria-label", label);
+      button.title = label;
+      button.setAttribute("aria-pressed", "false");
+      button.addEventListener("click", () => (value ? send({ type: "feedback", for: id, value }) : askComment(id)));
+      box.append(button);
+    }
+    return box;
+  }
+
+  // Thumbs down asks what was wrong (optional) before it is sent.
+  function askComment(id) {
+    const item = findMessage(id);
+    if (!item || item.querySelector(".cs-comment")) return;
+    const form = document.createElement("form");
+    form.className = "cs-comment";
+    const input = document.createElement("input");
+    input.maxLength = 2000;
+    input.placeholder = "What was wrong? (optional)";
+    input.setAttribute("aria-label", "What was wrong with this answer?");
+    const submit = document.createElement("button");
+    submit.textContent = "Send feedback";
+    form.append(input, submit);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (send({ type: "feedback", for: id, value: 0, comment: input.value })) form.remove();
+    });
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        form.remove();
+      }
+    });
+    item.append(form);
+    input.focus();
+  }
+
+  function showFeedback(item, given) {
+    item.querySelector(".cs-thumb-up")?.setAttribute("aria-pressed", String(given.value === 1));
+    item.querySelector(".cs-thumb-down")?.setAttribute("aria-pressed", String(given.value === 0));
+    const down = item.querySelector(".cs-thumb-down");
+    if (down) down.title = given.value === 0 && given.comment ? `Bad answer: ${given.comment}` : "Bad answer";
+  }
+
+  // Suggested first messages, shown in an empty chat; a click sends one.
+  const starters = {
+    box: null,
+    show(list) {
+      this.hide();
+      if (!list.length) return;
+      this.box = document.createElement("div");
+      this.box.className = "cs-starters";
+      for (const starter of list) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "cs-starter";
+        if (starter.icon && /^(https?:\/\/|\/)/.test(starter.icon)) {
+          const icon = document.createElement("img");
+          icon.src = starter.icon;
+          icon.alt = "";
+          icon.addEventListener("error", () => icon.remove());
+          button.append(icon);
+        }
+        button.append(starter.label);
+        button.title = starter.message;
+        button.addEventListener("click", () => {
+          ui.input.value = starter.message;
+          sendMessage();
+        });
+        this.box.append(button);
+      }
+      ui.messages.before(this.box);
+    },
+    hide() {
+      this.box?.remove();
+      this.box = null;
+    },
+  };
 
   // -- The chat list (the sidebar) ------------------------------------------------------------
 
@@ -751,6 +998,7 @@
     if (!send({ type: "message", id, content })) return;
     following = true;
     ui.jump.hidden = true;
+    starters.hide();
     messageElement(id, "user", "You");
     showContent(id, content);
     ui.input.value = "";
