@@ -3,27 +3,14 @@
 import os
 
 from chatsite.settings import *  # noqa: F403
+from tests.chat_apps import INTERACTIVE_APPS
 
 CHATSESSIONS = {
     "APPS": {
         "default": "chatsite.chat.counter",
         "probe": "tests.chat_apps.probe",
         "sync": "tests.chat_apps.sync_handlers",
-        "interactive": "tests.chat_apps.interactive",
-        # Chainlit's documented examples, unchanged but for the import.
-        **{
-            f"cl-{name.replace('_', '-')}": f"tests.chat_apps.chainlit_examples.{name}"
-            for name in [
-                "ask_user",
-                "ask_action",
-                "action",
-                "step_tool",
-                "step_class",
-                "step_nested",
-                "step_current",
-                "starters",
-            ]
-        },
+        **INTERACTIVE_APPS,
     },
     "RESUME_GRACE_SECONDS": 3,
     "WRITE_DELAY_SECONDS": float(os.environ.get("CHATSESSIONS_TEST_WRITE_DELAY", "0.1")),

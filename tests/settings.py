@@ -1,6 +1,7 @@
 """Test settings: the demo project's, plus the test chat apps and quick timers."""
 
 from chatsite.settings import *  # noqa: F403
+from tests.chat_apps import INTERACTIVE_APPS
 
 CHATSESSIONS = {
     "APPS": {
@@ -10,6 +11,7 @@ CHATSESSIONS = {
         "sync": "tests.chat_apps.sync_handlers",
         "bare": "tests.chat_apps.bare",
         "broken-profiles": "tests.chat_apps.broken_profiles",
+        **INTERACTIVE_APPS,
     },
     "RESUME_GRACE_SECONDS": 30,
     "START_TIMEOUT_SECONDS": 2,

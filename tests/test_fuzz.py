@@ -51,10 +51,17 @@ settings_values = st.dictionaries(
     max_size=3,
 )
 protocol_frames = st.fixed_dictionaries(
-    {"type": st.sampled_from(["message", "settings", "start", "stop", "shout", ""]) | text},
+    {
+        "type": st.sampled_from(["message", "settings", "start", "stop", "action", "feedback", "shout", ""])
+        | text
+    },
     optional={
         "content": text | json_values,
         "id": text | json_values,
+        "for": text | json_values,
+        "value": st.sampled_from([0, 1, 2, -1, True, None, "1", 1.0]) | json_values,
+        "comment": text | json_values,
+        "payload": json_values,
         "values": settings_values | json_values,
         "profile": text | json_values,
         "env": st.dictionaries(text, text | json_values, max_size=3),
@@ -120,7 +127,7 @@ async def run_chat(server: Worker, cookie: str, frames: list) -> None:
             await chat.send_frame({"type": "message", "content": f"echo sync {start}"})
             while True:
                 frame = await chat.receive()
-                assert frame["type"] in {"error", "message", "settings", "task"}, frame
+                assert frame["type"] in {"error", "message", "settings", "task", "feedback"}, frame
                 if frame["type"] == "error":
                     assert frame["code"] != "internal_error", frame
                 if frame["type"] == "message" and frame["role"] == "assistant":

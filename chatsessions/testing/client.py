@@ -256,7 +256,7 @@ class ChatClient(Interactive):
         finally:
             self.frames = turn.frames
             self.history.extend(message for message in turn.messages.values() if message.role != "user")
-            self._keep_actions(turn)
+            self._keep_changes(turn)
 
     async def send_frame(self, frame: dict[str, Any] | str | bytes) -> None:
         """Sends one frame as it is (a dict as JSON, a str verbatim, bytes as binary)."""

@@ -87,10 +87,18 @@ class Interactive:
         shown = [action["label"] for reply in self.history for action in reply.actions]
         raise ChatError("no_such_action", f"no action button {label!r}; the chat shows {shown}", [])
 
-    def _keep_actions(self, turn: Turn) -> None:
-        """Applies the turn's changes to the buttons of earlier messages."""
+    def _keep_changes(self, turn: Turn) -> None:
+        """Applies the turn's changes to earlier messages (their content, their buttons,
+        their removal), and keeps its steps."""
         replies = {reply.id: reply for reply in self.history}
         for frame in turn.frames:
-            if frame["type"] == "actions" and frame["for"] in replies:
-                replies[frame["for"]].actions = list(frame["actions"])
+            earlier = replies.get(frame.get("for") or frame.get("id") or "")
+            if earlier is None or frame.get("id") in turn.messages:
+                continue
+            if frame["type"] == "actions":
+                earlier.actions = list(frame["actions"])
+            elif frame["type"] == "update":
+                earlier.content = frame["content"]
+            elif frame["type"] == "remove":
+                self.history.remove(earlier)
         self.steps = list(turn.steps.values())

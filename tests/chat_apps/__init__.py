@@ -1,0 +1,18 @@
+#: The interactive test app and Chainlit's documented examples (kept as its docs print
+#: them, only the import changed), by the app names the test settings give them.
+INTERACTIVE_APPS = {
+    "interactive": "tests.chat_apps.interactive",
+    **{
+        f"cl-{name.replace('_', '-')}": f"tests.chat_apps.chainlit_examples.{name}"
+        for name in [
+            "ask_user",
+            "ask_action",
+            "action",
+            "step_tool",
+            "step_class",
+            "step_nested",
+            "step_current",
+            "starters",
+        ]
+    },
+}
