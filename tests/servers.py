@@ -169,6 +169,22 @@ def demo_server(tmp_path: Path) -> Server:
 DEMO_PASSWORD = "test-demo-password"
 
 
+def sqlite_worker(folder: Path, password: str, **environment: str) -> Server:
+    """A daphne worker on tests.scale_settings with a SQLite file of its own in folder,
+    set up as `manage.py demo` does (its users log in with password)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.scale_settings",
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "DEMO_PASSWORD": password,
+        "PYTHONUNBUFFERED": "1",
+        **environment,
+    }
+    env.pop("REDIS_URL", None)
+    subprocess.run([sys.executable, "manage.py", "demo", "--no-serve"], cwd=ROOT, env=env, check=True)
+    return Server(env, folder / "worker.log")
+
+
 def login(base: str, username: str, password: str, path: str = "/accounts/login/") -> str:
     """Logs in through a login form; returns the Cookie header for a socket or a request."""
     jar = http.cookiejar.CookieJar()

@@ -14,8 +14,6 @@ import asyncio
 import json
 import os
 import re
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.servers import ROOT, Chat, Worker, login
+from tests.servers import Chat, Worker, login, sqlite_worker
 
 PASSWORD = "fuzz-test-password"
 BATCH = 8  # frames between sync points: under MAX_PENDING_MESSAGES, so none is a flood
@@ -91,18 +89,10 @@ raw_frames = (
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("fuzz")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.scale_settings",
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-        "DEMO_PASSWORD": PASSWORD,
-        "PYTHONUNBUFFERED": "1",
-        "CHATSESSIONS_TEST_INBOUND_BYTES": str(64 * 1024 * 1024),  # the budget has tests of its own
-    }
-    env.pop("REDIS_URL", None)
-    subprocess.run([sys.executable, "manage.py", "demo", "--no-serve"], cwd=ROOT, env=env, check=True)
-    worker = Worker(env, folder / "worker.log")
+    # The inbound budget has tests of its own.
+    worker = sqlite_worker(
+        tmp_path_factory.mktemp("fuzz"), PASSWORD, CHATSESSIONS_TEST_INBOUND_BYTES=str(64 * 1024 * 1024)
+    )
     yield worker
     worker.stop()
 

@@ -4,32 +4,18 @@ WebSocket; and the interactive app's edges over the same socket."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
 from chatsessions.frames import ErrorCode
 from chatsessions.testing import ChatClient, ChatError
-from tests.servers import ROOT, Worker, login
+from tests.servers import login, sqlite_worker
 
 PASSWORD = "interactive-test-password"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("interactive")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.scale_settings",
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-        "DEMO_PASSWORD": PASSWORD,
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("REDIS_URL", None)
-    subprocess.run([sys.executable, "manage.py", "demo", "--no-serve"], cwd=ROOT, env=env, check=True)
-    worker = Worker(env, folder / "worker.log")
+    worker = sqlite_worker(tmp_path_factory.mktemp("interactive"), PASSWORD)
     yield worker
     worker.stop()
 
