@@ -141,8 +141,11 @@ class LiveChat:
         self.jobs.stop()
 
     def end(self, close_code: CloseCode = CloseCode.NORMAL) -> None:
-        """Ends the chat once the handlers before it are done: on_chat_end runs once."""
+        """Ends the chat once the handlers before it are done: on_chat_end runs once. A
+        handler waiting on a question is stopped: nobody is left to answer it."""
         if self.life.finishing(State.ENDING):
+            if self.transcript.interaction.asking is not None:
+                self.jobs.stop()
             self.jobs.finish_with(lambda: self._finish(close_code))
 
     async def _finish(self, close_code: CloseCode) -> None:

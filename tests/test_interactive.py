@@ -53,6 +53,13 @@ async def test_stop_ends_the_wait(chat_user):
         assert (await chat.send("again")).content == "echo: again"
 
 
+async def test_ending_a_chat_stops_a_question(chat_user):
+    async with ChatClient(APP, user=chat_user) as chat:
+        await chat.send("ask 600")
+        assert await chat.end() == 1000  # at once, not when the question times out
+        assert "answered" not in [reply.content[:8] for reply in chat.history]
+
+
 async def test_a_resume_while_asked_asks_again(chat_user):
     async with ChatClient(APP, user=chat_user) as chat:
         await chat.send("ask 30")
