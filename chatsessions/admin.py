@@ -95,7 +95,7 @@ class ChatMessageInline(admin.TabularInline):
             comment=""
         )
         said = format_html_join("", "<br>“{}”", ((c,) for c in comments.values_list("comment", flat=True)))
-        return format_html("👍 {} · 👎 {}{}", up, down, said)
+        return format_html("up {} · down {}{}", up, down, said)
 
 
 class FeedbackFilter(admin.SimpleListFilter):
@@ -105,7 +105,7 @@ class FeedbackFilter(admin.SimpleListFilter):
     parameter_name = "feedback"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("negative", "👎 some negative"), ("positive", "👍 some positive"), ("any", "any feedback")]
+        return [("negative", "some thumbs down"), ("positive", "some thumbs up"), ("any", "any feedback")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[ChatSession]) -> QuerySet[ChatSession]:
         values = {"negative": [0], "positive": [1], "any": [0, 1]}.get(self.value() or "")

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from .conf import DEFAULTS, get_config
-from .handlers import load_app
+from .handlers import action_event, load_app
 
 _APP_NAME = re.compile(r"^[-a-zA-Z0-9_]+$")
 
@@ -108,10 +108,16 @@ def _check_app(name: Any, module_path: Any) -> list[CheckMessage]:
                 id="chatsessions.E005",
             )
         ]
-    if app.handler("on_message") is None:
+    # An app may talk only through its start and its buttons (Chainlit's AskUserMessage
+    # example has no on_message); one with no handler at all is surely a mistake.
+    talks = ("on_message", "on_chat_start", "on_chat_resume")
+    if not any(app.handler(event) for event in talks) and not any(
+        event.startswith(action_event("")) for event in app.handlers
+    ):
         return [
             Warning(
-                f"Chat app {name!r}: {module_path!r} has no @on_message handler; messages get no reply.",
+                f"Chat app {name!r}: {module_path!r} has no @on_message, @on_chat_start or "
+                "@action_callback handler; the chat never answers.",
                 id="chatsessions.W001",
             )
         ]

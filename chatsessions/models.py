@@ -120,8 +120,8 @@ class ChatFeedback(models.Model):
     """A user's thumbs up or down, with an optional comment, on an assistant message."""
 
     class Value(models.IntegerChoices):
-        NEGATIVE = 0, "👎 negative"
-        POSITIVE = 1, "👍 positive"
+        NEGATIVE = 0, "thumbs down"
+        POSITIVE = 1, "thumbs up"
 
     session = models.ForeignKey(ChatSession, on_delete=models.CASCADE, related_name="feedback")
     message_id = models.CharField(max_length=64)

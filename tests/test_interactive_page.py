@@ -108,7 +108,7 @@ def test_feedback_reaches_the_admin(login, browser, server, tmp_path):
     expect(admin.locator("#result_list")).to_contain_text(session_id)
     admin.goto(server.base + f"/admin/chatsessions/chatsession/{session_id}/change/")
     row = admin.locator("tr", has_text="You said: a reply to judge")
-    expect(row).to_contain_text("👎 1")
+    expect(row).to_contain_text("up 0 · down 1")
     expect(row).to_contain_text("not helpful at all")
     folder = ROOT / "docs" if os.environ.get("SCREENSHOTS") == "docs" else tmp_path
     admin.screenshot(path=folder / "admin-feedback.png", full_page=True)

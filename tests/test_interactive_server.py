@@ -103,6 +103,9 @@ async def test_starters(server, cookie):
             "Text inviting friend to wedding",
         ]
         assert conversation.starters[2]["command"] == "code"
+        # A click on a starter sends its message, as the page does.
+        starter = conversation.starters[1]
+        assert (await conversation.send(starter["message"])).content == f"You asked: {starter['message']}"
 
 
 async def test_a_question_survives_a_new_socket(server, cookie):

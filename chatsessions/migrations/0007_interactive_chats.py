@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('message_id', models.CharField(max_length=64)),
-                ('value', models.PositiveSmallIntegerField(choices=[(0, '👎 negative'), (1, '👍 positive')])),
+                ('value', models.PositiveSmallIntegerField(choices=[(0, 'thumbs down'), (1, 'thumbs up')])),
                 ('comment', models.TextField(blank=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),

@@ -1,4 +1,5 @@
-"""Chainlit's starters example (docs: concepts/starters), unchanged but for the import."""
+"""Chainlit's starters example (docs: concepts/starters), unchanged but for the import;
+the docs leave the rest of the app out, so a two-line on_message follows it."""
 
 import chatsessions as cl
 
@@ -29,3 +30,9 @@ async def set_starters():
             icon="/public/write.svg",
         )
     ]
+
+
+# The docs end the example with "# ...": the rest of the app, which answers the message.
+@cl.on_message
+async def main(message: cl.Message):
+    await cl.Message(content=f"You asked: {message.content}").send()
