@@ -6,6 +6,7 @@ the user's own chats of the named app: any other id answers 404, as an unknown o
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import zoneinfo
@@ -37,6 +38,7 @@ def _problem(status: int, code: str, detail: str) -> JsonResponse:
 def _owned(view: View) -> View:
     """Answers 401 without a login and 404 for an app not in APPS; then runs view."""
 
+    @functools.wraps(view)
     def checked(request: HttpRequest, app: str, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return _problem(401, "not_logged_in", "log in to see your chats")
@@ -47,8 +49,6 @@ def _owned(view: View) -> View:
         except BadRequest as error:
             return _problem(400, "invalid_parameter", str(error))
 
-    checked.__name__ = checked.__qualname__ = view.__name__
-    checked.__doc__ = view.__doc__
     return checked
 
 

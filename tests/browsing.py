@@ -59,6 +59,17 @@ def logged_in(browser: Any, server: Any) -> Iterator[Any]:
             context.close()
 
 
+def admin_page(browser: Any, server: Any, path: str) -> Any:
+    """A new browser context in which the demo's admin logs in to path of the admin."""
+    context = browser.new_context(viewport={"width": 1200, "height": 1100})
+    page = context.new_page()
+    page.goto(server.base + path)
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", server.password)
+    page.click("input[type=submit]")
+    return page
+
+
 @contextlib.contextmanager
 def chromium() -> Iterator[Any]:
     """Debian's headless Chromium (a test tool's own browser download fails here). While it

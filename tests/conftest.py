@@ -47,6 +47,14 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def own_demo_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A demo server for one test module alone, so that its users' chats start empty."""
+    server = start_demo_server(tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1]))
+    yield server
+    server.stop()
+
+
 @pytest.fixture(autouse=True)
 def _forget_live_chats() -> Any:
     yield

@@ -5,7 +5,7 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from tests.browsing import last_reply, logged_in, say
+from tests.browsing import admin_page, last_reply, logged_in, say
 from tests.servers import ROOT
 
 
@@ -176,12 +176,7 @@ def test_staff_inspect_a_chat_in_admin(login, browser, demo_server, tmp_path):
     expect(last_reply(page)).to_contain_text("You said: Show me in admin")
     session_id = page.locator("[data-chatsessions]").get_attribute("data-session-id")
 
-    context = browser.new_context(viewport={"width": 1200, "height": 1100})
-    admin = context.new_page()
-    admin.goto(demo_server.base + "/admin/chatsessions/chatsession/")
-    admin.fill("#id_username", "admin")
-    admin.fill("#id_password", demo_server.password)
-    admin.click("input[type=submit]")
+    admin = admin_page(browser, demo_server, "/admin/chatsessions/chatsession/")
     expect(admin.locator("#result_list")).to_be_visible()
     expect(admin.locator(f"#result_list a:text('{session_id}')")).to_have_count(1)
     folder = ROOT / "docs" if os.environ.get("SCREENSHOTS") == "docs" else tmp_path
@@ -198,4 +193,4 @@ def test_staff_inspect_a_chat_in_admin(login, browser, demo_server, tmp_path):
         ]
     )
     admin.screenshot(path=folder / "admin-session.png", full_page=True)
-    context.close()
+    admin.context.close()

@@ -17,17 +17,14 @@ from playwright.sync_api import expect
 from chatsessions.testing import ChatClient
 from tests.browsing import last_reply, logged_in, say
 from tests.servers import ROOT
-from tests.servers import demo_server as start_demo_server
 
 WIDE = {"width": 1200, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    server = start_demo_server(tmp_path_factory.mktemp("history-demo"))
-    yield server
-    server.stop()
+def server(own_demo_server: Any) -> Any:
+    return own_demo_server
 
 
 @pytest.fixture

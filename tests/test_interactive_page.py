@@ -11,16 +11,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browsing import last_reply, logged_in, say
+from tests.browsing import admin_page, last_reply, logged_in, say
 from tests.servers import ROOT
-from tests.servers import demo_server as start_demo_server
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    server = start_demo_server(tmp_path_factory.mktemp("interactive-demo"))
-    yield server
-    server.stop()
+def server(own_demo_server: Any) -> Any:
+    return own_demo_server
 
 
 @pytest.fixture
@@ -98,12 +95,7 @@ def test_feedback_reaches_the_admin(login, browser, server, tmp_path):
     expect(judged.locator(".cs-thumb-down")).to_have_attribute("aria-pressed", "true")
     session_id = page.locator("[data-chatsessions]").get_attribute("data-session-id")
 
-    context = browser.new_context(viewport={"width": 1200, "height": 1100})
-    admin = context.new_page()
-    admin.goto(server.base + "/admin/chatsessions/chatsession/?feedback=negative")
-    admin.fill("#id_username", "admin")
-    admin.fill("#id_password", server.password)
-    admin.click("input[type=submit]")
+    admin = admin_page(browser, server, "/admin/chatsessions/chatsession/?feedback=negative")
     expect(admin.locator("#result_list tbody tr")).to_have_count(1)
     expect(admin.locator("#result_list")).to_contain_text(session_id)
     admin.goto(server.base + f"/admin/chatsessions/chatsession/{session_id}/change/")
@@ -112,4 +104,4 @@ def test_feedback_reaches_the_admin(login, browser, server, tmp_path):
     expect(row).to_contain_text("not helpful at all")
     folder = ROOT / "docs" if os.environ.get("SCREENSHOTS") == "docs" else tmp_path
     admin.screenshot(path=folder / "admin-feedback.png", full_page=True)
-    context.close()
+    admin.context.close()

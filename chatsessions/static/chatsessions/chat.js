@@ -114,6 +114,8 @@
 
   // -- Messages ----------------------------------------------------------------------------
 
+  const element = (tag, className) => Object.assign(document.createElement(tag), { className });
+
   const contents = new Map(); // message id -> its Markdown source, for streaming and copying
   let olderCursor = null; // where the replayed history starts, if older messages exist
   // The view follows new text while the user is at the bottom; scrolled up, it stays put.
@@ -127,19 +129,13 @@
   const shownAuthor = (role, author) => (role === "user" && author === username ? "You" : author);
 
   function buildMessage(id, role, author) {
-    const item = document.createElement("li");
-    item.className = `cs-message cs-${role === "notice" ? "notice-role" : role}`;
+    const item = element("li", `cs-message cs-${role === "notice" ? "notice-role" : role}`);
     item.dataset.id = id;
-    const meta = document.createElement("div");
-    meta.className = "cs-meta";
-    const who = document.createElement("span");
-    who.className = "cs-author";
-    const time = document.createElement("time");
-    meta.append(who, time, copyButton("Copy message", () => contents.get(id) || ""));
+    const meta = element("div", "cs-meta");
+    const who = element("span", "cs-author");
+    meta.append(who, element("time", ""), copyButton("Copy message", () => contents.get(id) || ""));
     if (role === "assistant") meta.append(feedbackButtons(id));
-    const body = document.createElement("div");
-    body.className = "cs-content";
-    item.append(meta, body);
+    item.append(meta, element("div", "cs-content"));
     if (author) who.textContent = shownAuthor(role, author);
     return item;
   }
@@ -622,25 +618,17 @@
 
   // A step is folded: its name, type and time; open, its input and output, and its steps.
   function buildStep(frame) {
-    const item = document.createElement("li");
-    item.className = "cs-step";
+    const item = element("li", "cs-step");
     item.dataset.id = frame.id;
-    const details = document.createElement("details");
-    const summary = document.createElement("summary");
-    const name = document.createElement("span");
-    name.className = "cs-step-name";
-    const kind = document.createElement("span");
-    kind.className = "cs-step-type";
-    const took = document.createElement("span");
-    took.className = "cs-step-time";
-    summary.append(name, kind, took);
-    const input = document.createElement("div");
-    input.className = "cs-step-input cs-content";
-    const output = document.createElement("div");
-    output.className = "cs-step-output cs-content";
-    const children = document.createElement("ol");
-    children.className = "cs-step-children";
-    details.append(summary, input, output, children);
+    const details = element("details", "");
+    const summary = element("summary", "");
+    summary.append(element("span", "cs-step-name"), element("span", "cs-step-type"), element("span", "cs-step-time"));
+    details.append(
+      summary,
+      element("div", "cs-step-input cs-content"),
+      element("div", "cs-step-output cs-content"),
+      element("ol", "cs-step-children"),
+    );
     details.open = Boolean(frame.default_open);
     item.append(details);
     return item;
