@@ -1,7 +1,8 @@
 """Chainlit-style chat sessions for Django Channels: the handler author's API."""
 
 from .actions import Action
-from .asking import AskActionMessage, AskUserMessage
+from .asking import AskActionMessage, AskFileMessage, AskUserMessage
+from .elements import Element, File, Image, Pdf, Plotly, Pyplot, Text
 from .handlers import (
     action_callback,
     declare_chat_settings,
@@ -26,17 +27,25 @@ from .widgets import NumberInput, Select, Slider, Switch, TextInput
 __all__ = [
     "Action",
     "AskActionMessage",
+    "AskFileMessage",
     "AskUserMessage",
     "ChatProfile",
+    "Element",
+    "File",
+    "Image",
     "Message",
     "NoActiveChatError",
     "NumberInput",
+    "Pdf",
+    "Plotly",
+    "Pyplot",
     "ReservedKeyError",
     "Select",
     "Slider",
     "Starter",
     "Step",
     "Switch",
+    "Text",
     "TextInput",
     "action_callback",
     "context",

@@ -14,13 +14,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from . import control
 from .conf import END_CONFIRM_SECONDS
-from .models import ChatFeedback, ChatMessage, ChatSession
+from .files import url_of, with_urls
+from .models import ChatFeedback, ChatFile, ChatMessage, ChatSession
 
 logger = logging.getLogger("chatsessions")
 
@@ -48,7 +51,7 @@ def _feedback_on_message(value: int) -> Subquery:
 
 class ChatMessageInline(admin.TabularInline):
     model = ChatMessage
-    fields = ("sequence", "role", "author", "content", "step", "feedback", "created_at")
+    fields = ("sequence", "role", "author", "content", "files", "step", "feedback", "created_at")
     readonly_fields = fields
     ordering = ("sequence",)
     extra = 0
@@ -84,6 +87,26 @@ class ChatMessageInline(admin.TabularInline):
             error,
             obj.message_id[:8],
             str(meta.get("input", ""))[:300],
+        )
+
+    @admin.display(description="files")
+    def files(self, obj: ChatMessage) -> str:
+        """The files and elements of a message, each a link to the file view (staff may read)."""
+        elements = (obj.meta or {}).get("elements") or []
+        if not elements:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),
+            "<a href='{}' target='_blank' rel='noopener'>{}</a> <small>{} {}</small>",
+            (
+                (
+                    item["url"],
+                    item["name"],
+                    item.get("type", ""),
+                    filesizeformat(item["size"]) if "size" in item else "",
+                )
+                for item in with_urls(elements)
+            ),
         )
 
     @admin.display(description="feedback")
@@ -318,3 +341,49 @@ class ChatSessionAdmin(admin.ModelAdmin):
                 return True
             time.sleep(0.05)
         return False
+
+
+@admin.register(ChatFile)
+class ChatFileAdmin(admin.ModelAdmin):
+    """Every file of every chat; deleting one deletes its bytes from the storage too."""
+
+    list_display = ("name", "mime", "size_shown", "origin", "owner", "session", "sent", "created_at")
+    list_filter = ("origin", "mime", "created_at")
+    list_select_related = ("owner",)
+    search_fields = ("name", "owner__username", "sha256")
+    search_help_text = "Name, username or SHA-256"
+    ordering = ("-created_at",)
+    date_hierarchy = "created_at"
+    fields = (
+        "id",
+        "name",
+        "open_link",
+        "mime",
+        "size_shown",
+        "sha256",
+        "origin",
+        "owner",
+        "session",
+        "message_id",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="size", ordering="size")
+    def size_shown(self, obj: ChatFile) -> str:
+        return filesizeformat(obj.size)
+
+    @admin.display(description="sent in a message", boolean=True)
+    def sent(self, obj: ChatFile) -> bool:
+        return bool(obj.message_id)
+
+    @admin.display(description="open")
+    def open_link(self, obj: ChatFile) -> str:
+        return format_html(
+            "<a href='{}' target='_blank' rel='noopener'>{}</a>", url_of(str(obj.pk)), obj.name
+        )

@@ -13,7 +13,7 @@ class ChatSessionsConfig(AppConfig):
     def ready(self) -> None:
         import atexit
 
-        from . import access, checks, conf  # noqa: F401  (registers checks and signal receivers)
+        from . import access, checks, conf, files  # noqa: F401  (registers checks and signal receivers)
         from .chat import write_all_at_exit
 
         atexit.register(write_all_at_exit)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.urls import NoReverseMatch, reverse
 
 from .conf import DEFAULTS, get_config
 from .handlers import action_event, load_app
@@ -27,6 +28,11 @@ _NUMBERS = (
     "INBOUND_BYTES_PER_WINDOW",
     "INBOUND_WINDOW_SECONDS",
     "MAX_UNSENT_BYTES",
+    "MAX_FILE_BYTES",
+    "MAX_FILES_PER_MESSAGE",
+    "MAX_MESSAGE_FILE_BYTES",
+    "MAX_USER_FILE_BYTES",
+    "UNSENT_UPLOAD_SECONDS",
 )
 
 
@@ -74,6 +80,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
                     id="chatsessions.E006",
                 )
             )
+    messages.extend(_check_files(config))
     messages.extend(_check_deployment())
     messages.extend(_check_redis_read_timeout())
     if not getattr(settings, "CHANNEL_LAYERS", None):
@@ -122,6 +129,67 @@ def _check_app(name: Any, module_path: Any) -> list[CheckMessage]:
             )
         ]
     return []
+
+
+def _check_files(config: dict[str, Any]) -> list[CheckMessage]:
+    """Checks where chat files go, which types users may upload, and that the limits nest."""
+    messages: list[CheckMessage] = []
+    alias = config["FILE_STORAGE"]
+    if not isinstance(alias, str) or alias not in settings.STORAGES:
+        messages.append(
+            Error(
+                f"CHATSESSIONS['FILE_STORAGE'] is {alias!r}, which STORAGES does not name.",
+                hint=f"One of: {', '.join(sorted(settings.STORAGES))}.",
+                id="chatsessions.E009",
+            )
+        )
+    elif _unplaced_folder(alias, settings.STORAGES[alias]):
+        messages.append(
+            Warning(
+                f"Chat files go to the {alias!r} storage, a folder with no location: the "
+                "server's working directory.",
+                hint="Give it an OPTIONS location outside any folder the web server serves.",
+                id="chatsessions.W004",
+            )
+        )
+    types = config["UPLOAD_TYPES"]
+    if not isinstance(types, list) or not types or not all(isinstance(item, str) for item in types):
+        messages.append(
+            Error(
+                f"CHATSESSIONS['UPLOAD_TYPES'] must be a list of types, not {types!r}.",
+                hint='For example ["text/csv", "image/*", ".pdf"], or ["*/*"] for any.',
+                id="chatsessions.E006",
+            )
+        )
+    sizes = [config[key] for key in ("MAX_FILE_BYTES", "MAX_MESSAGE_FILE_BYTES", "MAX_USER_FILE_BYTES")]
+    if all(isinstance(size, (int, float)) for size in sizes) and not sizes[0] <= sizes[1] <= sizes[2]:
+        messages.append(
+            Error(
+                "CHATSESSIONS's file limits must nest: MAX_FILE_BYTES <= MAX_MESSAGE_FILE_BYTES "
+                "<= MAX_USER_FILE_BYTES.",
+                id="chatsessions.E006",
+            )
+        )
+    try:
+        reverse("chatsessions:file", args=["00000000-0000-0000-0000-000000000000"])
+    except NoReverseMatch:
+        messages.append(
+            Warning(
+                "chatsessions.urls is not included in the URLconf: files and elements cannot be served.",
+                hint='Add path("chat/", include("chatsessions.urls")) to urlpatterns.',
+                id="chatsessions.W005",
+            )
+        )
+    return messages
+
+
+def _unplaced_folder(alias: str, storage: Any) -> bool:
+    """Whether a storage is a folder whose location is left to the working directory."""
+    if storage.get("BACKEND") != "django.core.files.storage.FileSystemStorage":
+        return False
+    return not (
+        (storage.get("OPTIONS") or {}).get("location") or (alias == "default" and settings.MEDIA_ROOT)
+    )
 
 
 IN_MEMORY_LAYER = "channels.layers.InMemoryChannelLayer"

@@ -52,6 +52,20 @@ DEFAULTS: dict[str, Any] = {
     "HISTORY_LIMIT": 200,
     # Send a handler exception's message to the client (True in DEBUG by default).
     "EXPOSE_HANDLER_ERRORS": None,
+    # Files (uploads and the elements handlers send): the name in Django's STORAGES that
+    # keeps their bytes, and the limits on what users upload. A file is at most
+    # MAX_FILE_BYTES, a message has at most MAX_FILES_PER_MESSAGE files together at most
+    # MAX_MESSAGE_FILE_BYTES, and a user keeps at most MAX_USER_FILE_BYTES of uploads.
+    "FILE_STORAGE": "default",
+    "MAX_FILE_BYTES": 20 * 1024 * 1024,
+    "MAX_FILES_PER_MESSAGE": 10,
+    "MAX_MESSAGE_FILE_BYTES": 50 * 1024 * 1024,
+    "MAX_USER_FILE_BYTES": 1024 * 1024 * 1024,
+    # The types users may upload: types ("text/csv"), families ("image/*") or extensions
+    # (".csv"); ["*/*"] takes any (files of types not shown inline download instead).
+    "UPLOAD_TYPES": ["*/*"],
+    # An upload never sent in a message is deleted this long after (chatsessions_reap).
+    "UNSENT_UPLOAD_SECONDS": 24 * 3600.0,
 }
 
 

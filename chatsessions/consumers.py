@@ -174,7 +174,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def dispatch_frame(self, chat: LiveChat, frame: Any) -> None:
         if isinstance(frame, UserMessage):
-            await chat.inbox.message(frame.content, frame.id)
+            await chat.inbox.message(frame.content, frame.id, frame.files)
         elif isinstance(frame, Settings):
             await chat.inbox.settings(frame.values)
         elif isinstance(frame, Stop):

@@ -59,6 +59,10 @@ class ErrorCode(StrEnum):
     # Interactive chats: a click or a feedback the server cannot take.
     UNKNOWN_ACTION = "unknown_action"
     UNKNOWN_MESSAGE = "unknown_message"
+    # Files named in a message frame: not an unsent upload of this chat's user, or not
+    # what the question asked for (its types, count or size).
+    UNKNOWN_FILE = "unknown_file"
+    FILE_REFUSED = "file_refused"
 
 
 def codes_for_the_page() -> dict[str, dict[str, Any]]:
@@ -95,7 +99,11 @@ def handler_error(event: str, exception: BaseException | None, expose: bool) -> 
     return error(ErrorCode.HANDLER_ERROR, detail)
 
 
-def message(sent: MessageLike, actions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def message(
+    sent: MessageLike,
+    actions: list[dict[str, Any]] | None = None,
+    elements: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     frame: dict[str, Any] = {
         "type": "message",
         "id": sent.id,
@@ -106,6 +114,8 @@ def message(sent: MessageLike, actions: list[dict[str, Any]] | None = None) -> d
     }
     if actions:
         frame["actions"] = actions
+    if elements:
+        frame["elements"] = elements
     return frame
 
 
@@ -114,10 +124,13 @@ def actions(message_id: str, buttons: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "actions", "for": message_id, "actions": buttons}
 
 
-def ask(message_id: str, kind: str, timeout: float) -> dict[str, Any]:
-    """A handler waits for the answer to message_id: the next text, or a click on one of
-    its actions; timeout seconds are left."""
-    return {"type": "ask", "for": message_id, "kind": kind, "timeout": timeout}
+def ask(message_id: str, kind: str, timeout: float, spec: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A handler waits for the answer to message_id: the next text, a click on one of its
+    actions, or files (spec: accept, max_files, max_size_mb); timeout seconds are left."""
+    frame = {"type": "ask", "for": message_id, "kind": kind, "timeout": timeout}
+    if spec is not None:
+        frame["files"] = spec
+    return frame
 
 
 def ask_end(message_id: str) -> dict[str, Any]:

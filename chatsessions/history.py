@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 
 from . import feedback, frames
 from .actions import Action
+from .files import with_urls
 from .message import Message
 from .models import TITLE_LENGTH, ChatMessage, ChatSession
 from .protocol import UNSTORABLE
@@ -173,7 +174,7 @@ def replayed(rows: list[ChatMessage], user: Any) -> list[dict[str, Any]]:
             )
             continue
         actions = [Action.from_dict(action).to_frame() for action in meta.get("actions", ())]
-        frame = frames.message(stored(row), actions)
+        frame = frames.message(stored(row), actions, with_urls(meta.get("elements", [])))
         if row.message_id in given:
             frame["feedback"] = given[row.message_id]
         shown.append(frame)

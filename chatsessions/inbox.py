@@ -5,18 +5,21 @@ Each is checked, then queued as a handler job behind the others, in arrival orde
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from channels.db import database_sync_to_async
 
-from . import frames, history, signals
+from . import files, frames, history, signals
 from .conf import get_config
+from .elements import AskFileResponse, Element
 from .feedback import save as save_feedback
 from .frames import ErrorCode
 from .handlers import ChatApp, action_event
 from .interaction import answer_of
 from .jobs import Job, JobRunner
 from .message import Message
+from .models import ChatFile
 from .protocol import ProtocolError
 from .transcript import Transcript
 from .widgets import validate_settings
@@ -48,22 +51,61 @@ class Inbox:
     def __init__(self, chat: Chat) -> None:
         self.chat = chat
 
-    async def message(self, content: str, message_id: str | None) -> None:
-        """Records a user message and queues on_message for it; if a handler asked a
-        question (AskUserMessage), the message is its answer instead."""
+    async def message(self, content: str, message_id: str | None, file_ids: Sequence[str] = ()) -> None:
+        """Records a user message, with the files uploaded for it, and queues on_message
+        for it; if a handler asked a question (AskUserMessage, AskFileMessage), the
+        message is its answer instead."""
         interaction = self.chat.transcript.interaction
-        answers = interaction.answers_text()
+        wanted = interaction.wants_files()
+        answers = interaction.answers_text() or (wanted is not None and bool(file_ids))
+        if wanted is not None and not file_ids:
+            raise ProtocolError(ErrorCode.INVALID_FIELD, "the question waits for files: attach at least one")
         if not answers:
             self._check_accepting()
         message = Message(content, author=self.chat.author, id=message_id, role="user")
-        self.chat.transcript.record(message)
+        rows = await self._attach(message, file_ids, wanted) if file_ids else []
+        meta = {"elements": [files.descriptor(row) for row in rows]} if rows else None
+        self.chat.transcript.record(message, meta)
         # Receivers see the message before the handler does; the socket's frames are
         # handled one at a time, so the order of messages stays the order of arrival.
         await self.chat.signal(signals.message_received, message=message)
-        if answers:
+        if wanted is not None:
+            interaction.answer([AskFileResponse(row) for row in rows])
+        elif answers:
             interaction.answer(answer_of(message))
         else:
             self.chat.jobs.add(Job("on_message", message, from_client=True))
+
+    async def _attach(
+        self, message: Message, file_ids: Sequence[str], wanted: dict[str, Any] | None
+    ) -> list[ChatFile]:
+        """Attaches the user's uploads to message, if they are theirs, unsent, within the
+        limits and what the question asked for; else refuses the message."""
+        config = get_config()
+
+        def check(rows: list[ChatFile]) -> None:
+            if len(rows) > config["MAX_FILES_PER_MESSAGE"]:
+                raise ProtocolError(
+                    ErrorCode.FILE_REFUSED, f"a message has at most {config['MAX_FILES_PER_MESSAGE']} files"
+                )
+            if sum(row.size for row in rows) > config["MAX_MESSAGE_FILE_BYTES"]:
+                limit = files.mebibytes(config["MAX_MESSAGE_FILE_BYTES"])
+                raise ProtocolError(ErrorCode.FILE_REFUSED, f"the files of a message are limited to {limit}")
+            if wanted is not None:
+                refusal = files.refusal(rows, wanted)
+                if refusal:
+                    raise ProtocolError(ErrorCode.FILE_REFUSED, refusal)
+
+        rows = await database_sync_to_async(files.attach)(
+            self.chat.id, self.chat.user, list(file_ids), message.id, check
+        )
+        if rows is None:
+            raise ProtocolError(
+                ErrorCode.UNKNOWN_FILE,
+                "message.files names a file that is not an unsent upload of yours here",
+            )
+        message.elements = [Element.of(row) for row in rows]
+        return rows
 
     async def click(self, action_id: str) -> None:
         """Runs the callback of an action the chat sent, or answers the question it

@@ -43,10 +43,12 @@ class Ask:
     action_ids: frozenset[str]
     answer: asyncio.Future[Any]
     deadline: float  # on the event loop's clock
+    # For files (kind "file"): accept, max_files and max_size_mb, as AskFileMessage has them.
+    spec: dict[str, Any] | None = None
 
     def frame(self) -> dict[str, Any]:
         remaining = max(self.deadline - asyncio.get_running_loop().time(), 0.0)
-        return frames.ask(self.for_id, self.kind, round(remaining, 1))
+        return frames.ask(self.for_id, self.kind, round(remaining, 1), self.spec)
 
 
 @dataclass
@@ -89,12 +91,13 @@ class Interaction:
         action_ids: Iterable[str],
         timeout: float,
         send: Callable[[dict[str, Any]], Awaitable[None]],
+        spec: dict[str, Any] | None = None,
     ) -> Any:
         """Asks, and returns the answer, or None once timeout seconds have passed. A stop
         (the handler's cancellation) ends the wait too; either way the page is told."""
         loop = asyncio.get_running_loop()
         seconds = min(max(float(timeout), 0.0), MAX_ASK_SECONDS)
-        ask = Ask(kind, for_id, frozenset(action_ids), loop.create_future(), loop.time() + seconds)
+        ask = Ask(kind, for_id, frozenset(action_ids), loop.create_future(), loop.time() + seconds, spec)
         self.asking = ask
         try:
             await send(ask.frame())
@@ -107,6 +110,13 @@ class Interaction:
 
     def answers_text(self) -> bool:
         return self.asking is not None and self.asking.kind == "text" and not self.asking.answer.done()
+
+    def wants_files(self) -> dict[str, Any] | None:
+        """The spec of the pending question for files, if one waits."""
+        ask = self.asking
+        if ask is not None and ask.kind == "file" and not ask.answer.done():
+            return ask.spec or {}
+        return None
 
     def answer(self, value: Any) -> None:
         if self.asking is not None and not self.asking.answer.done():

@@ -32,12 +32,13 @@ class NewMessage(NamedTuple):
 
 class Edit(NamedTuple):
     """A change to a message already added: new content and meta (None keeps what is
-    there), or its removal."""
+    there; with merge, meta's keys replace only those keys), or its removal."""
 
     message_id: str
     content: str | None = None
     meta: dict[str, Any] | None = None
     removed: bool = False
+    merge: bool = False
 
 
 @dataclass(slots=True)
@@ -144,8 +145,10 @@ class Journal:
         if role != ChatMessage.Role.STEP:  # a step is part of a message, not one of its own
             self.message_count += 1
 
-    def edited(self, message_id: str, content: str | None, meta: dict[str, Any] | None = None) -> None:
-        self._batch.edits.append(Edit(message_id, content, meta))
+    def edited(
+        self, message_id: str, content: str | None, meta: dict[str, Any] | None = None, merge: bool = False
+    ) -> None:
+        self._batch.edits.append(Edit(message_id, content, meta, merge=merge))
 
     def removed(self, message_id: str, role: str) -> None:
         self._batch.edits.append(Edit(message_id, removed=True))

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from . import frames
 from .actions import Action
+from .elements import Element
+from .elements import keep as keep_elements
 from .session import active_chat
 
 # Message ids need only be unique within a chat; a random per-process prefix and a counter
@@ -34,6 +36,7 @@ class Message:
         *,
         role: str = "assistant",
         actions: list[Action] | None = None,
+        elements: list[Element] | None = None,
         # Chainlit's other arguments, taken so that its examples run; not shown here.
         language: str | None = None,
         metadata: dict[str, Any] | None = None,
@@ -42,6 +45,8 @@ class Message:
     ) -> None:
         self.id = id or _new_id()
         self.actions: list[Action] = list(actions) if actions else []
+        #: A handler's: what to show with the message. The user's: the files attached.
+        self.elements: list[Element] = list(elements) if elements else []
         self.content = content if isinstance(content, str) else str(content)
         self.author = author
         self.role = role
@@ -60,8 +65,9 @@ class Message:
         if self.created is not None:
             await chat.edit_message(self)
         else:
+            described = await keep_elements(chat, self.id, self.elements) if self.elements else []
             self.created = timezone.now()
-            await chat.add_message(self, self.actions)
+            await chat.add_message(self, self.actions, described)
         return self
 
     async def stream_token(self, token: str) -> None:

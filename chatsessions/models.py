@@ -102,7 +102,7 @@ class ChatMessage(models.Model):
     meta = models.JSONField(
         null=True,
         blank=True,
-        help_text="A message's action buttons; a step's name, type, parent, input, times and error.",
+        help_text="A message's buttons and elements; a step's name, type, parent, input, times and error.",
     )
 
     class Meta:
@@ -143,3 +143,42 @@ class ChatFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_value_display()} on {self.message_id}"
+
+
+class ChatFile(models.Model):
+    """A file of a chat: one the user uploaded, or an element a handler sent. Its bytes are
+    in Django's storage (CHATSESSIONS["FILE_STORAGE"]), read back only through the file
+    view, which lets in its owner and staff."""
+
+    class Origin(models.TextChoices):
+        UPLOAD = "upload", "uploaded by the user"
+        ELEMENT = "element", "sent by a handler"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(ChatSession, on_delete=models.CASCADE, related_name="files")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    message_id = models.CharField(
+        max_length=64, blank=True, help_text="The message it belongs to; empty for an upload not sent yet."
+    )
+    origin = models.CharField(max_length=10, choices=Origin.choices)
+    name = models.CharField(max_length=255)
+    mime = models.CharField("type", max_length=255)
+    size = models.PositiveBigIntegerField(help_text="In bytes.")
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=500, help_text="Its name in the file storage.")
+    element = models.JSONField(
+        default=dict, blank=True, help_text="How a handler's element shows: type, display, language, page."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(fields=["session", "message_id"], name="chatfile_message"),
+            models.Index(fields=["owner", "origin"], name="chatfile_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

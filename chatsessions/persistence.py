@@ -238,7 +238,10 @@ def _write_rows(current: list[tuple[str, Batch]], now: datetime) -> None:
             if edit.removed:
                 rows.delete()
                 continue
-            changes = {"content": edit.content, "meta": edit.meta}
+            meta = edit.meta
+            if meta is not None and edit.merge:  # rare: a message's buttons changed
+                meta = {**(rows.values_list("meta", flat=True).first() or {}), **meta}
+            changes = {"content": edit.content, "meta": meta}
             if changed := {name: value for name, value in changes.items() if value is not None}:
                 rows.update(**changed)
 

@@ -36,6 +36,8 @@ class Start:
 class UserMessage:
     content: str
     id: str | None = None
+    # The ids of files uploaded for it (see file_views.upload).
+    files: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,10 +72,13 @@ Frame = Start | UserMessage | Settings | Stop | End | ActionClick | Feedback
 MAX_ID_LENGTH = 64
 MAX_ENV_VALUE_LENGTH = 10_000
 MAX_COMMENT_LENGTH = 2000
+#: The most file ids a message frame may name (CHATSESSIONS's MAX_FILES_PER_MESSAGE is
+#: checked after).
+MAX_FILES_IN_FRAME = 100
 
 
 _MISSING = object()
-_TYPE_NAMES: dict[type, str] = {str: "a string", dict: "an object", int: "0 or 1"}
+_TYPE_NAMES: dict[type, str] = {str: "a string", dict: "an object", int: "0 or 1", list: "a list"}
 
 
 def _field(data: dict[str, Any], name: str, kind: type, default: Any) -> Any:
@@ -111,7 +116,20 @@ def _parse_message(data: dict[str, Any]) -> UserMessage:
     message_id = _field(data, "id", str, None)
     if message_id is not None and not 0 < len(message_id) <= MAX_ID_LENGTH:
         raise ProtocolError(ErrorCode.INVALID_FIELD, f"message.id must be 1 to {MAX_ID_LENGTH} characters")
-    return UserMessage(content=content, id=message_id)
+    return UserMessage(content=content, id=message_id, files=_file_ids(_field(data, "files", list, None)))
+
+
+def _file_ids(ids: list[Any] | None) -> tuple[str, ...]:
+    if not ids:
+        return ()
+    if len(ids) > MAX_FILES_IN_FRAME:
+        raise ProtocolError(
+            ErrorCode.INVALID_FIELD, f"message.files names at most {MAX_FILES_IN_FRAME} files"
+        )
+    try:
+        return tuple(str(uuid.UUID(file_id)) for file_id in ids)
+    except (TypeError, ValueError, AttributeError):
+        raise ProtocolError(ErrorCode.INVALID_FIELD, "message.files must be a list of file ids") from None
 
 
 def _parse_settings(data: dict[str, Any]) -> Settings:

@@ -175,13 +175,25 @@ class RunningChat(Protocol):
 
     async def send(self, frame: dict[str, Any]) -> None: ...
 
-    async def add_message(self, message: MessageLike, actions: Sequence[ActionLike] = ()) -> None: ...
+    async def add_message(
+        self,
+        message: MessageLike,
+        actions: Sequence[ActionLike] = (),
+        elements: Sequence[dict[str, Any]] = (),
+    ) -> None: ...
 
     async def add_action(self, action: ActionLike) -> None: ...
 
     async def remove_action(self, action: ActionLike) -> None: ...
 
-    async def ask(self, kind: str, message_id: str, action_ids: Sequence[str], timeout: float) -> Any: ...
+    async def ask(
+        self,
+        kind: str,
+        message_id: str,
+        action_ids: Sequence[str],
+        timeout: float,
+        spec: dict[str, Any] | None = None,
+    ) -> Any: ...
 
     async def add_step(self, step: StepLike) -> None: ...
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from . import frames
 from .conf import get_config
 from .delivery import Delivery
+from .files import with_urls
 from .frames import MessageLike
 from .history import fold_title
 from .interaction import Interaction
@@ -67,17 +68,31 @@ class Transcript:
         await self.delivery.send(frames.settings(settings))
         return settings
 
-    async def add_message(self, message: MessageLike, actions: Sequence[ActionLike] = ()) -> None:
-        """Keeps a new message, with its action buttons, and sends it."""
-        if not actions:
+    async def add_message(
+        self,
+        message: MessageLike,
+        actions: Sequence[ActionLike] = (),
+        elements: Sequence[dict[str, Any]] = (),
+    ) -> None:
+        """Keeps a new message, with its action buttons and the descriptors of its elements
+        (kept in the file storage already), and sends it."""
+        if not actions and not elements:
             self.record(message)
             await self._send_kept(frames.message(message))
             return
-        for action in actions:
-            action.forId = message.id
-        self.interaction.keep(actions)
-        self.record(message, {"actions": [action.to_dict() for action in actions]})
-        await self._send_kept(frames.message(message, [action.to_frame() for action in actions]))
+        meta: dict[str, Any] = {}
+        if actions:
+            for action in actions:
+                action.forId = message.id
+            self.interaction.keep(actions)
+            meta["actions"] = [action.to_dict() for action in actions]
+        if elements:
+            meta["elements"] = list(elements)
+        self.record(message, meta)
+        frame = frames.message(
+            message, [action.to_frame() for action in actions], with_urls(meta.get("elements", []))
+        )
+        await self._send_kept(frame)
 
     async def add_action(self, action: ActionLike) -> None:
         """Adds a button to a sent message."""
@@ -93,12 +108,19 @@ class Transcript:
         if message_id is None:
             return
         kept = self.interaction.of_message(message_id)
-        self.journal.edited(message_id, None, {"actions": [action.to_dict() for action in kept]})
+        self.journal.edited(message_id, None, {"actions": [action.to_dict() for action in kept]}, merge=True)
         await self._send_kept(frames.actions(message_id, [action.to_frame() for action in kept]))
 
-    async def ask(self, kind: str, message_id: str, action_ids: Sequence[str], timeout: float) -> Any:
+    async def ask(
+        self,
+        kind: str,
+        message_id: str,
+        action_ids: Sequence[str],
+        timeout: float,
+        spec: dict[str, Any] | None = None,
+    ) -> Any:
         """Waits for the answer to the question message_id (see Interaction.wait)."""
-        return await self.interaction.wait(kind, message_id, action_ids, timeout, self.delivery.send)
+        return await self.interaction.wait(kind, message_id, action_ids, timeout, self.delivery.send, spec)
 
     async def add_step(self, step: StepLike) -> None:
         """Keeps a step that started, and shows it."""

@@ -1,9 +1,9 @@
-"""URLs of the chat pages and of the chat history's JSON endpoints: include them under a
-prefix, for example path("chat/", include("chatsessions.urls"))."""
+"""URLs of the chat pages, the chat history's JSON endpoints and chat files: include them
+under a prefix, for example path("chat/", include("chatsessions.urls"))."""
 
 from django.urls import path
 
-from . import api
+from . import api, file_views
 from .views import chat_page
 
 app_name = "chatsessions"
@@ -13,5 +13,7 @@ urlpatterns = [
     path("api/<slug:app>/chats/", api.chat_list, name="chat-list"),
     path("api/<slug:app>/chats/<uuid:session_id>/", api.chat_detail, name="chat-detail"),
     path("api/<slug:app>/chats/<uuid:session_id>/messages/", api.chat_messages, name="chat-messages"),
+    path("api/<slug:app>/chats/<uuid:session_id>/files/", file_views.upload, name="chat-files"),
+    path("files/<uuid:file_id>/", file_views.download, name="file"),
     path("<slug:app>/", chat_page, name="chat-app"),
 ]

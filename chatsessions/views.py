@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,10 +25,12 @@ def chat_page(request: HttpRequest, app: str = "default") -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     socket_path = "/ws/chat/" if app == "default" else f"/ws/chat/{app}/"
     # An anonymous visitor (ALLOW_ANONYMOUS) has no history: the page then has no sidebar.
-    history_url = ""
+    history_url = files_url = ""
     if request.user.is_authenticated:
         namespace = request.resolver_match.namespace if request.resolver_match else None
         history_url = reverse("chatsessions:chat-list", args=[app], current_app=namespace)
+        # The page puts the chat's id in place of the zero one.
+        files_url = reverse("chatsessions:chat-files", args=[app, uuid.UUID(int=0)], current_app=namespace)
     return render(
         request,
         "chatsessions/chat.html",
@@ -35,6 +39,7 @@ def chat_page(request: HttpRequest, app: str = "default") -> HttpResponse:
             "socket_path": socket_path,
             "login_url": settings.LOGIN_URL,
             "history_url": history_url,
+            "files_url": files_url,
             "codes": codes_for_the_page(),
         },
     )

@@ -70,6 +70,10 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=600, conn_health_checks=True
     ),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A transaction takes SQLite's write lock when it begins, so that two writers (the
+    # chats' writer, an upload) wait for each other: one that read first could not write.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 
 # REDIS_URL switches to Redis, which several worker processes need to reach each other's
 # chats. CHANNEL_LAYER=pubsub picks the pub/sub layer (see the README's deployment notes).
@@ -106,6 +110,7 @@ CHATSESSIONS: dict[str, Any] = {
         "default": "chatsite.chat.counter",
         "assistant": "chatsite.chat.assistant",
     },
+    "FILE_STORAGE": "chatfiles",
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -126,6 +131,12 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"
 # Hashed, compressed copies that browsers may cache for ever (`manage.py collectstatic`).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Chat files (uploads, handlers' elements): a folder of their own that no web server
+    # serves; the file view lets in only their owner. (S3: see the README.)
+    "chatfiles": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("DJANGO_CHAT_FILES", BASE_DIR / "chatfiles")},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

@@ -1,6 +1,10 @@
 """Settings of the worker processes the scale tests start: the demo's, plus the probe app."""
 
 import os
+import tempfile
+
+# Chat files of every test process (and of the servers they start) go to one folder.
+os.environ.setdefault("DJANGO_CHAT_FILES", os.path.join(tempfile.gettempdir(), "chatsessions-test-files"))
 
 from chatsite.settings import *  # noqa: F403
 from tests.chat_apps import INTERACTIVE_APPS
@@ -8,6 +12,7 @@ from tests.chat_apps import INTERACTIVE_APPS
 CHATSESSIONS = {
     "APPS": {
         "default": "chatsite.chat.counter",
+        "assistant": "chatsite.chat.assistant",
         "probe": "tests.chat_apps.probe",
         "sync": "tests.chat_apps.sync_handlers",
         **INTERACTIVE_APPS,
@@ -18,6 +23,7 @@ CHATSESSIONS = {
     "HEARTBEAT_SECONDS": float(os.environ.get("CHATSESSIONS_TEST_HEARTBEAT", "30")),
     "INBOUND_BYTES_PER_WINDOW": int(os.environ.get("CHATSESSIONS_TEST_INBOUND_BYTES", str(1024 * 1024))),
     "EXPOSE_HANDLER_ERRORS": True,
+    "FILE_STORAGE": "chatfiles",
 }
 
 # The test client sends a fixed Cookie header, so admin messages ride in the session.

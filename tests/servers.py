@@ -153,11 +153,12 @@ class Server:
 Worker = Server
 
 
-def demo_server(tmp_path: Path) -> Server:
-    """`manage.py demo` as the README runs it, with its own SQLite file."""
+def demo_server(tmp_path: Path, settings: str = "chatsite.settings") -> Server:
+    """`manage.py demo` as the README runs it, with its own SQLite file (and settings, to
+    serve the test chat apps too)."""
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "chatsite.settings",
+        "DJANGO_SETTINGS_MODULE": settings,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
         "DEMO_PASSWORD": DEMO_PASSWORD,
         "PYTHONUNBUFFERED": "1",
@@ -182,7 +183,7 @@ def sqlite_worker(folder: Path, password: str, **environment: str) -> Server:
     }
     env.pop("REDIS_URL", None)
     subprocess.run([sys.executable, "manage.py", "demo", "--no-serve"], cwd=ROOT, env=env, check=True)
-    return Server(env, folder / "worker.log")
+    return Server(env, folder / "worker.log", password=password)
 
 
 def login(base: str, username: str, password: str, path: str = "/accounts/login/") -> str:

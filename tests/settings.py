@@ -1,5 +1,11 @@
 """Test settings: the demo project's, plus the test chat apps and quick timers."""
 
+import os
+import tempfile
+
+# Chat files of every test process (and of the servers they start) go to one folder.
+os.environ.setdefault("DJANGO_CHAT_FILES", os.path.join(tempfile.gettempdir(), "chatsessions-test-files"))
+
 from chatsite.settings import *  # noqa: F403
 from tests.chat_apps import INTERACTIVE_APPS
 
@@ -18,7 +24,11 @@ CHATSESSIONS = {
     "MAX_FRAME_BYTES": 4096,
     "MAX_PENDING_MESSAGES": 5,
     "EXPOSE_HANDLER_ERRORS": True,
+    "FILE_STORAGE": "chatfiles",
 }
+
+# Tests that set CHATSESSIONS without FILE_STORAGE keep their files in the default storage.
+MEDIA_ROOT = os.environ["DJANGO_CHAT_FILES"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -31,6 +31,10 @@ def test_the_demo_and_test_settings_pass():
         ({"APPS": {"default": "chatsite.chat.counter"}, "MAX_FRAME_BYTES": "big"}, ["chatsessions.E006"]),
         ({"APPS": {"default": "chatsite.chat.counter"}, "HISTORY_LIMIT": 0}, ["chatsessions.E006"]),
         ({"APPS": {"default": "tests.chat_apps.no_handlers"}}, ["chatsessions.W001"]),
+        ({"APPS": {"default": "chatsite.chat.counter"}, "FILE_STORAGE": "s3"}, ["chatsessions.E009"]),
+        ({"APPS": {"default": "chatsite.chat.counter"}, "UPLOAD_TYPES": "image/*"}, ["chatsessions.E006"]),
+        ({"APPS": {"default": "chatsite.chat.counter"}, "MAX_FILE_BYTES": 10**12}, ["chatsessions.E006"]),
+        ({"APPS": {"default": "chatsite.chat.counter"}, "MAX_FILES_PER_MESSAGE": 0}, ["chatsessions.E006"]),
     ],
 )
 def test_misconfiguration_is_reported(config, expected):
@@ -76,3 +80,12 @@ def test_a_redis_socket_timeout_not_above_the_blocking_read_is_a_warning(hosts):
 
 def test_single_process_defaults_without_debug_are_a_warning():
     assert ids(DEBUG=False) == ["chatsessions.W002"]
+
+
+def test_chat_files_in_a_folder_with_no_location_are_a_warning():
+    config = {"APPS": {"default": "chatsite.chat.counter"}}  # FILE_STORAGE: "default"
+    assert ids(CHATSESSIONS=config, MEDIA_ROOT="") == ["chatsessions.W004"]
+
+
+def test_files_with_no_url_to_serve_them_are_a_warning():
+    assert ids(ROOT_URLCONF="tests.urls_without_chat") == ["chatsessions.W005"]

@@ -32,7 +32,7 @@ ASSISTANT = "/chat/assistant/"
 def test_a_starter_a_question_and_its_buttons(login):
     page = login("alice", ASSISTANT)
     expect(page.locator(".cs-starter")).to_have_text(
-        ["Look something up", "Ask me my name", "Show me the menu"]
+        ["Look something up", "Ask me my name", "Show me the menu", "Chart a CSV"]
     )
     page.locator(".cs-starter", has_text="Ask me my name").click()
     expect(page.locator(".cs-starters")).to_have_count(0)

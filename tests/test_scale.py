@@ -142,6 +142,28 @@ async def test_a_chat_resumes_on_another_worker_with_everything(workers, environ
     ]
 
 
+async def test_files_and_elements_resume_on_another_worker(workers):
+    a, b = workers
+    cookie = login(a.base, "alice", PASSWORD)
+    csv = b"a,b\n1,2\n"
+    async with Chat(a, cookie, "/ws/chat/files/") as chat:
+        session = await chat.start()
+        assert (await chat.send("look", files=[("table.csv", csv)])).content.startswith(
+            "look: table.csv text/csv 8"
+        )
+        await chat.send("elements")
+    async with Chat(b, cookie, "/ws/chat/files/") as moved:
+        resumed = await moved.start(resume=session["id"])
+        shown = [frame["elements"] for frame in resumed["history"] if frame.get("elements")]
+        assert [len(elements) for elements in shown] == [1, 7]
+        # B serves the bytes A kept, and a handler on B reads the user's file again.
+        request = urllib.request.Request(b.base + shown[0][0]["url"], headers={"Cookie": cookie})
+        assert urllib.request.urlopen(request).read() == csv
+        assert (await moved.send("echo")).elements == []
+        (back,) = (await moved.send("look", files=[("again.csv", csv)])).content.split(": ")[1:]
+        assert back.startswith("again.csv text/csv 8")
+
+
 async def test_a_resume_right_after_a_drop_sees_every_handler_the_first_worker_ran(workers):
     a, b = workers
     cookie = login(a.base, "alice", PASSWORD)
@@ -350,6 +372,12 @@ def test_through_the_readmes_nginx_a_user_logs_in_chats_and_resumes_on_the_other
             say(page, "two")
             expect(last_reply(page)).to_have_text("You sent 2 message(s)!")
             assert page.locator("[data-chatsessions]").get_attribute("data-session-id") == session_id
+            # An upload past nginx's default body limit (1 MB) goes through the README's nginx.
+            big = {"name": "big.txt", "mimeType": "text/plain", "buffer": b"many words\n" * 300_000}
+            page.locator(".cs-file-input").set_input_files([big])
+            expect(page.locator(".cs-attachment")).to_have_attribute("data-state", "done")
+            say(page, "three")
+            expect(last_reply(page)).to_have_text("You sent 3 message(s)!")
             page.close()
     finally:
         nginx.stop()

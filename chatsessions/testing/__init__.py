@@ -9,6 +9,7 @@ from asgiref.sync import SyncToAsync
 
 from .client import ChatClient, SyncChatClient
 from .turns import ChatClosed, ChatError, ChatTestError, HandlerError, NoReply, Reply, Turn
+from .uploads import UploadRefused
 
 
 def _fresh_executor_in_a_forked_child() -> None:
@@ -31,4 +32,5 @@ __all__ = [
     "Reply",
     "SyncChatClient",
     "Turn",
+    "UploadRefused",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Coroutine, Iterator, Mapping
+from collections.abc import Coroutine, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
@@ -17,6 +17,7 @@ from .interactive import Interactive
 from .socket import TestSocket
 from .transport import InProcess, Live, Transport, login_cookie, socket_path
 from .turns import ChatClosed, ChatError, Reply, Turn, reply_of
+from .uploads import Attaching, Attachment
 
 T = TypeVar("T")
 
@@ -54,7 +55,7 @@ _NOT_FATAL_AT_START = frozenset(
 )
 
 
-class ChatClient(Interactive):
+class ChatClient(Interactive, Attaching):
     """One chat of one user, driven the way the page drives it, frame by frame.
 
         async with ChatClient("myproject.chat", user=user) as chat:
@@ -181,16 +182,22 @@ class ChatClient(Interactive):
         await self._finish_turn(after, self._runs(handler))
         return self.session
 
-    async def send(self, text: str, *, id: str | None = None) -> Reply | None:
-        """Sends a message and returns the reply: the last message the handler sent for it
-        (None if it sent none). Raises HandlerError if the handler raised."""
+    async def send(
+        self, text: str = "", *, id: str | None = None, files: Sequence[Attachment] = ()
+    ) -> Reply | None:
+        """Sends a message, with files (paths or (name, bytes) pairs, uploaded first), and
+        returns the reply: the last message the handler sent for it (None if it sent none).
+        Raises HandlerError if the handler raised, UploadRefused if the files were."""
         frame: dict[str, Any] = {"type": "message", "content": text}
         if id is not None:
             frame["id"] = id
+        described = await self.upload(*files) if files else []
+        if described:
+            frame["files"] = [item["id"] for item in described]
         await self.socket.send(frame)
-        self.history.append(Reply(id or "", "user", self._username(), text))
+        self.history.append(Reply(id or "", "user", self._username(), text, elements=described))
         # An answer to the question a handler asked runs no on_message: that handler goes on.
-        runs = 0 if self.answering_text() else self._runs("on_message")
+        runs = 0 if self.answering_text(with_files=bool(described)) else self._runs("on_message")
         turn = await self._finish_turn(Turn(), runs)
         return turn.reply
 
@@ -357,8 +364,13 @@ class SyncChatClient:
     ) -> dict[str, Any]:
         return self._run(self.client.start(profile, env, resume))
 
-    def send(self, text: str, *, id: str | None = None) -> Reply | None:
-        return self._run(self.client.send(text, id=id))
+    def send(
+        self, text: str = "", *, id: str | None = None, files: Sequence[Attachment] = ()
+    ) -> Reply | None:
+        return self._run(self.client.send(text, id=id, files=files))
+
+    def upload(self, *attachments: Attachment) -> list[dict[str, Any]]:
+        return self._run(self.client.upload(*attachments))
 
     def click(self, label: str) -> Reply | None:
         return self._run(self.client.click(label))

@@ -26,8 +26,9 @@ class Interactive:
 
     @property
     def asked(self) -> dict[str, Any] | None:
-        """The question a handler waits on ({"for": message id, "kind": "text" or
-        "action", "timeout"}), or None. For "text", send() answers it."""
+        """The question a handler waits on ({"for": message id, "kind": "text", "action"
+        or "file", "timeout"; "files": what a file question accepts}), or None. send()
+        answers a question for text, send(files=...) one for files."""
         return self.socket.asking
 
     @property
@@ -51,10 +52,12 @@ class Interactive:
         waits on a question (until the question times out)."""
         return await self._finish_turn(Turn(), 0, through_questions=True)
 
-    def answering_text(self) -> bool:
-        """Whether the next message answers a question (and so runs no on_message)."""
-        if self.socket.asking is not None and self.socket.asking["kind"] == "text":
-            self.socket.asking = None
+    def answering_text(self, with_files: bool = False) -> bool:
+        """Whether the next message answers a question (and so runs no on_message): one
+        for text, or (with files attached) one for files."""
+        asked = self.socket.asking
+        if asked is not None and (asked["kind"] == "text" or (with_files and asked["kind"] == "file")):
+            self.socket.asking, self.socket.answering = None, asked
             return True
         return False
 

@@ -54,6 +54,7 @@ class TestSocket:
         self.open_tasks = 0  # handler runs begun and not yet ended
         self.pending = 0  # handler runs caused and not yet begun
         self.asking: dict[str, Any] | None = None  # the question a handler waits on
+        self.answering: dict[str, Any] | None = None  # the question the last answer was for
         self._exceptions = _HandlerExceptions()
 
     async def open(self, transport: Transport) -> None:
@@ -142,7 +143,10 @@ class TestSocket:
             through_questions or not (self.asking and not self.pending)
         ):
             frame = await self.next(turn)
-            if frame.get("type") == "error" and frame["code"] in REFUSALS and handler_runs:
+            if frame.get("type") == "error" and frame["code"] in REFUSALS:
+                if not handler_runs:  # a refused answer: the question still waits
+                    self.asking = self.answering
+                    break
                 self.pending = max(self.pending - handler_runs, 0)
                 handler_runs = 0
         refused = [error for error in turn.errors[errors_before:] if error["code"] in REFUSALS]

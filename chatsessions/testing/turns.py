@@ -48,6 +48,8 @@ class Reply:
     created: str | None = None
     # The action buttons under it, as the page shows them: {"id", "name", "label", "tooltip"}.
     actions: list[dict[str, Any]] = field(default_factory=list)
+    # Its files and elements: {"id", "type", "name", "mime", "size", "display", "url", ...}.
+    elements: list[dict[str, Any]] = field(default_factory=list)
 
     def __str__(self) -> str:
         return self.content
@@ -62,6 +64,7 @@ def reply_of(frame: dict[str, Any]) -> Reply:
         frame["content"],
         frame.get("created"),
         list(frame.get("actions", ())),
+        list(frame.get("elements", ())),
     )
 
 

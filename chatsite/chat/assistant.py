@@ -1,7 +1,10 @@
-"""A demo assistant that shows profiles, settings, user env and streaming replies, and
-the interactive parts: starters, a step that looks something up, a question, buttons."""
+"""A demo assistant that shows profiles, settings, user env and streaming replies, the
+interactive parts (starters, a step that looks something up, a question, buttons) and
+files: a CSV attached or asked for is counted and charted."""
 
 import asyncio
+import csv
+import io
 
 from django.utils import timezone
 
@@ -35,6 +38,7 @@ async def starters(user):
         cl.Starter(label="Look something up", message="look up Django Channels"),
         cl.Starter(label="Ask me my name", message="ask me my name"),
         cl.Starter(label="Show me the menu", message="show me the menu"),
+        cl.Starter(label="Chart a CSV", message="chart a csv"),
     ]
 
 
@@ -96,6 +100,17 @@ async def interactive(text: str) -> bool:
         if keep and keep["name"] == "remember":
             cl.user_session.set("name", keep["payload"]["name"])
         await cl.Message(f"Nice to meet you, {answer['output']}.").send()
+    elif text.lower() == "chart a csv":
+        files = await cl.AskFileMessage(
+            content="Which CSV? Drop it here or choose it.",
+            accept=["text/csv", ".csv"],
+            max_size_mb=5,
+            timeout=300,
+        ).send()
+        if files is None:
+            await cl.Message("No file, then.").send()
+            return True
+        await chart_csv(files[0].name, await asyncio.to_thread(files[0].read))
     elif text.lower() == "show me the menu":
         await cl.Message(
             "What next?",
@@ -107,6 +122,51 @@ async def interactive(text: str) -> bool:
     else:
         return False
     return True
+
+
+# A chart shows at most this many rows of a CSV.
+CHART_ROWS = 500
+
+
+def summarise(data: bytes) -> tuple[list[str], list[list[str]], int | None]:
+    """A CSV's header, rows, and its first numeric column (None if none is)."""
+    rows = [row for row in csv.reader(io.StringIO(data.decode("utf-8-sig", errors="replace"))) if row]
+    header, body = (rows[0], rows[1:]) if rows else ([], [])
+
+    def numeric(column: int) -> bool:
+        values = [row[column] for row in body if len(row) > column and row[column]]
+        try:
+            for value in values:
+                float(value)
+        except ValueError:
+            return False
+        return bool(values)
+
+    return header, body, next((column for column in range(len(header)) if body and numeric(column)), None)
+
+
+async def chart_csv(name: str, data: bytes) -> None:
+    """Counts a CSV's rows and charts its first numeric column (an interactive chart)."""
+    header, body, column = await asyncio.to_thread(summarise, data)
+    text = f"**{name}** has {len(body)} rows and {len(header)} columns: {', '.join(header) or 'none'}."
+    if column is None:
+        await cl.Message(text + " No column is all numbers, so there is nothing to chart.").send()
+        return
+    shown = body[:CHART_ROWS]
+    labels = [row[0] if column else str(number) for number, row in enumerate(shown, 1)]
+    values = [float(row[column]) if len(row) > column and row[column] else None for row in shown]
+    figure = {
+        "data": [
+            {
+                "type": "bar" if len(shown) <= 50 else "scatter",
+                "x": labels,
+                "y": values,
+                "name": header[column],
+            }
+        ],
+        "layout": {"title": {"text": f"{header[column]} by {header[0] if column else 'row'}"}},
+    }
+    await cl.Message(text, elements=[cl.Plotly(name=f"{header[column]} chart", figure=figure)]).send()
 
 
 @cl.action_callback("time")
@@ -122,7 +182,10 @@ async def tell_who(action: cl.Action):
 
 @cl.on_message
 async def on_message(message: cl.Message):
-    if await interactive(message.content):
+    tables = [file for file in message.elements if file.mime == "text/csv"]
+    for table in tables:
+        await chart_csv(table.name, await asyncio.to_thread(table.read))
+    if tables or await interactive(message.content):
         return
     settings = cl.user_session.get("chat_settings")
     words = message.content.split()

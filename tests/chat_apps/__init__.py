@@ -2,6 +2,7 @@
 #: them, only the import changed), by the app names the test settings give them.
 INTERACTIVE_APPS = {
     "interactive": "tests.chat_apps.interactive",
+    "files": "tests.chat_apps.files_app",
     **{
         f"cl-{name.replace('_', '-')}": f"tests.chat_apps.chainlit_examples.{name}"
         for name in [
@@ -13,6 +14,11 @@ INTERACTIVE_APPS = {
             "step_nested",
             "step_current",
             "starters",
+            "ask_file",
+            "text_element",
+            "pyplot",
+            "plotly",
+            "message_elements",
         ]
     },
 }

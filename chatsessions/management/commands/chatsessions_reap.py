@@ -1,4 +1,5 @@
-"""manage.py chatsessions_reap: end the chats whose worker process died."""
+"""manage.py chatsessions_reap: end the chats whose worker process died, and delete the
+uploads never sent in a message."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from chatsessions.conf import get_config
+from chatsessions.files import forget_unsent
 from chatsessions.lease import end_orphans, lease_seconds
 
 
@@ -14,7 +17,8 @@ class Command(BaseCommand):
     help = (
         "Ends the chats whose worker stopped beating (HEARTBEAT_SECONDS) and that have been idle "
         "RESUME_GRACE_SECONDS, running on_chat_end once for each. Live workers do this too; "
-        "run it from cron where a deployment may have no worker up."
+        "run it from cron where a deployment may have no worker up. Also deletes the uploads "
+        "never sent in a message within UNSENT_UPLOAD_SECONDS."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -25,3 +29,5 @@ class Command(BaseCommand):
 
         count = asyncio.run(reap())
         self.stdout.write(f"Ended {count} chat(s) whose worker stopped more than {lease_seconds():g}s ago.")
+        unsent = forget_unsent(get_config()["UNSENT_UPLOAD_SECONDS"])
+        self.stdout.write(f"Deleted {unsent} upload(s) never sent in a message.")

@@ -43,6 +43,11 @@
     listEmpty: $(".cs-list-empty"),
     moreChats: $(".cs-more-chats"),
     confirm: $(".cs-confirm"),
+    attach: $(".cs-attach"), // absent for an anonymous visitor: no uploads
+    fileInput: $(".cs-file-input"),
+    attachments: $(".cs-attachments"),
+    drop: $(".cs-drop"),
+    chat: $(".cs-chat"),
   };
   const narrow = window.matchMedia("(max-width: 700px)");
 
@@ -181,8 +186,10 @@
     decorate(item, frame);
   }
 
-  // What a message frame adds to the message: its buttons and the user's feedback.
+  // What a message frame adds to the message: its elements, its buttons and the user's feedback.
+  const elementOptions = { plotlySrc: root.dataset.plotlySrc, onResize: () => follow() };
   function decorate(item, frame) {
+    if (frame.elements) window.ChatFiles.showElements(item, frame.elements, elementOptions);
     if (frame.actions) showActions(item, frame.actions);
     if (frame.feedback) showFeedback(item, frame.feedback);
   }
@@ -439,7 +446,9 @@
         buildSettings(frame.settings);
         applySettings(frame.chat_settings);
         buildEnv(frame.user_env);
+        if (root.dataset.sessionId !== frame.id) attachments?.clear(); // uploaded to another chat
         root.dataset.sessionId = frame.id;
+        if (ui.attach) ui.attach.disabled = false;
         setStatus("connected", frame.resumed ? "Connected (resumed)" : "Connected");
         setRunning(Boolean(frame.running));
         endAsk();
@@ -606,12 +615,25 @@
     if (frame.kind === "text") {
       ui.input.placeholder = "Your answer (Enter sends it)";
       ui.input.focus();
+    } else if (frame.kind === "file" && ui.fileInput) {
+      const wanted = frame.files || {};
+      ui.fileInput.accept = (wanted.accept || []).join(",");
+      ui.input.placeholder = "Attach the file(s) asked for; they are sent once uploaded";
+      const choose = document.createElement("button");
+      choose.type = "button";
+      choose.className = "cs-choose-files";
+      choose.textContent = wanted.max_files > 1 ? `Choose up to ${wanted.max_files} files` : "Choose a file";
+      choose.title = `${(wanted.accept || []).join(", ")}, at most ${wanted.max_size_mb} MB each`;
+      choose.addEventListener("click", () => ui.fileInput.click());
+      findMessage(frame.for)?.append(choose);
     }
   }
 
   function endAsk(messageId) {
     if (!asking || (messageId && asking.for !== messageId)) return;
     findMessage(asking.for)?.classList.remove("cs-asking");
+    findMessage(asking.for)?.querySelector(":scope > .cs-choose-files")?.remove();
+    if (ui.fileInput) ui.fileInput.accept = "";
     ui.input.placeholder = placeholder;
     asking = null;
   }
@@ -770,10 +792,12 @@
 
   // -- The chat list (the sidebar) ------------------------------------------------------------
 
+  const csrfToken = () => (document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/) || [])[1] || "";
+
   async function api(url, options = {}) {
     const headers = { Accept: "application/json", ...(options.headers || {}) };
     if (options.method && options.method !== "GET") {
-      headers["X-CSRFToken"] = (document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/) || [])[1] || "";
+      headers["X-CSRFToken"] = csrfToken();
       headers["Content-Type"] = "application/json";
     }
     const response = await fetch(url, { credentials: "same-origin", ...options, headers });
@@ -981,15 +1005,92 @@
 
   function sendMessage() {
     const content = ui.input.value;
-    if (!content.trim()) return;
+    if (attachments?.uploading) {
+      notice("Your files are still uploading; the message goes once they are done.", "info");
+      sendWhenUploaded = true;
+      return;
+    }
+    const files = attachments ? attachments.ready : [];
+    if (!content.trim() && !files.length) return;
     const id = crypto.randomUUID ? crypto.randomUUID().replaceAll("-", "") : String(Date.now()) + Math.random();
-    if (!send({ type: "message", id, content })) return;
+    const frame = { type: "message", id, content };
+    if (files.length) frame.files = files.map((file) => file.id);
+    if (!send(frame)) return;
     following = true;
     ui.jump.hidden = true;
     starters.hide();
-    messageElement(id, "user", "You");
+    const item = messageElement(id, "user", "You");
     showContent(id, content);
+    if (files.length) window.ChatFiles.showElements(item, files, elementOptions);
     ui.input.value = "";
+    attachments?.clear();
+  }
+
+  // Files attached by button, drag and drop or paste: uploaded at once to the chat.
+  let sendWhenUploaded = false;
+  const attachments = ui.attach
+    ? new window.ChatFiles.Attachments(ui.attachments, {
+        uploadUrl: (sessionId) => root.dataset.filesUrl.replace("00000000-0000-0000-0000-000000000000", sessionId),
+        csrfToken,
+        onChange() {
+          if (attachments.uploading) return;
+          if (attachments.failed) {
+            sendWhenUploaded = false; // the user reads why, and removes or replaces the file
+            return;
+          }
+          // A question for files is answered as soon as they are in; a message sent while
+          // they uploaded goes now.
+          if (sendWhenUploaded || (asking?.kind === "file" && attachments.ready.length)) {
+            sendWhenUploaded = false;
+            sendMessage();
+          }
+        },
+      })
+    : null;
+
+  function attach(files) {
+    if (!attachments || !files.length) return;
+    if (!root.dataset.sessionId) {
+      notice("Wait for the chat to connect, then attach your files.");
+      return;
+    }
+    attachments.add(files, root.dataset.sessionId);
+  }
+
+  if (attachments) {
+    ui.attach.addEventListener("click", () => ui.fileInput.click());
+    ui.fileInput.addEventListener("change", () => {
+      attach([...ui.fileInput.files]);
+      ui.fileInput.value = "";
+    });
+    ui.input.addEventListener("paste", (event) => {
+      const files = [...(event.clipboardData?.files || [])];
+      if (files.length) {
+        event.preventDefault();
+        attach(files);
+      }
+    });
+    let dragging = 0;
+    const hasFiles = (event) => [...(event.dataTransfer?.types || [])].includes("Files");
+    ui.chat.addEventListener("dragenter", (event) => {
+      if (!hasFiles(event)) return;
+      dragging += 1;
+      ui.drop.hidden = false;
+    });
+    ui.chat.addEventListener("dragleave", () => {
+      dragging = Math.max(dragging - 1, 0);
+      if (!dragging) ui.drop.hidden = true;
+    });
+    ui.chat.addEventListener("dragover", (event) => {
+      if (hasFiles(event)) event.preventDefault();
+    });
+    ui.chat.addEventListener("drop", (event) => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      dragging = 0;
+      ui.drop.hidden = true;
+      attach([...event.dataTransfer.files]);
+    });
   }
 
   ui.composer.addEventListener("submit", (event) => {

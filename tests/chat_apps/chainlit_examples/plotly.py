@@ -1,0 +1,16 @@
+"""Chainlit's Plotly element example (docs: api-reference/elements/plotly), unchanged
+but for the import."""
+
+import plotly.graph_objects as go
+import chatsessions as cl
+
+
+@cl.on_chat_start
+async def start():
+    fig = go.Figure(
+        data=[go.Bar(y=[2, 1, 3])],
+        layout_title_text="An example figure",
+    )
+    elements = [cl.Plotly(name="chart", figure=fig, display="inline")]
+
+    await cl.Message(content="This message has a chart", elements=elements).send()
