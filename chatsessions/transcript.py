@@ -46,13 +46,15 @@ class Transcript:
 
     def record(self, message: MessageLike, meta: dict[str, Any] | None = None) -> None:
         """Keeps a message without sending it (the user's own), timed now if not yet. The
-        first user message of an untitled chat titles it."""
+        first user message of an untitled chat titles it (by its files' names if it has
+        no text)."""
         if message.created is None:
             message.created = timezone.now()
         self.journal.added(message.id, message.role, message.author, message.content, message.created, meta)
         self.store.reserved["root_message"] = message
         if message.role == ChatMessage.Role.USER and not self.journal.title:
-            self.set_title(message.content)
+            names = ", ".join(item["name"] for item in meta.get("elements", ())) if meta else ""
+            self.set_title(message.content.strip() or names)
 
     def set_title(self, title: str) -> None:
         """Titles the chat: white space folded, cut to the column with an ellipsis."""

@@ -82,9 +82,12 @@ async def test_attached_files_reach_the_handler_with_their_bytes(chat_user):
     ]
 
 
-async def test_a_message_may_be_only_files(chat_user):
+async def test_a_message_may_be_only_files_and_its_files_title_the_chat(chat_user):
     async with ChatClient(APP, user=chat_user) as chat:
-        assert (await chat.send(files=[CSV])).content.startswith(": table.csv text/csv 12")
+        assert (await chat.send(files=[CSV, ("b.txt", b"b")])).content.startswith(": table.csv text/csv 12")
+    assert (
+        await sync_to_async(ChatSession.objects.values_list("title", flat=True).get)() == "table.csv, b.txt"
+    )
 
 
 async def test_a_file_is_sent_once_and_only_by_its_owner(chat_user, alice):

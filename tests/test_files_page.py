@@ -51,6 +51,7 @@ def drop(page: Any, name: str, content: str, mime: str) -> None:
 
 def screenshot(page: Any, name: str) -> None:
     if os.environ.get("SCREENSHOTS"):
+        page.wait_for_timeout(1500)  # the PDF viewer draws in its own time, out of the page's sight
         page.screenshot(path=str(ROOT / os.environ["SCREENSHOTS"] / name), full_page=False)
 
 
@@ -68,6 +69,7 @@ def test_a_dropped_csv_is_counted_and_charted(login):
     chart = page.locator(".cs-message.cs-assistant").last.locator(".cs-chart")
     expect(chart.locator(".main-svg").first).to_be_visible(timeout=15000)  # Plotly drew it
     expect(chart.locator(".xtick")).to_have_count(3)
+    expect(page.locator(".cs-chat-link", has_text="cities.csv")).to_have_count(1)  # titled by its file
     screenshot(page, "chat-csv.png")
 
 
@@ -103,6 +105,7 @@ def test_every_kind_of_element_shows(login, server):
     expect(message.locator(".cs-element-file .cs-file")).to_have_text("data.csv8 B")
     expect(message.locator(".cs-element-plotly .main-svg").first).to_be_visible(timeout=15000)
     expect(message.locator(".cs-element-image img")).to_have_count(3)  # the picture, the plot, the remote one
+    message.evaluate("item => item.scrollIntoView({block: 'start'})")
     screenshot(page, "chat-elements.png")
     # A reload resumes the chat: the elements come back from the storage.
     page.reload()
