@@ -155,6 +155,12 @@ class Journal:
         if role != ChatMessage.Role.STEP:
             self.message_count = max(self.message_count - 1, 0)
 
+    @property
+    def transcript_pending(self) -> bool:
+        """Whether messages or their changes wait to be written (a read of the history
+        would miss them)."""
+        return bool(self._batch.messages or self._batch.edits)
+
     def status(self, status: ChatSession.Status) -> None:
         self._batch.session.status = status
 

@@ -18,6 +18,7 @@ from .message import Message
 from .models import ChatSession
 from .profiles import ChatProfile, Starter
 from .protocol import ProtocolError, Start
+from .writer import writer
 
 logger = logging.getLogger("chatsessions")
 
@@ -306,7 +307,12 @@ async def _last_message(session_id: str) -> Message | None:
 
 
 async def history_frames(chat: LiveChat) -> tuple[list[dict[str, Any]], int | None]:
-    """Returns the chat's last HISTORY_LIMIT messages as message frames, after a flush,
-    and the cursor of the messages before them (None if there are none)."""
-    await chat.flush()
+    """Returns the chat's last HISTORY_LIMIT messages as message frames, and the cursor
+    of the messages before them (None if there are none). Messages not written yet are
+    written first; anything else (the status, the env keys) goes with the writer's next
+    batch, so that a storm of resumes does not queue one transaction each."""
+    if chat.journal.transcript_pending:
+        await chat.flush()
+    else:
+        writer().mark(chat.journal)
     return await database_sync_to_async(history.page)(chat.id, None, get_config()["HISTORY_LIMIT"], chat.user)

@@ -139,13 +139,14 @@ class TestSocket:
         HandlerError if a handler raised."""
         self.pending += handler_runs
         errors_before = len(turn.errors)
+        answering, self.answering = self.answering, None
         while (self.pending or self.open_tasks) and (
             through_questions or not (self.asking and not self.pending)
         ):
             frame = await self.next(turn)
             if frame.get("type") == "error" and frame["code"] in REFUSALS:
-                if not handler_runs:  # a refused answer: the question still waits
-                    self.asking = self.answering
+                if not handler_runs:  # a refused frame; if it was an answer, the question still waits
+                    self.asking = answering or self.asking
                     break
                 self.pending = max(self.pending - handler_runs, 0)
                 handler_runs = 0
