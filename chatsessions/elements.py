@@ -61,7 +61,8 @@ class Element:
     ) -> None:
         if content is None and not path and not url:
             raise ValueError(f"{type(self).__name__} needs content, a path or a url")
-        if url is not None and not url.startswith(("https://", "http://", "/")):
+        # "//host/..." is another site, like "https://host/...": only http(s) or a path here.
+        if url is not None and (url.startswith("//") or not url.startswith(("https://", "http://", "/"))):
             raise ValueError(f"{type(self).__name__}: url must be http(s):// or a path on this site")
         self.name = name or (os.path.basename(path) if path else "") or self.type
         self.content = content

@@ -57,9 +57,9 @@ class Inbox:
         message is its answer instead."""
         interaction = self.chat.transcript.interaction
         wanted = interaction.wants_files()
-        answers = interaction.answers_text() or (wanted is not None and bool(file_ids))
         if wanted is not None and not file_ids:
             raise ProtocolError(ErrorCode.INVALID_FIELD, "the question waits for files: attach at least one")
+        answers = wanted is not None or interaction.answers_text()
         if not answers:
             self._check_accepting()
         message = Message(content, author=self.chat.author, id=message_id, role="user")

@@ -417,3 +417,11 @@ def test_the_readmes_s3_storage_is_a_private_bucket_with_no_local_paths(chat_use
         session_id=chat_of(chat_user), name="a.csv", mime="text/csv", size=1, storage_name="x/a.csv"
     )
     assert Element.of(row).path is None  # no folder: read() and open() instead
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "data:text/html,<script>", "file:///etc/passwd", "//evil"]
+)
+def test_an_element_shown_from_a_url_takes_only_http_or_a_path_of_the_site(url):
+    with pytest.raises(ValueError, match="url must be http"):
+        Element("x", url=url)

@@ -150,3 +150,18 @@ def test_a_large_upload_shows_its_progress_and_a_wrong_one_why_it_was_refused(lo
         [{"name": "dot.png", "mimeType": "image/png", "buffer": png_bytes()}]
     )
     expect(page.locator(".cs-attachment")).to_have_attribute("data-state", "done")
+
+
+def test_a_pasted_file_is_attached(login):
+    page = login("alice", "/chat/files/")
+    page.locator(".cs-input").evaluate(
+        """input => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File(["a,b\\n1,2\\n"], "pasted.csv", { type: "text/csv" }));
+            const options = { clipboardData: transfer, bubbles: true, cancelable: true };
+            input.dispatchEvent(new ClipboardEvent("paste", options));
+        }"""
+    )
+    expect(page.locator(".cs-attachment")).to_have_attribute("data-state", "done")
+    say(page, "pasted")
+    expect(last_reply(page)).to_contain_text("pasted: pasted.csv text/csv 8")
