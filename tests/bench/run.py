@@ -26,6 +26,7 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
+from tests.bench.history import drop, postgresql_url
 from tests.servers import ROOT, Server, login
 
 SERVER_CPU, CLIENT_CPU = 0, 1
@@ -262,11 +263,13 @@ async def floods(server: Server, cookies: list[str], sockets: int, frames: int) 
 # -- the run -----------------------------------------------------------------------------------
 
 
-def prepare(folder: Path, users: int) -> dict[str, str]:
+def prepare(folder: Path, users: int, database_url: str | None = None) -> dict[str, str]:
+    """Migrates the database (a SQLite file in folder unless database_url is given) and
+    creates the users; returns the servers' environment."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
-        "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
+        "DATABASE_URL": database_url or f"sqlite:///{folder / 'bench.sqlite3'}",
         "PYTHONUNBUFFERED": "1",
     }
     script = (
@@ -405,6 +408,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--servers", default="daphne,uvicorn")
+    parser.add_argument(
+        "--databases", default="sqlite", help="sqlite and/or postgresql (a fresh database on the local one)"
+    )
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--chats", type=int, default=100)
     parser.add_argument("--messages", type=int, default=200, help="per chat, one after another")
@@ -423,12 +429,22 @@ def main() -> None:
         args.tokens, args.resumes, args.long = 20, 50, 500
         args.flood_sockets, args.flood_frames = 2, 1000
     os.sched_setaffinity(0, {CLIENT_CPU})
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        env = prepare(folder, args.users)
-        results = {
-            kind: asyncio.run(bench_server(kind, env, folder, args)) for kind in args.servers.split(",")
-        }
+    results = {}
+    for database in args.databases.split(","):
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            url = None if database == "sqlite" else postgresql_url()
+            if database != "sqlite" and url is None:
+                continue
+            try:
+                env = prepare(folder, args.users, url)
+                for kind in args.servers.split(","):
+                    # The heading says which database only when the run measures several.
+                    label = kind if args.databases == "sqlite" else f"{kind} on {database}"
+                    results[label] = asyncio.run(bench_server(kind, env, folder, args))
+            finally:
+                if url is not None:
+                    drop(url)
     print(table(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
