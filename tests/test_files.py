@@ -425,3 +425,17 @@ def test_the_readmes_s3_storage_is_a_private_bucket_with_no_local_paths(chat_use
 def test_an_element_shown_from_a_url_takes_only_http_or_a_path_of_the_site(url):
     with pytest.raises(ValueError, match="url must be http"):
         Element("x", url=url)
+
+
+async def test_chainlits_image_example_sends_a_picture_from_a_path(chat_user, tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(1, 1))
+    figure.add_subplot().plot([0, 1], [1, 0])
+    figure.savefig(tmp_path / "cat.jpeg", format="jpeg")
+    monkeypatch.chdir(tmp_path)  # the example opens ./cat.jpeg
+    async with ChatClient("tests.chat_apps.chainlit_examples.image_element", user=chat_user) as chat:
+        (element,) = chat.history[-1].elements
+    assert (element["name"], element["type"], element["mime"]) == ("image1", "image", "image/jpeg")
+    row = await sync_to_async(ChatFile.objects.get)(pk=element["id"])
+    assert files.storage().open(row.storage_name).read() == (tmp_path / "cat.jpeg").read_bytes()
