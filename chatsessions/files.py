@@ -89,7 +89,6 @@ class Incoming:
     # Filled by inspect():
     size: int = 0
     sha256: str = ""
-    head: bytes = b""
     mime: str = ""
     element: dict[str, Any] = field(default_factory=dict)
 
@@ -104,7 +103,7 @@ class Incoming:
                 head += chunk[: HEAD_BYTES - len(head)]
             digest.update(chunk)
             size += len(chunk)
-        self.size, self.sha256, self.head = size, digest.hexdigest(), head
+        self.size, self.sha256 = size, digest.hexdigest()
         self.mime = mime or type_of(self.name, head)
 
 

@@ -42,7 +42,7 @@ def _same_kind(claimed: str, found: str) -> bool:
     return claimed == found or any(claimed in family and found in family for family in _FAMILIES.values())
 
 
-def claimed_type(name: str) -> str | None:
+def _claimed_type(name: str) -> str | None:
     """The type a file name claims by its extension, if any."""
     return mimetypes.guess_type(name, strict=False)[0]
 
@@ -50,7 +50,7 @@ def claimed_type(name: str) -> str | None:
 def type_of(name: str, head: bytes) -> str:
     """The type of a file named name that starts with head, or WrongType if its name
     claims a type its content does not have."""
-    claimed = claimed_type(name)
+    claimed = _claimed_type(name)
     kind = filetype.guess(head) if head else None
     found = kind.mime if kind is not None else None
     if found is not None:
