@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +20,7 @@ from .handlers import ChatApp, load_app
 from .lease import heartbeat
 from .limits import InboundBudget, frame_size, unsent_bytes_probe
 from .opening import Refusal, open_chat, session_frame
+from .outbox import Outbox
 from .protocol import (
     ActionClick,
     End,
@@ -55,6 +55,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         """Runs the consumer; on the way out, however it ends (a disconnect, or a server
         cancelling it), the chat is detached and written."""
         self.unsent_bytes = unsent_bytes_probe(send)
+        self.outbox = Outbox(self.write)
         try:
             await super().__call__(scope, receive, send)
         finally:
@@ -213,7 +214,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
     # -- Socket, as LiveChat sees it ------------------------------------------------------
 
     async def send_frame(self, frame: dict[str, Any]) -> None:
-        """Sends one frame as JSON text; closes a socket whose client does not read."""
+        """Queues one frame in the outbox, which sends it with the others of this turn."""
+        if not self.closed:
+            await self.outbox.put(frame)
+
+    async def write(self, text: str) -> None:
+        """Sends one WebSocket message; closes a socket whose client does not read."""
         if self.closed:
             return
         if self.unsent_bytes is not None and self.unsent_bytes() > get_config()["MAX_UNSENT_BYTES"]:
@@ -222,12 +228,17 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 getattr(self.chat, "id", None),
                 get_config()["MAX_UNSENT_BYTES"],
             )
-            await self.close_socket(CloseCode.TOO_MUCH)
+            await self.close_now(CloseCode.TOO_MUCH)
             return
-        await self.send(text_data=json.dumps(frame))
+        await self.send(text_data=text)
 
     async def close_socket(self, code: int) -> None:
-        """Closes the socket with code; the chat forgets it."""
+        """Sends the frames queued so far (an error frame that says why, say), then closes
+        the socket with code; the chat forgets it."""
+        await self.outbox.flush()
+        await self.close_now(code)
+
+    async def close_now(self, code: int) -> None:
         if not self.closed:
             self.closed = True
             await self.close(int(code))  # autobahn refuses int subclasses such as CloseCode

@@ -1,6 +1,7 @@
 """The demo as a user runs it: manage.py demo serving daphne, a real WebSocket client."""
 
 import asyncio
+import json
 
 import pytest
 from websockets.asyncio.client import connect
@@ -97,3 +98,26 @@ async def test_a_chat_ended_yesterday_reopens_and_counts_on_but_only_for_its_own
         await chat.send_frame({"type": "start", "resume": session["id"]})
         assert (await chat.receive())["code"] == "forbidden"
         assert await chat.closed() == 4403
+
+
+def frames_in(text: str | bytes) -> list[dict]:
+    data = json.loads(text)
+    return data if isinstance(data, list) else [data]
+
+
+async def test_a_quick_handlers_frames_leave_as_one_websocket_message(server):
+    """Task start, the reply and task end: one socket write, a JSON array, in order."""
+    headers = {"Origin": server.base, "Cookie": server.login("alice")}
+    async with connect(f"ws://127.0.0.1:{server.port}/ws/chat/", additional_headers=headers) as socket:
+        await socket.send(json.dumps({"type": "start"}))
+        while "session" not in [frame["type"] for frame in frames_in(await socket.recv())]:
+            pass
+        await socket.send(json.dumps({"type": "message", "content": "hello"}))
+        reply = frames_in(await socket.recv())
+        while "message" not in [frame["type"] for frame in reply]:
+            reply = frames_in(await socket.recv())
+    assert reply == [
+        {"type": "task", "state": "start"},
+        {**reply[1], "type": "message", "role": "assistant", "content": "You sent 1 message(s)!"},
+        {"type": "task", "state": "end"},
+    ]

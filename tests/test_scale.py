@@ -700,7 +700,7 @@ async def test_in_the_durable_mode_a_reply_waits_out_a_database_outage(environme
             finally:
                 set_connections(database_url, allowed=True)
             reply = await chat.receive(timeout=40)
-            assert (reply["type"], reply["content"]) == ("message", "1")
+            assert (reply["type"], reply.get("content")) == ("message", "1"), (reply, worker.output()[-3000:])
             with psycopg.connect(database_url) as db:
                 rows = db.execute(
                     "SELECT content FROM chatsessions_chatmessage WHERE session_id = %s ORDER BY sequence",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import deque
 from typing import Any
 
 from ..frames import ErrorCode
@@ -55,6 +56,7 @@ class TestSocket:
         self.pending = 0  # handler runs caused and not yet begun
         self.asking: dict[str, Any] | None = None  # the question a handler waits on
         self.answering: dict[str, Any] | None = None  # the question the last answer was for
+        self._unread: deque[dict[str, Any]] = deque()  # the rest of a message of several frames
         self._exceptions = _HandlerExceptions()
 
     async def open(self, transport: Transport) -> None:
@@ -63,6 +65,7 @@ class TestSocket:
         self.close_code = None
         self.open_tasks = self.pending = 0
         self.asking = None
+        self._unread.clear()
         logging.getLogger("chatsessions").addHandler(self._exceptions)
 
     async def close(self) -> None:
@@ -86,15 +89,9 @@ class TestSocket:
         closed the socket."""
         if self.transport is None:
             raise ChatTestError("the socket is not open")
-        wait = self.timeout if timeout is None else timeout
-        try:
-            received = await self.transport.receive(wait)
-        except TimeoutError:
-            raise NoReply(f"no frame within {wait} s") from None
-        if isinstance(received, Closed):
-            self.close_code = received.code
-            raise ChatClosed(received.code, [])
-        frame: dict[str, Any] = json.loads(received)
+        if not self._unread:
+            await self._read(self.timeout if timeout is None else timeout)
+        frame = self._unread.popleft()
         if frame == TASK_START:
             self.open_tasks += 1
             self.pending = max(self.pending - 1, 0)
@@ -105,6 +102,19 @@ class TestSocket:
         elif frame.get("type") == "ask_end" and self.asking and self.asking["for"] == frame["for"]:
             self.asking = None
         return frame
+
+    async def _read(self, wait: float) -> None:
+        """Reads one WebSocket message: one frame, or a JSON array of them in order."""
+        assert self.transport is not None
+        try:
+            received = await self.transport.receive(wait)
+        except TimeoutError:
+            raise NoReply(f"no frame within {wait} s") from None
+        if isinstance(received, Closed):
+            self.close_code = received.code
+            raise ChatClosed(received.code, [])
+        message = json.loads(received)
+        self._unread.extend(message if isinstance(message, list) else [message])
 
     async def expect(self, frame_type: str, timeout: float | None = None) -> dict[str, Any]:
         while True:

@@ -1,12 +1,15 @@
 """Benchmark: chatsessions against a bare Channels consumer, on daphne and on uvicorn.
 
     .venv/bin/python -m tests.bench.run [--quick] [--json FILE] [--servers daphne,uvicorn]
+                                        [--databases sqlite,postgresql]
 
-One run sets up a SQLite database, logs real users in through the login form, and for
-each server starts it pinned to CPU 0 (this client runs on CPU 1) and drives it over real
-WebSockets: the counter example through chatsessions and the same counter on a bare
-AsyncJsonWebsocketConsumer, both behind the same middleware in the same server process.
-Every reply is checked against that chat's own count. It prints figures; it asserts none.
+For each database (a SQLite file, and a fresh database on the local PostgreSQL) one run
+logs real users in through the login form, and for each server starts it pinned to CPU 0
+(this client runs on CPU 1) and drives it over real WebSockets: the counter example
+through chatsessions and the same counter on a bare AsyncJsonWebsocketConsumer, both
+behind the same middleware in the same server process. On PostgreSQL, with the local
+Redis, it then runs two workers of each server and moves chats between them. Every reply
+is checked against that chat's own count. It prints figures; it asserts none.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -27,11 +32,12 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 
 from tests.bench.history import drop, postgresql_url
-from tests.servers import ROOT, Server, login
+from tests.servers import ROOT, Server, login, reachable
 
 SERVER_CPU, CLIENT_CPU = 0, 1
 APP = "tests.bench.asgi:application"
 PASSWORD = "bench-password"
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 
 
 # -- the server -------------------------------------------------------------------------------
@@ -48,8 +54,10 @@ class Client:
         self.path = path or ("/ws/chat/" if kind == "chatsessions" else "/ws/bare/")
         self.count = 0
         self.session_id: str | None = None
+        self.unread: deque[dict[str, Any]] = deque()
 
     async def open(self, resume: str | None = None) -> Client:
+        self.unread.clear()
         self.socket: ClientConnection = await connect(
             f"ws://127.0.0.1:{self.server.port}{self.path}",
             additional_headers={"Cookie": self.cookie, "Origin": self.server.base},
@@ -58,16 +66,23 @@ class Client:
         )
         if self.kind == "chatsessions":
             await self.socket.send(json.dumps({"type": "start", "resume": resume}))
-            while (frame := json.loads(await self.socket.recv()))["type"] != "session":
+            while (frame := await self.frame())["type"] != "session":
                 pass
             self.session_id = frame["id"]
             if self.path == "/ws/chat/" and resume is None:
                 await self.next_of("task", state="end")  # the counter's on_chat_start
         return self
 
+    async def frame(self) -> dict[str, Any]:
+        """The next frame; a WebSocket message holds one, or a JSON array of several."""
+        if not self.unread:
+            message = json.loads(await self.socket.recv())
+            self.unread.extend(message if isinstance(message, list) else [message])
+        return self.unread.popleft()
+
     async def next_of(self, frame_type: str, **match: Any) -> dict[str, Any]:
         while True:
-            frame = json.loads(await self.socket.recv())
+            frame = await self.frame()
             if frame["type"] == "error":
                 raise RuntimeError(frame)
             if frame["type"] == frame_type and all(frame.get(k) == v for k, v in match.items()):
@@ -110,9 +125,12 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def counter(
-    server: Server, cookies: list[str], kind: str, chats: int, messages: int
+    server: Server | list[Server], cookies: list[str], kind: str, chats: int, messages: int
 ) -> dict[str, float]:
-    clients = [Client(server, cookies[i % len(cookies)], kind) for i in range(chats)]
+    """The counter in chats at once, each sending messages one after another; with
+    several servers, the chats take turns among them."""
+    servers = server if isinstance(server, list) else [server]
+    clients = [Client(servers[i % len(servers)], cookies[i % len(cookies)], kind) for i in range(chats)]
     await gather_limited([client.open for client in clients], 50)
     latencies: list[float] = []
 
@@ -120,11 +138,11 @@ async def counter(
         for _ in range(messages):
             latencies.append(await client.exchange())
 
-    cpu = server.cpu_seconds()
+    cpu = sum(each.cpu_seconds() for each in servers)
     started = time.perf_counter()
     await asyncio.gather(*(converse(client) for client in clients))
     wall = time.perf_counter() - started
-    cpu = server.cpu_seconds() - cpu
+    cpu = sum(each.cpu_seconds() for each in servers) - cpu
     await asyncio.gather(*(client.close() for client in clients))
     total = chats * messages
     return {
@@ -158,7 +176,7 @@ async def streaming(server: Server, cookies: list[str], chats: int, tokens: int)
     async def stream(client: Client) -> int:
         await client.socket.send(json.dumps({"type": "message", "content": str(tokens)}))
         received = 0
-        while (frame := json.loads(await client.socket.recv()))["type"] != "message":
+        while (frame := await client.frame())["type"] != "message":
             received += frame["type"] == "stream"
         await client.next_of("task", state="end")
         return received
@@ -172,7 +190,11 @@ async def streaming(server: Server, cookies: list[str], chats: int, tokens: int)
     return {"tokens_per_s": received / wall}
 
 
-async def resume_storm(server: Server, cookies: list[str], chats: int) -> dict[str, float]:
+async def resume_storm(
+    server: Server, cookies: list[str], chats: int, resume_on: Server | None = None
+) -> dict[str, float]:
+    """Chats that each said one thing, dropped, and resumed 100 at a time (on resume_on,
+    if given: the chats then move there from server)."""
     clients = [Client(server, cookies[i % len(cookies)], "chatsessions") for i in range(chats)]
     await gather_limited([client.open for client in clients], 100)
     for client in clients:
@@ -181,6 +203,7 @@ async def resume_storm(server: Server, cookies: list[str], chats: int) -> dict[s
     latencies: list[float] = []
 
     async def resume(client: Client) -> None:
+        client.server = resume_on or server
         started = time.perf_counter()
         await client.open(resume=client.session_id)
         latencies.append(time.perf_counter() - started)
@@ -355,6 +378,61 @@ async def bench_server(
     return results
 
 
+async def bench_two_workers(
+    kind: str, env: dict[str, str], folder: Path, args: argparse.Namespace
+) -> dict[str, Any]:
+    """Two workers of one kind on PostgreSQL and Redis, the chats taking turns among them,
+    and a resume storm in which every chat moves to the other worker. Both workers share
+    the server's CPU (this machine has two cores, and the client has the other): the
+    figures say what the path across workers costs, not how far two workers scale."""
+    env = {
+        **env,
+        "REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/0",
+        "CHANNEL_PREFIX": f"chatsessions-bench-{uuid.uuid4().hex[:8]}",
+    }
+    servers = [
+        Server(env, folder / f"{kind}-{name}.log", kind=kind, app=APP, cpu=SERVER_CPU) for name in "ab"
+    ]
+    results: dict[str, Any] = {}
+    try:
+        print(f"[two {kind} workers] logging in…", file=sys.stderr, flush=True)
+        cookies = [login(servers[0].base, f"bench{i}", PASSWORD) for i in range(args.users)]
+        for round_number in range(1, args.rounds + 1):
+            for impl in ("bare", "chatsessions"):
+                print(
+                    f"[two {kind} workers] counter, {impl}, round {round_number}…",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                figures = await counter(servers, cookies, impl, args.chats, args.messages)
+                best = results.get(f"counter/{impl}")
+                if best is None or figures["messages_per_s"] > best["messages_per_s"]:
+                    results[f"counter/{impl}"] = figures
+        print(f"[two {kind} workers] resume storm across workers…", file=sys.stderr, flush=True)
+        results["resume"] = await resume_storm(servers[0], cookies, args.resumes, resume_on=servers[1])
+    finally:
+        for server in servers:
+            server.stop()
+    return results
+
+
+def two_workers_table(label: str, results: dict[str, Any]) -> list[str]:
+    lines = [f"\n{label}", f"  {'':30} {'bare':>10} {'chatsessions':>13} {'ratio':>7}"]
+    for row, key, fmt in (
+        ("messages/s", "messages_per_s", "{:.0f}"),
+        ("p50 round trip (ms)", "p50_ms", "{:.2f}"),
+        ("p95 round trip (ms)", "p95_ms", "{:.2f}"),
+        ("p99 round trip (ms)", "p99_ms", "{:.2f}"),
+        ("server CPU per message (µs)", "cpu_us_per_message", "{:.0f}"),
+    ):
+        bare, ours = results["counter/bare"][key], results["counter/chatsessions"][key]
+        lines.append(f"  {row:30} {fmt.format(bare):>10} {fmt.format(ours):>13} {ours / bare:>7.2f}")
+    resume = results["resume"]
+    lines.append(f"  {'resumes across workers/s':30} {'':>10} {resume['resumes_per_s']:>13.0f}")
+    lines.append(f"  {'  p99 (ms)':30} {'':>10} {resume['resume_p99_ms']:>13.1f}")
+    return lines
+
+
 def table(all_results: dict[str, dict[str, Any]]) -> str:
     rows = [
         ("messages/s", "counter", "messages_per_s", "{:.0f}"),
@@ -368,6 +446,9 @@ def table(all_results: dict[str, dict[str, Any]]) -> str:
     ]
     lines = []
     for kind, results in all_results.items():
+        if kind.startswith("two "):
+            lines.extend(two_workers_table(kind, results))
+            continue
         lines.append(f"\n{kind}")
         lines.append(f"  {'':30} {'bare':>10} {'chatsessions':>13} {'ratio':>7}")
         for label, scenario, key, fmt in rows:
@@ -409,7 +490,9 @@ def main() -> None:
     )
     parser.add_argument("--servers", default="daphne,uvicorn")
     parser.add_argument(
-        "--databases", default="sqlite", help="sqlite and/or postgresql (a fresh database on the local one)"
+        "--databases",
+        default="sqlite,postgresql",
+        help="sqlite and/or postgresql (a fresh database on the local one; with Redis, also two workers)",
     )
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--chats", type=int, default=100)
@@ -442,6 +525,12 @@ def main() -> None:
                     # The heading says which database only when the run measures several.
                     label = kind if args.databases == "sqlite" else f"{kind} on {database}"
                     results[label] = asyncio.run(bench_server(kind, env, folder, args))
+                if url is not None and reachable(REDIS_HOST, REDIS_PORT):
+                    for kind in args.servers.split(","):
+                        label = f"two {kind} workers on postgresql + redis"
+                        results[label] = asyncio.run(bench_two_workers(kind, env, folder, args))
+                elif url is not None:
+                    print(f"Redis is not reachable at {REDIS_HOST}:{REDIS_PORT}: no two-worker figures")
             finally:
                 if url is not None:
                     drop(url)

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
@@ -35,13 +36,22 @@ async def chat(port: int, cookie: str, received: dict[str, list[float]], pause: 
         async with connect(
             f"ws://127.0.0.1:{port}/ws/chat/", additional_headers={"Cookie": cookie, "Origin": base}
         ) as socket:
+            unread: list[dict[str, Any]] = []
+
+            async def next_frame() -> dict[str, Any]:
+                # A WebSocket message holds a frame, or a JSON array of several.
+                if not unread:
+                    message = json.loads(await socket.recv())
+                    unread.extend(message if isinstance(message, list) else [message])
+                return unread.pop(0)
+
             await socket.send(json.dumps({"type": "start"}))
-            while (session := json.loads(await socket.recv()))["type"] != "session":
+            while (session := await next_frame())["type"] != "session":
                 pass
             times = received.setdefault(session["id"], [])
             while True:
                 await socket.send(json.dumps({"type": "message", "content": "hi"}))
-                while json.loads(await socket.recv())["type"] != "message":
+                while (await next_frame())["type"] != "message":
                     pass
                 times.append(time.monotonic())
                 await asyncio.sleep(pause)

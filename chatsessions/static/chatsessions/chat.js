@@ -415,7 +415,11 @@
         }),
       );
     });
-    socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
+    // One WebSocket message is one frame, or several (a JSON array, in order).
+    socket.addEventListener("message", (event) => {
+      const data = JSON.parse(event.data);
+      for (const frame of Array.isArray(data) ? data : [data]) receive(frame);
+    });
     socket.addEventListener("close", (event) => closed(event.code));
   }
 

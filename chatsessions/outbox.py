@@ -1,0 +1,63 @@
+"""Outbox: a socket's frames on their way out, in order, several to a WebSocket message.
+
+A handler's turn produces its frames together (task start, the reply, task end): sent one
+by one they cost a socket write each, and the client a read each. The outbox keeps the
+frames produced in one turn of the event loop and sends them as one WebSocket message:
+the frame itself when it is alone, else a JSON array of them, in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+logger = logging.getLogger("chatsessions")
+
+#: The most frames one WebSocket message carries. A producer that gets this far ahead of
+#: the socket waits for its frames to be sent, so a slow client slows a streaming handler
+#: down instead of its frames piling up in memory.
+MAX_FRAMES_PER_MESSAGE = 64
+
+
+class Outbox:
+    """The frames one socket has yet to send, and the task that sends them."""
+
+    __slots__ = ("_frames", "_sender", "_write")
+
+    def __init__(self, write: Callable[[str], Awaitable[None]]) -> None:
+        self._write = write  # sends one WebSocket text message
+        self._frames: list[dict[str, Any]] = []
+        self._sender: asyncio.Task[None] | None = None
+
+    async def put(self, frame: dict[str, Any]) -> None:
+        """Queues frame; it leaves once the running turn of the event loop is over."""
+        self._frames.append(frame)
+        if self._sender is None:
+            # A new task first runs in the loop's next turn, after the current one has
+            # produced whatever frames it will.
+            self._sender = asyncio.get_running_loop().create_task(self._send())
+        elif len(self._frames) >= MAX_FRAMES_PER_MESSAGE:
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Returns once every frame queued so far has been sent (or dropped)."""
+        sender = self._sender
+        if sender is not None and sender is not asyncio.current_task():
+            await asyncio.shield(sender)
+
+    async def _send(self) -> None:
+        try:
+            while self._frames:
+                batch, self._frames = self._frames, []
+                text = json.dumps(batch[0] if len(batch) == 1 else batch)
+                try:
+                    await self._write(text)
+                except Exception:
+                    # The socket closed under us (its disconnect handler detaches it): the
+                    # frames are lost, as they would be a moment later, but the chat is not.
+                    logger.debug("%d frames to a closing socket were dropped", len(batch))
+        finally:
+            self._sender = None
