@@ -210,7 +210,7 @@ async def new_chat(
     )
     chat = await _go_live(LiveChat(row, app, user, env, next_sequence=1))
     try:
-        await database_sync_to_async(persistence.insert_session)(row)
+        await writer().insert(row)
     except Exception as error:
         live_chats.pop(chat.id, None)
         await chat.close_control()

@@ -13,7 +13,15 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.models import Field, Max, Model
 from django.utils import timezone
 
@@ -62,9 +70,31 @@ def storable(batch: Batch) -> Batch:
     )
 
 
-def insert_session(row: ChatSession) -> None:
-    """Inserts a new session row."""
-    row.save(force_insert=True)
+def insert_sessions(rows: list[ChatSession]) -> list[Exception | None]:
+    """Inserts new session rows in one transaction; returns each row's error, or None.
+
+    If the database refuses the batch for one row's sake (its owner was deleted a moment
+    ago, say), the rows are inserted one by one, so that only that row fails. Any other
+    error (the database cannot be reached) is raised: every row failed.
+    """
+    try:
+        with transaction.atomic():
+            ChatSession.objects.bulk_create(rows)
+    except IntegrityError:
+        if len(rows) == 1:
+            raise
+    else:
+        return [None] * len(rows)
+    errors: list[Exception | None] = []
+    for row in rows:
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except IntegrityError as error:
+            errors.append(error)
+        else:
+            errors.append(None)
+    return errors
 
 
 _this_worker: ChatWorker | None = None

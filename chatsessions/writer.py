@@ -5,6 +5,7 @@ WRITE_DELAY_SECONDS later the writer takes every marked chat's transcript change
 store snapshot and writes them all in one transaction, in one trip to a worker thread.
 What must be written at once (a chat handed over, ending, or replaying its history)
 is written through the same writer, so one chat's writes never overtake each other.
+New chats' rows are inserted through it too, those that come together in one transaction.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from . import persistence
 from .conf import RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS, get_config
 from .journal import Journal, Lost
 from .loops import per_event_loop
+from .models import ChatSession
 
 logger = logging.getLogger("chatsessions")
 
@@ -50,6 +52,45 @@ class Writer:
         self._loop_task: asyncio.Task[None] | None = None
         # Chats awaiting committed(): resolved by the next write that starts after them.
         self._waiters: list[asyncio.Future[None]] = []
+        # Chats asked to be written now, and the callers of write() waiting on that.
+        self._to_write: dict[str, Journal] = {}
+        self._writes_asked: list[asyncio.Future[bool]] = []
+        # New chats' rows waiting for their insert, and the task that inserts them.
+        self._new_rows: list[tuple[ChatSession, asyncio.Future[None]]] = []
+        self._insert_task: asyncio.Task[None] | None = None
+
+    async def insert(self, row: ChatSession) -> None:
+        """Inserts a new chat's row; returns once it is committed, raises if it is not.
+
+        The rows that come while an insert is on its way share the next transaction (a
+        group commit): a burst of new chats costs a few commits, not one each, and a chat
+        still learns its id only once any worker can find its row.
+        """
+        committed = asyncio.get_running_loop().create_future()
+        self._new_rows.append((row, committed))
+        if self._insert_task is None:
+            self._insert_task = asyncio.create_task(self._insert_new_rows(), name="chatsessions inserts")
+        await committed
+
+    async def _insert_new_rows(self) -> None:
+        try:
+            while self._new_rows:
+                batch, self._new_rows = self._new_rows, []
+                try:
+                    errors = await database_sync_to_async(persistence.insert_sessions)(
+                        [row for row, _ in batch]
+                    )
+                except Exception as error:
+                    errors = [error] * len(batch)
+                for (_, committed), error in zip(batch, errors, strict=True):
+                    if committed.done():  # its opener went away meanwhile
+                        continue
+                    if error is None:
+                        committed.set_result(None)
+                    else:
+                        committed.set_exception(error)
+        finally:
+            self._insert_task = None
 
     def mark(self, journal: Journal) -> None:
         """Notes that a chat has changes to write within WRITE_DELAY_SECONDS."""
@@ -81,28 +122,55 @@ class Writer:
                 delay = min(max(delay * 2, RETRY_FIRST_SECONDS), RETRY_MAX_SECONDS)
 
     async def write(self, journals: list[Journal]) -> bool:
-        """Writes the chats' pending changes now, in one transaction; returns whether it
-        worked. On failure the changes stay pending, in order, and are retried."""
+        """Writes the chats' pending changes now; returns whether it worked. On failure
+        the changes stay pending, in order, and are retried.
+
+        The writes asked for while one is on its way go together in the next transaction
+        (a group commit): a storm of dropped or resumed sockets costs a few transactions,
+        not one each, and each caller still returns only once its chats are written.
+        """
+        for journal in journals:
+            self._to_write.setdefault(journal.session_id, journal)
+        written = asyncio.get_running_loop().create_future()
+        self._writes_asked.append(written)
         async with self._lock:
-            items = []
-            for journal in journals:
-                self._marked.pop(journal.session_id, None)
-                batch = journal.take()
-                if batch:
-                    items.append((journal, batch))
-            if not items:
-                return True
-            try:
-                outcome = await database_sync_to_async(persistence.write_batches)(
-                    [(journal.session_id, journal.epoch, batch) for journal, batch in items], timezone.now()
-                )
-            except Exception:
-                for journal, batch in items:
-                    journal.give_back(batch)
-                    self.mark(journal)
-                DatabaseHealth.failed()
-                return False
-            DatabaseHealth.worked()
+            if not written.done():  # no write since took this one along: write them all
+                group, self._to_write = list(self._to_write.values()), {}
+                asked, self._writes_asked = self._writes_asked, []
+                try:
+                    worked = await self._write_now(group)
+                except BaseException:
+                    # Cancelled: whoever holds the lock next writes for the others.
+                    self._writes_asked = [each for each in asked if each is not written] + self._writes_asked
+                    for journal in group:
+                        self._to_write.setdefault(journal.session_id, journal)
+                    raise
+                for each in asked:
+                    if not each.done():
+                        each.set_result(worked)
+        return bool(written.result())
+
+    async def _write_now(self, journals: list[Journal]) -> bool:
+        """Writes the chats' pending changes in one transaction (under the lock)."""
+        items = []
+        for journal in journals:
+            self._marked.pop(journal.session_id, None)
+            batch = journal.take()
+            if batch:
+                items.append((journal, batch))
+        if not items:
+            return True
+        try:
+            outcome = await database_sync_to_async(persistence.write_batches)(
+                [(journal.session_id, journal.epoch, batch) for journal, batch in items], timezone.now()
+            )
+        except Exception:
+            for journal, batch in items:
+                journal.give_back(batch)
+                self.mark(journal)
+            DatabaseHealth.failed()
+            return False
+        DatabaseHealth.worked()
         report_refusals(outcome)
         for journal, _ in items:
             if journal.session_id in outcome.superseded:

@@ -162,6 +162,48 @@ async def test_the_store_snapshot_keeps_serialisable_keys_and_names_the_others(a
     await eventually(check)
 
 
+async def test_chats_opened_at_once_each_have_their_row_before_their_session_frame(alice, bob, sockets):
+    # Their rows share transactions (a group commit); each opener still waits for its own.
+    chats = [await sockets(alice if n % 2 else bob) for n in range(30)]
+    ids = set()
+
+    async def open_and_look_up(chat):
+        session = await chat.start()
+        assert await ChatSession.objects.filter(pk=session["id"], status="live").aexists()
+        ids.add(session["id"])
+
+    await asyncio.gather(*(open_and_look_up(chat) for chat in chats))
+    assert len(ids) == 30
+    assert await ChatSession.objects.filter(owner=alice).acount() == 15
+
+
+async def test_sockets_dropped_at_once_each_leave_their_chat_written(alice, sockets):
+    # Their writes share transactions (a group commit); each socket's end still waits
+    # for its own chat's.
+    chats = [await sockets(alice) for _ in range(30)]
+    sessions = await asyncio.gather(*(chat.start() for chat in chats))
+    await asyncio.gather(*(chat.send(f"count {n}") for n, chat in enumerate(chats)))
+    await asyncio.gather(*(chat.close() for chat in chats))
+    ids = [session["id"] for session in sessions]
+    rows = ChatSession.objects.filter(pk__in=ids)
+    assert {row.status async for row in rows} == {"disconnected"}
+    said = ChatMessage.objects.filter(session_id__in=ids, role="user").values_list("session_id", "content")
+    assert {(str(session_id), content) async for session_id, content in said} == {
+        (session_id, f"count {n}") for n, session_id in enumerate(ids)
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_of_new_rows_with_one_the_database_refuses_inserts_the_others(alice):
+    from chatsessions import persistence
+
+    good = [ChatSession(owner=alice, app="default") for _ in range(3)]
+    orphan = ChatSession(owner_id=alice.pk + 1000, app="default")  # no such user
+    errors = persistence.insert_sessions([good[0], orphan, *good[1:]])
+    assert [error is None for error in errors] == [True, False, True, True]
+    assert set(ChatSession.objects.values_list("pk", flat=True)) == {row.pk for row in good}
+
+
 async def test_a_dropped_socket_leaves_the_chat_resumable_not_ended(alice, sockets):
     chat = await sockets(alice)
     session = await chat.start()

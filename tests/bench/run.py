@@ -191,11 +191,16 @@ async def streaming(server: Server, cookies: list[str], chats: int, tokens: int)
 
 
 async def resume_storm(
-    server: Server, cookies: list[str], chats: int, resume_on: Server | None = None
+    server: Server,
+    cookies: list[str],
+    chats: int,
+    resume_on: Server | None = None,
+    kind: str = "chatsessions",
 ) -> dict[str, float]:
     """Chats that each said one thing, dropped, and resumed 100 at a time (on resume_on,
-    if given: the chats then move there from server)."""
-    clients = [Client(server, cookies[i % len(cookies)], "chatsessions") for i in range(chats)]
+    if given: the chats then move there from server). The bare consumer's yardstick: the
+    same sockets opened again, each then saying one thing (its counter starts over)."""
+    clients = [Client(server, cookies[i % len(cookies)], kind) for i in range(chats)]
     await gather_limited([client.open for client in clients], 100)
     for client in clients:
         await client.exchange()
@@ -204,6 +209,8 @@ async def resume_storm(
 
     async def resume(client: Client) -> None:
         client.server = resume_on or server
+        if kind == "bare":
+            client.count = 0
         started = time.perf_counter()
         await client.open(resume=client.session_id)
         latencies.append(time.perf_counter() - started)
@@ -371,6 +378,8 @@ async def bench_server(
         results["stream"] = await streaming(server, cookies, args.chats, args.tokens)
         progress("resume storm")
         results["resume"] = await resume_storm(server, cookies, args.resumes)
+        progress("reconnect storm, bare")
+        results["resume/bare"] = await resume_storm(server, cookies, args.resumes, kind="bare")
         progress("long chat")
         results["long"] = await long_chat(server, cookies[0], args.long)
     finally:
@@ -410,6 +419,10 @@ async def bench_two_workers(
                     results[f"counter/{impl}"] = figures
         print(f"[two {kind} workers] resume storm across workers…", file=sys.stderr, flush=True)
         results["resume"] = await resume_storm(servers[0], cookies, args.resumes, resume_on=servers[1])
+        print(f"[two {kind} workers] reconnect storm across workers, bare…", file=sys.stderr, flush=True)
+        results["resume/bare"] = await resume_storm(
+            servers[0], cookies, args.resumes, resume_on=servers[1], kind="bare"
+        )
     finally:
         for server in servers:
             server.stop()
@@ -427,9 +440,24 @@ def two_workers_table(label: str, results: dict[str, Any]) -> list[str]:
     ):
         bare, ours = results["counter/bare"][key], results["counter/chatsessions"][key]
         lines.append(f"  {row:30} {fmt.format(bare):>10} {fmt.format(ours):>13} {ours / bare:>7.2f}")
-    resume = results["resume"]
-    lines.append(f"  {'resumes across workers/s':30} {'':>10} {resume['resumes_per_s']:>13.0f}")
-    lines.append(f"  {'  p99 (ms)':30} {'':>10} {resume['resume_p99_ms']:>13.1f}")
+    return lines + storm_rows("across workers", results)
+
+
+def storm_rows(label: str, results: dict[str, Any]) -> list[str]:
+    """The resume storm's figures; bare's are those of its sockets opened again."""
+    ours, bare = results["resume"], results.get("resume/bare")
+    lines = []
+    for row, key, fmt in (
+        (", resumes/s", "resumes_per_s", "{:.0f}"),
+        (", p99 (ms)", "resume_p99_ms", "{:.1f}"),
+    ):
+        if bare is None:  # figures of a run before the bare yardstick
+            lines.append(f"  {label + row:30} {'':>10} {fmt.format(ours[key]):>13}")
+        else:
+            ratio = ours[key] / bare[key]
+            lines.append(
+                f"  {label + row:30} {fmt.format(bare[key]):>10} {fmt.format(ours[key]):>13} {ratio:>7.2f}"
+            )
     return lines
 
 
@@ -456,9 +484,7 @@ def table(all_results: dict[str, dict[str, Any]]) -> str:
             ratio = ours / bare if bare else float("nan")
             lines.append(f"  {label:30} {fmt.format(bare):>10} {fmt.format(ours):>13} {ratio:>7.2f}")
         lines.append(f"  {'streaming tokens/s':30} {'':>10} {results['stream']['tokens_per_s']:>13.0f}")
-        resume = results["resume"]
-        lines.append(f"  {'resume storm, resumes/s':30} {'':>10} {resume['resumes_per_s']:>13.0f}")
-        lines.append(f"  {'resume storm, p99 (ms)':30} {'':>10} {resume['resume_p99_ms']:>13.1f}")
+        lines.extend(storm_rows("resume storm", results))
         durable = results["counter/durable"]
         lines.append(
             f"  {'durable mode, messages/s':30} {'':>10} {durable['messages_per_s']:>13.0f}"
