@@ -80,15 +80,15 @@ class Writer:
                     errors = await database_sync_to_async(persistence.insert_sessions)(
                         [row for row, _ in batch]
                     )
-                except Exception as error:
-                    errors = [error] * len(batch)
-                for (_, committed), error in zip(batch, errors, strict=True):
+                except Exception as unreachable:  # the database: every row failed
+                    errors = [unreachable] * len(batch)
+                for (_, committed), refused in zip(batch, errors, strict=True):
                     if committed.done():  # its opener went away meanwhile
                         continue
-                    if error is None:
+                    if refused is None:
                         committed.set_result(None)
                     else:
-                        committed.set_exception(error)
+                        committed.set_exception(refused)
         finally:
             self._insert_task = None
 
