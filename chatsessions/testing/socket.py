@@ -89,7 +89,7 @@ class TestSocket:
         closed the socket."""
         if self.transport is None:
             raise ChatTestError("the socket is not open")
-        if not self._unread:
+        while not self._unread:
             await self._read(self.timeout if timeout is None else timeout)
         frame = self._unread.popleft()
         if frame == TASK_START:
