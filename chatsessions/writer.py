@@ -80,8 +80,8 @@ class Writer:
                     errors = await database_sync_to_async(persistence.insert_sessions)(
                         [row for row, _ in batch]
                     )
-                except Exception as unreachable:  # the database: every row failed
-                    errors = [unreachable] * len(batch)
+                except Exception as failed:  # the database is unreachable, or refused a lone row
+                    errors = [failed] * len(batch)
                 for (_, committed), refused in zip(batch, errors, strict=True):
                     if committed.done():  # its opener went away meanwhile
                         continue
