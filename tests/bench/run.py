@@ -223,6 +223,20 @@ async def resume_storm(
     return {"resumes_per_s": chats / wall, "resume_p99_ms": percentile(latencies, 0.99) * 1000}
 
 
+async def storms(
+    server: Server, resume_on: Server, cookies: list[str], args: argparse.Namespace
+) -> dict[str, Any]:
+    """Resume storms of chatsessions and reconnect storms of bare, in alternating rounds;
+    each keeps its round with the lowest p99 (a storm's figures vary a lot by round)."""
+    best: dict[str, Any] = {}
+    for _ in range(args.rounds):
+        for impl, key in (("bare", "resume/bare"), ("chatsessions", "resume")):
+            figures = await resume_storm(server, cookies, args.resumes, resume_on=resume_on, kind=impl)
+            if key not in best or figures["resume_p99_ms"] < best[key]["resume_p99_ms"]:
+                best[key] = figures
+    return best
+
+
 async def long_chat(server: Server, cookie: str, messages: int) -> dict[str, float]:
     client = await Client(server, cookie, "chatsessions").open()
     window = max(1, messages // 10)
@@ -376,10 +390,8 @@ async def bench_server(
     try:
         progress("streaming")
         results["stream"] = await streaming(server, cookies, args.chats, args.tokens)
-        progress("resume storm")
-        results["resume"] = await resume_storm(server, cookies, args.resumes)
-        progress("reconnect storm, bare")
-        results["resume/bare"] = await resume_storm(server, cookies, args.resumes, kind="bare")
+        progress("resume storms")
+        results.update(await storms(server, server, cookies, args))
         progress("long chat")
         results["long"] = await long_chat(server, cookies[0], args.long)
     finally:
@@ -417,12 +429,8 @@ async def bench_two_workers(
                 best = results.get(f"counter/{impl}")
                 if best is None or figures["messages_per_s"] > best["messages_per_s"]:
                     results[f"counter/{impl}"] = figures
-        print(f"[two {kind} workers] resume storm across workers…", file=sys.stderr, flush=True)
-        results["resume"] = await resume_storm(servers[0], cookies, args.resumes, resume_on=servers[1])
-        print(f"[two {kind} workers] reconnect storm across workers, bare…", file=sys.stderr, flush=True)
-        results["resume/bare"] = await resume_storm(
-            servers[0], cookies, args.resumes, resume_on=servers[1], kind="bare"
-        )
+        print(f"[two {kind} workers] resume storms across workers…", file=sys.stderr, flush=True)
+        results.update(await storms(servers[0], servers[1], cookies, args))
     finally:
         for server in servers:
             server.stop()
