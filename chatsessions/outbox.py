@@ -22,6 +22,13 @@ logger = logging.getLogger("chatsessions")
 MAX_FRAMES_PER_MESSAGE = 64
 
 
+def frames_in(message: str | bytes) -> list[dict[str, Any]]:
+    """The frames of one WebSocket message from the server, in order: what a client of
+    its own reads the outbox's messages with."""
+    data = json.loads(message)
+    return data if isinstance(data, list) else [data]
+
+
 class Outbox:
     """The frames one socket has yet to send, and the task that sends them."""
 

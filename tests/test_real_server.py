@@ -7,6 +7,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
+from chatsessions.outbox import frames_in
 from chatsessions.testing import ChatClient
 
 
@@ -98,11 +99,6 @@ async def test_a_chat_ended_yesterday_reopens_and_counts_on_but_only_for_its_own
         await chat.send_frame({"type": "start", "resume": session["id"]})
         assert (await chat.receive())["code"] == "forbidden"
         assert await chat.closed() == 4403
-
-
-def frames_in(text: str | bytes) -> list[dict]:
-    data = json.loads(text)
-    return data if isinstance(data, list) else [data]
 
 
 async def test_a_quick_handlers_frames_leave_as_one_websocket_message(server):

@@ -14,6 +14,7 @@ from collections import deque
 from typing import Any
 
 from ..frames import ErrorCode
+from ..outbox import frames_in
 from .transport import Closed, Transport
 from .turns import ChatClosed, ChatError, ChatTestError, HandlerError, NoReply, Turn
 
@@ -113,8 +114,7 @@ class TestSocket:
         if isinstance(received, Closed):
             self.close_code = received.code
             raise ChatClosed(received.code, [])
-        message = json.loads(received)
-        self._unread.extend(message if isinstance(message, list) else [message])
+        self._unread.extend(frames_in(received))
 
     async def expect(self, frame_type: str, timeout: float | None = None) -> dict[str, Any]:
         while True:

@@ -31,6 +31,7 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
+from chatsessions.outbox import frames_in
 from tests.bench.history import drop, postgresql_url
 from tests.servers import ROOT, Server, login, reachable
 
@@ -76,8 +77,7 @@ class Client:
     async def frame(self) -> dict[str, Any]:
         """The next frame; a WebSocket message holds one, or a JSON array of several."""
         if not self.unread:
-            message = json.loads(await self.socket.recv())
-            self.unread.extend(message if isinstance(message, list) else [message])
+            self.unread.extend(frames_in(await self.socket.recv()))
         return self.unread.popleft()
 
     async def next_of(self, frame_type: str, **match: Any) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from typing import Any
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from chatsessions.outbox import frames_in
 from tests.bench.run import PASSWORD, prepare
 from tests.servers import ROOT, Server, login
 
@@ -41,8 +42,7 @@ async def chat(port: int, cookie: str, received: dict[str, list[float]], pause: 
             async def next_frame() -> dict[str, Any]:
                 # A WebSocket message holds a frame, or a JSON array of several.
                 if not unread:
-                    message = json.loads(await socket.recv())
-                    unread.extend(message if isinstance(message, list) else [message])
+                    unread.extend(frames_in(await socket.recv()))
                 return unread.pop(0)
 
             await socket.send(json.dumps({"type": "start"}))
