@@ -125,11 +125,10 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def counter(
-    server: Server | list[Server], cookies: list[str], kind: str, chats: int, messages: int
+    servers: list[Server], cookies: list[str], kind: str, chats: int, messages: int
 ) -> dict[str, float]:
     """The counter in chats at once, each sending messages one after another; with
     several servers, the chats take turns among them."""
-    servers = server if isinstance(server, list) else [server]
     clients = [Client(servers[i % len(servers)], cookies[i % len(cookies)], kind) for i in range(chats)]
     await gather_limited([client.open for client in clients], 50)
     latencies: list[float] = []
@@ -194,12 +193,13 @@ async def resume_storm(
     server: Server,
     cookies: list[str],
     chats: int,
-    resume_on: Server | None = None,
-    kind: str = "chatsessions",
+    resume_on: Server,
+    kind: str,
 ) -> dict[str, float]:
-    """Chats that each said one thing, dropped, and resumed 100 at a time (on resume_on,
-    if given: the chats then move there from server). The bare consumer's yardstick: the
-    same sockets opened again, each then saying one thing (its counter starts over)."""
+    """Chats that each said one thing on server, dropped, and resumed 100 at a time on
+    resume_on (server itself, or another worker: the chats then move there). The bare
+    consumer's yardstick: the same sockets opened again, each then saying one thing (its
+    counter starts over)."""
     clients = [Client(server, cookies[i % len(cookies)], kind) for i in range(chats)]
     await gather_limited([client.open for client in clients], 100)
     for client in clients:
@@ -208,7 +208,7 @@ async def resume_storm(
     latencies: list[float] = []
 
     async def resume(client: Client) -> None:
-        client.server = resume_on or server
+        client.server = resume_on
         if kind == "bare":
             client.count = 0
         started = time.perf_counter()
@@ -221,6 +221,22 @@ async def resume_storm(
     wall = time.perf_counter() - started
     await gather_limited([client.close for client in clients], 200)
     return {"resumes_per_s": chats / wall, "resume_p99_ms": percentile(latencies, 0.99) * 1000}
+
+
+async def best_counters(
+    servers: list[Server], cookies: list[str], args: argparse.Namespace, progress: Callable[[str], None]
+) -> dict[str, Any]:
+    """The counter, bare and chatsessions, in alternating rounds; each keeps its best
+    round, so a busy moment of the machine costs neither one its figure."""
+    best: dict[str, Any] = {}
+    for round_number in range(1, args.rounds + 1):
+        for impl in ("bare", "chatsessions"):
+            progress(f"counter, {impl}, round {round_number}")
+            figures = await counter(servers, cookies, impl, args.chats, args.messages)
+            key = f"counter/{impl}"
+            if key not in best or figures["messages_per_s"] > best[key]["messages_per_s"]:
+                best[key] = figures
+    return best
 
 
 async def storms(
@@ -342,20 +358,12 @@ async def bench_server(
     progress("logging in")
     cookies = [login(server.base, f"bench{i}", PASSWORD) for i in range(args.users)]
     try:
-        # Rounds alternate the two, and each keeps its best round: a busy moment of the
-        # machine then costs neither one its figure.
-        for round_number in range(1, args.rounds + 1):
-            for impl in ("bare", "chatsessions"):
-                progress(f"counter, {impl}, round {round_number}")
-                figures = await counter(server, cookies, impl, args.chats, args.messages)
-                best = results.get(f"counter/{impl}")
-                if best is None or figures["messages_per_s"] > best["messages_per_s"]:
-                    results[f"counter/{impl}"] = figures
+        results.update(await best_counters([server], cookies, args, progress))
         # The cost of a message must not grow with the number of chats.
         for impl in ("bare", "chatsessions"):
             progress(f"counter with a tenth of the chats, {impl}")
             chats = max(1, args.chats // 10)
-            results[f"few/{impl}"] = await counter(server, cookies, impl, chats, args.messages)
+            results[f"few/{impl}"] = await counter([server], cookies, impl, chats, args.messages)
     finally:
         server.stop()
     for impl in ("bare", "chatsessions"):
@@ -370,7 +378,9 @@ async def bench_server(
     )
     try:
         progress("counter, durable (WRITE_DELAY_SECONDS = 0)")
-        results["counter/durable"] = await counter(server, cookies, "chatsessions", args.chats, args.messages)
+        results["counter/durable"] = await counter(
+            [server], cookies, "chatsessions", args.chats, args.messages
+        )
     finally:
         server.stop()
     # The floods meet the default inbound budget (1 MiB per 10 s).
@@ -415,21 +425,15 @@ async def bench_two_workers(
         Server(env, folder / f"{kind}-{name}.log", kind=kind, app=APP, cpu=SERVER_CPU) for name in "ab"
     ]
     results: dict[str, Any] = {}
+
+    def progress(step: str) -> None:
+        print(f"[two {kind} workers] {step}…", file=sys.stderr, flush=True)
+
     try:
-        print(f"[two {kind} workers] logging in…", file=sys.stderr, flush=True)
+        progress("logging in")
         cookies = [login(servers[0].base, f"bench{i}", PASSWORD) for i in range(args.users)]
-        for round_number in range(1, args.rounds + 1):
-            for impl in ("bare", "chatsessions"):
-                print(
-                    f"[two {kind} workers] counter, {impl}, round {round_number}…",
-                    file=sys.stderr,
-                    flush=True,
-                )
-                figures = await counter(servers, cookies, impl, args.chats, args.messages)
-                best = results.get(f"counter/{impl}")
-                if best is None or figures["messages_per_s"] > best["messages_per_s"]:
-                    results[f"counter/{impl}"] = figures
-        print(f"[two {kind} workers] resume storms across workers…", file=sys.stderr, flush=True)
+        results.update(await best_counters(servers, cookies, args, progress))
+        progress("resume storms across workers")
         results.update(await storms(servers[0], servers[1], cookies, args))
     finally:
         for server in servers:
@@ -437,62 +441,43 @@ async def bench_two_workers(
     return results
 
 
-def two_workers_table(label: str, results: dict[str, Any]) -> list[str]:
-    lines = [f"\n{label}", f"  {'':30} {'bare':>10} {'chatsessions':>13} {'ratio':>7}"]
-    for row, key, fmt in (
-        ("messages/s", "messages_per_s", "{:.0f}"),
-        ("p50 round trip (ms)", "p50_ms", "{:.2f}"),
-        ("p95 round trip (ms)", "p95_ms", "{:.2f}"),
-        ("p99 round trip (ms)", "p99_ms", "{:.2f}"),
-        ("server CPU per message (µs)", "cpu_us_per_message", "{:.0f}"),
-    ):
-        bare, ours = results["counter/bare"][key], results["counter/chatsessions"][key]
-        lines.append(f"  {row:30} {fmt.format(bare):>10} {fmt.format(ours):>13} {ours / bare:>7.2f}")
-    return lines + storm_rows("across workers", results)
+#: The rows that compare bare and chatsessions: (label, scenario, key, format).
+COMPARED = [
+    ("messages/s", "counter", "messages_per_s", "{:.0f}"),
+    ("p50 round trip (ms)", "counter", "p50_ms", "{:.2f}"),
+    ("p95 round trip (ms)", "counter", "p95_ms", "{:.2f}"),
+    ("p99 round trip (ms)", "counter", "p99_ms", "{:.2f}"),
+    ("server CPU per message (µs)", "counter", "cpu_us_per_message", "{:.0f}"),
+    ("  the same, a tenth of the chats", "few", "cpu_us_per_message", "{:.0f}"),
+    ("RSS per idle chat (KiB)", "idle", "kib_per_idle_chat", "{:.1f}"),
+    ("chats opened per s", "idle", "chats_opened_per_s", "{:.0f}"),
+    ("resume storm, resumes/s", "resume", "resumes_per_s", "{:.0f}"),
+    ("resume storm, p99 (ms)", "resume", "resume_p99_ms", "{:.1f}"),
+]
 
 
-def storm_rows(label: str, results: dict[str, Any]) -> list[str]:
-    """The resume storm's figures; bare's are those of its sockets opened again."""
-    ours, bare = results["resume"], results.get("resume/bare")
-    lines = []
-    for row, key, fmt in (
-        (", resumes/s", "resumes_per_s", "{:.0f}"),
-        (", p99 (ms)", "resume_p99_ms", "{:.1f}"),
-    ):
-        if bare is None:  # figures of a run before the bare yardstick
-            lines.append(f"  {label + row:30} {'':>10} {fmt.format(ours[key]):>13}")
-        else:
-            ratio = ours[key] / bare[key]
-            lines.append(
-                f"  {label + row:30} {fmt.format(bare[key]):>10} {fmt.format(ours[key]):>13} {ratio:>7.2f}"
-            )
+def compared(results: dict[str, Any]) -> list[str]:
+    """The rows of COMPARED that results has (two workers run the counter and the storm
+    only), bare's figure beside ours; a storm's bare figure is its sockets opened again."""
+    lines = [f"  {'':30} {'bare':>10} {'chatsessions':>13} {'ratio':>7}"]
+    for label, scenario, key, fmt in COMPARED:
+        ours_key = "resume" if scenario == "resume" else f"{scenario}/chatsessions"
+        if ours_key not in results:
+            continue
+        bare, ours = results[f"{scenario}/bare"][key], results[ours_key][key]
+        ratio = ours / bare if bare else float("nan")
+        lines.append(f"  {label:30} {fmt.format(bare):>10} {fmt.format(ours):>13} {ratio:>7.2f}")
     return lines
 
 
 def table(all_results: dict[str, dict[str, Any]]) -> str:
-    rows = [
-        ("messages/s", "counter", "messages_per_s", "{:.0f}"),
-        ("p50 round trip (ms)", "counter", "p50_ms", "{:.2f}"),
-        ("p95 round trip (ms)", "counter", "p95_ms", "{:.2f}"),
-        ("p99 round trip (ms)", "counter", "p99_ms", "{:.2f}"),
-        ("server CPU per message (µs)", "counter", "cpu_us_per_message", "{:.0f}"),
-        ("  the same, a tenth of the chats", "few", "cpu_us_per_message", "{:.0f}"),
-        ("RSS per idle chat (KiB)", "idle", "kib_per_idle_chat", "{:.1f}"),
-        ("chats opened per s", "idle", "chats_opened_per_s", "{:.0f}"),
-    ]
     lines = []
     for kind, results in all_results.items():
-        if kind.startswith("two "):
-            lines.extend(two_workers_table(kind, results))
-            continue
         lines.append(f"\n{kind}")
-        lines.append(f"  {'':30} {'bare':>10} {'chatsessions':>13} {'ratio':>7}")
-        for label, scenario, key, fmt in rows:
-            bare, ours = results[f"{scenario}/bare"][key], results[f"{scenario}/chatsessions"][key]
-            ratio = ours / bare if bare else float("nan")
-            lines.append(f"  {label:30} {fmt.format(bare):>10} {fmt.format(ours):>13} {ratio:>7.2f}")
+        lines.extend(compared(results))
+        if "stream" not in results:  # two workers
+            continue
         lines.append(f"  {'streaming tokens/s':30} {'':>10} {results['stream']['tokens_per_s']:>13.0f}")
-        lines.extend(storm_rows("resume storm", results))
         durable = results["counter/durable"]
         lines.append(
             f"  {'durable mode, messages/s':30} {'':>10} {durable['messages_per_s']:>13.0f}"
