@@ -330,4 +330,11 @@ def _insert_messages(cursor: Any, current: list[tuple[str, Batch]]) -> None:
         table = connection.ops.quote_name(ChatMessage._meta.db_table)
         columns = ", ".join(_column(field) for field in fields)
         placeholders = ", ".join(["%s"] * len(fields))
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+        # A message already there is this very message, written by a write whose caller
+        # was cancelled before it learnt so (writer.Writer._write_now): a batch given back
+        # after all may be written twice, and must not be refused for it. Another
+        # process never writes the same sequence: its claim supersedes this one's epoch.
+        unique = f"{_column(session_field)}, {_column(fields[1])}"
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT ({unique}) DO NOTHING", rows
+        )

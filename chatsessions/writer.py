@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from . import persistence
 from .conf import RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS, get_config
-from .journal import Journal, Lost
+from .journal import Batch, Journal, Lost
 from .loops import per_event_loop
 from .models import ChatSession
 
@@ -160,14 +160,23 @@ class Writer:
                 items.append((journal, batch))
         if not items:
             return True
-        try:
-            outcome = await database_sync_to_async(persistence.write_batches)(
+        call = asyncio.create_task(
+            database_sync_to_async(persistence.write_batches)(
                 [(journal.session_id, journal.epoch, batch) for journal, batch in items], timezone.now()
-            )
+            ),
+            name="chatsessions write",
+        )
+        try:
+            outcome = await asyncio.shield(call)
+        except asyncio.CancelledError:
+            # The batches are no longer in their journals. The call goes on without its
+            # caller; unless it is seen to commit, they go back to their journals, for the
+            # next write or the one at exit. (Cancelled, it may have committed all the
+            # same: writing a message twice is harmless, see persistence._insert_messages.)
+            call.add_done_callback(lambda done: self._give_back_unless_written(done, items))
+            raise
         except Exception:
-            for journal, batch in items:
-                journal.give_back(batch)
-                self.mark(journal)
+            self._give_back(items)
             DatabaseHealth.failed()
             return False
         DatabaseHealth.worked()
@@ -178,6 +187,19 @@ class Writer:
             elif journal.session_id in outcome.deleted:
                 await journal.on_lost(Lost.DELETED)
         return True
+
+    def _give_back(self, items: list[tuple[Journal, Batch]]) -> None:
+        for journal, batch in items:
+            journal.give_back(batch)
+            self.mark(journal)
+
+    def _give_back_unless_written(
+        self, call: asyncio.Future[persistence.WriteOutcome], items: list[tuple[Journal, Batch]]
+    ) -> None:
+        if call.cancelled() or call.exception() is not None:
+            self._give_back(items)
+        else:
+            report_refusals(call.result())
 
 
 def report_refusals(outcome: persistence.WriteOutcome) -> None:

@@ -2,14 +2,17 @@
 
 import asyncio
 import json
+import threading
 
 import pytest
 from django.conf import settings
+from channels.db import database_sync_to_async
 from django.test import override_settings
 
 from chatsessions.chat import live_chats
 from chatsessions.models import ChatMessage, ChatSession
 from chatsessions.testing import HandlerError
+from chatsessions.writer import writer
 from tests.chat_apps import probe
 from tests.conftest import eventually
 
@@ -191,6 +194,66 @@ async def test_sockets_dropped_at_once_each_leave_their_chat_written(alice, sock
     assert {(str(session_id), content) async for session_id, content in said} == {
         (session_id, f"count {n}") for n, session_id in enumerate(ids)
     }
+
+
+async def pending_chat(sockets, user):
+    """A chat with one exchange taken but not yet written (the write delay is a minute)."""
+    chat = await sockets(user)
+    session = await chat.start()
+    await chat.send("count")
+    journal = live_chats[session["id"]].journal
+    assert journal.transcript_pending
+    return session["id"], journal
+
+
+async def written(session_id):
+    said = ChatMessage.objects.filter(session_id=session_id).order_by("sequence").values_list("content")
+    return [content async for (content,) in said]
+
+
+async def cancel_a_queued_write(journal, also_the_database_call):
+    """Cancels a write while it waits for the one database thread (kept busy meanwhile);
+    a clean stop cancels the writer so, and at last every task, the database call too."""
+    gate = threading.Event()
+    busy = asyncio.ensure_future(database_sync_to_async(gate.wait)())
+    write = asyncio.ensure_future(writer().write([journal]))
+    await asyncio.sleep(0.1)  # the write has taken the batch and waits for the thread
+    assert not journal.transcript_pending
+    write.cancel()
+    if also_the_database_call:
+        for task in asyncio.all_tasks():
+            if task.get_name() == "chatsessions write":
+                task.cancel()
+    gate.set()
+    await busy
+    with pytest.raises(asyncio.CancelledError):
+        await write
+
+
+@override_settings(CHATSESSIONS={**settings.CHATSESSIONS, "WRITE_DELAY_SECONDS": 60})
+async def test_a_write_whose_caller_is_cancelled_still_reaches_the_database(alice, sockets):
+    session_id, journal = await pending_chat(sockets, alice)
+    await cancel_a_queued_write(journal, also_the_database_call=False)
+
+    async def check():
+        assert await written(session_id) == ["count", "1"]
+
+    await eventually(check)
+    assert not journal.transcript_pending
+
+
+@override_settings(CHATSESSIONS={**settings.CHATSESSIONS, "WRITE_DELAY_SECONDS": 60})
+async def test_a_write_cancelled_with_its_database_call_gives_its_batch_back(alice, sockets, caplog):
+    # Whether the call was cancelled before the thread took it or committed just as it
+    # was cancelled, asyncio cannot tell; the batch goes back either way, and writing its
+    # messages again leaves them once, with no refusal logged.
+    session_id, journal = await pending_chat(sockets, alice)
+    await cancel_a_queued_write(journal, also_the_database_call=True)
+    await asyncio.sleep(0)  # the cancelled call's callback
+    assert journal.transcript_pending  # for the next write, or the one at exit
+    assert await writer().write([journal])
+    assert await written(session_id) == ["count", "1"]
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
 
 
 @pytest.mark.django_db(transaction=True)
