@@ -248,45 +248,45 @@ async def resume_chat(
 
 
 async def _take_over(session_id: str, app_name: str, app: ChatApp, user: Any, owner_id: Any) -> LiveChat:
-    load = database_sync_to_async(persistence.load_session)
+    reopen = bool(get_config()["REOPEN_ENDED_CHATS"])
     try:
-        reopen = bool(get_config()["REOPEN_ENDED_CHATS"])
-        row, _ = await load(session_id)
+        row = await database_sync_to_async(persistence.load_session)(session_id)
         if row is None or row.owner_id != owner_id or row.app != app_name:
             raise ResumeRefused(session_id)
         if row.status == ChatSession.Status.ENDED and not reopen:
             raise ResumeEnded(session_id)
         if row.status != ChatSession.Status.ENDED and not _single_process():
-            # An ended chat has no holder to ask.
+            # An ended chat has no holder to ask. The holder writes everything it
+            # answered and lets go, without claiming: the epoch read above still holds.
             await control.arequest_release(session_id, HANDOVER_WAIT_SECONDS)
-        # Read again: the holder has now written everything it answered (and perhaps ended).
-        row, next_sequence = await load(session_id)
-        if row is None or (row.status == ChatSession.Status.ENDED and not reopen):
-            raise ResumeEnded(session_id)
         if session_id in live_chats:
             return live_chats[session_id]  # another socket of this process rebuilt it meanwhile
-        if not await database_sync_to_async(persistence.claim)(
+        taken = await database_sync_to_async(persistence.take_over)(
             session_id, row.holder_epoch, persistence.this_worker().pk, reopen
-        ):
-            raise ResumeConflict(session_id)
-    except (ResumeRefused, ResumeEnded, ResumeConflict):
+        )
+    except (ResumeRefused, ResumeEnded):
         raise
     except Exception as error:
         raise ServiceUnavailable("the database or the channel layer cannot be reached") from error
-    row.holder_epoch += 1
-    return await _go_live(LiveChat(row, app, user, {}, next_sequence, await _last_message(session_id)))
+    if taken is persistence.NotTaken.ENDED:
+        raise ResumeEnded(session_id)
+    if taken is persistence.NotTaken.CLAIMED:
+        raise ResumeConflict(session_id)
+    return await _go_live(LiveChat(taken.row, app, user, {}, taken.next_sequence, _root(taken)))
 
 
 async def adopt_orphan(session_id: str) -> LiveChat | None:
     """Takes over a chat whose worker died and ends it here: on_chat_end runs with its
     store restored. Returns None if another process took it first, or it has ended."""
-    row, next_sequence = await database_sync_to_async(persistence.load_session)(session_id)
+    row = await database_sync_to_async(persistence.load_session)(session_id)
     if row is None or row.status == ChatSession.Status.ENDED:
         return None
-    claim = database_sync_to_async(persistence.claim)
-    if not await claim(session_id, row.holder_epoch, persistence.this_worker().pk):
+    taken = await database_sync_to_async(persistence.take_over)(
+        session_id, row.holder_epoch, persistence.this_worker().pk
+    )
+    if not isinstance(taken, persistence.TakenOver):
         return None
-    row.holder_epoch += 1
+    row = taken.row
     module_path = get_config()["APPS"].get(row.app)
     try:
         app = load_app(module_path) if module_path is not None else ChatApp(f"<unknown app {row.app}>")
@@ -295,15 +295,14 @@ async def adopt_orphan(session_id: str) -> LiveChat | None:
             "chat %s: its app %r cannot be loaded; ended without on_chat_end", session_id, row.app
         )
         app = ChatApp(f"<unloadable app {row.app}>")
-    chat = LiveChat(row, app, row.owner, {}, next_sequence, await _last_message(session_id))
+    chat = LiveChat(row, app, row.owner, {}, taken.next_sequence, _root(taken))
     chat.end()
     return chat
 
 
-async def _last_message(session_id: str) -> Message | None:
+def _root(taken: persistence.TakenOver) -> Message | None:
     """The chat's last message: its root_message when it is rebuilt from the database."""
-    rows, _ = await database_sync_to_async(history.messages_before)(session_id, None, 1)
-    return history.stored(rows[-1]) if rows else None
+    return history.stored(taken.last_message) if taken.last_message is not None else None
 
 
 async def history_frames(chat: LiveChat) -> tuple[list[dict[str, Any]], int | None]:

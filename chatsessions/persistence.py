@@ -10,6 +10,7 @@ import os
 import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import Enum
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -22,7 +23,7 @@ from django.db import (
     connections,
     transaction,
 )
-from django.db.models import Field, Max, Model
+from django.db.models import Field, Model
 from django.utils import timezone
 
 from .journal import Batch, SessionChanges
@@ -112,25 +113,48 @@ def this_worker() -> ChatWorker:
     return _this_worker
 
 
-def load_session(session_id: str) -> tuple[ChatSession | None, int]:
-    """Returns a session row with its owner and the next free message sequence, or (None, 0)."""
-    session = ChatSession.objects.select_related("owner").filter(pk=session_id).first()
-    if session is None:
-        return None, 0
-    last = session.messages.aggregate(last=Max("sequence"))["last"]
-    return session, (last or 0) + 1
+def load_session(session_id: str) -> ChatSession | None:
+    """Returns a session row with its owner, or None."""
+    return ChatSession.objects.select_related("owner").filter(pk=session_id).first()
 
 
-def claim(session_id: str, seen_epoch: int, holder: UUID, reopen: bool = False) -> bool:
-    """Takes the chat over for the worker holder, if nobody claimed it since seen_epoch; an
-    ended chat only if reopen, and then it is live again."""
+@dataclass
+class TakenOver:
+    """A chat this worker has just claimed: its row as claimed, the next free message
+    sequence, and its last message (its root_message), if any."""
+
+    row: ChatSession
+    next_sequence: int
+    last_message: ChatMessage | None
+
+
+class NotTaken(Enum):
+    """Why take_over claimed nothing."""
+
+    ENDED = "ended"  # ended (and not to be reopened), or deleted
+    CLAIMED = "claimed"  # another worker claimed it since seen_epoch
+
+
+def take_over(session_id: str, seen_epoch: int, holder: UUID, reopen: bool = False) -> TakenOver | NotTaken:
+    """Claims the chat for the worker holder, if nobody claimed it since seen_epoch (an
+    ended chat only if reopen, and then it is live again), and reads what rebuilding it
+    needs: one trip to the database, where a storm of resumes queues on one thread."""
     rows = ChatSession.objects.filter(pk=session_id, holder_epoch=seen_epoch)
     if not reopen:
         rows = rows.exclude(status=ChatSession.Status.ENDED)
-    claimed = rows.update(
-        holder_epoch=seen_epoch + 1, status=ChatSession.Status.LIVE, holder=holder, ended_at=None
-    )
-    return claimed == 1
+    with transaction.atomic():
+        claimed = rows.update(
+            holder_epoch=seen_epoch + 1, status=ChatSession.Status.LIVE, holder=holder, ended_at=None
+        )
+        row = load_session(session_id)
+        if row is None:
+            return NotTaken.ENDED
+        if not claimed:
+            if row.status == ChatSession.Status.ENDED and not reopen:
+                return NotTaken.ENDED
+            return NotTaken.CLAIMED
+        last = row.messages.order_by("-sequence").first()
+    return TakenOver(row, (last.sequence if last else 0) + 1, last)
 
 
 def beat(worker: ChatWorker) -> None:
