@@ -154,12 +154,18 @@ async def counter(
 
 
 async def idle(server: Server, cookies: list[str], kind: str, chats: int) -> dict[str, float]:
+    """Chats opened and left idle: the memory each holds, and how fast they open. A bare
+    socket is opened by its handshake alone; it then says one thing, as every chat has
+    (its start frame), since a server's first received message costs memory: on uvicorn
+    the permessage-deflate decompressor allocates its window then (about 7 KiB)."""
     await asyncio.sleep(1)
     before = server.rss_bytes()
     clients = [Client(server, cookies[i % len(cookies)], kind) for i in range(chats)]
     started = time.perf_counter()
     await gather_limited([client.open for client in clients], 100)
     opened = time.perf_counter() - started
+    if kind == "bare":
+        await gather_limited([client.exchange for client in clients], 100)
     await asyncio.sleep(2)
     after = server.rss_bytes()
     await gather_limited([client.close for client in clients], 200)
