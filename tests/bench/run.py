@@ -155,9 +155,10 @@ async def counter(
 
 async def idle(server: Server, cookies: list[str], kind: str, chats: int) -> dict[str, float]:
     """Chats opened and left idle: the memory each holds, and how fast they open. A bare
-    socket is opened by its handshake alone; it then says one thing, as every chat has
-    (its start frame), since a server's first received message costs memory: on uvicorn
-    the permessage-deflate decompressor allocates its window then (about 7 KiB)."""
+    socket is opened by its handshake alone; it then says one thing and hears the
+    answer, as every chat has (its start frame and session frame), since a socket's first
+    messages cost memory: on uvicorn, permessage-deflate's decompressor allocates its
+    window and the compressor touches its buffers then (about 7 KiB)."""
     await asyncio.sleep(1)
     before = server.rss_bytes()
     clients = [Client(server, cookies[i % len(cookies)], kind) for i in range(chats)]
