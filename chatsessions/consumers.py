@@ -193,16 +193,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
         """Starts a new chat or resumes one, then sends the session frame."""
         self.start_timer.cancel()
         try:
-            chat, resumed, profiles = await open_chat(
-                frame, self.app_name, self.app, self.user, self.send_frame
-            )
+            opened = await open_chat(frame, self.app_name, self.app, self.user, self.send_frame)
         except Refusal as refusal:
             await self.refuse(refusal.close_code, refusal.error_code, refusal.detail)
             return
-        self.chat = chat
+        self.chat = chat = opened.chat
         await chat.attach(self)
-        await self.send_frame(await session_frame(chat, resumed, profiles, self.send_frame))
-        await chat.start_handlers(resumed)
+        await self.send_frame(await session_frame(opened, self.send_frame))
+        await chat.start_handlers(opened.resumed)
 
     async def disconnect(self, code: int) -> None:
         """Stops waiting for a start frame; __call__ then detaches the chat, which waits

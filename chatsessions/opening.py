@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -95,13 +96,26 @@ def declared_env(app: ChatApp, env: dict[str, str]) -> dict[str, str]:
 
 SendFrame = Callable[[dict[str, Any]], Awaitable[None]]
 
+#: A page of history: message frames, oldest first, and the cursor of the page before.
+HistoryPage = tuple[list[dict[str, Any]], int | None]
 
-async def open_chat(
-    frame: Start, app_name: str, app: ChatApp, user: Any, send_frame: SendFrame
-) -> tuple[LiveChat, bool, list[ChatProfile]]:
-    """Opens the chat a start frame asks for: returns it, whether it was resumed, and the
-    profiles offered. Raises Refusal if it cannot open, ProtocolError for a bad profile;
-    what goes wrong short of that is sent as an error frame and the chat opens anyway."""
+
+@dataclass
+class Opened:
+    """A chat a start frame opened, and what its session frame needs."""
+
+    chat: LiveChat
+    resumed: bool
+    profiles: list[ChatProfile]
+    # The history, when it was read already: a chat taken over from another process
+    # reads it in the same trip to the database as its claim.
+    history: HistoryPage | None = None
+
+
+async def open_chat(frame: Start, app_name: str, app: ChatApp, user: Any, send_frame: SendFrame) -> Opened:
+    """Opens the chat a start frame asks for. Raises Refusal if it cannot open,
+    ProtocolError for a bad profile; what goes wrong short of that is sent as an error
+    frame and the chat opens anyway."""
     env = declared_env(app, frame.env)
     try:
         profiles = await chat_profiles(app, user)
@@ -113,13 +127,15 @@ async def open_chat(
         profiles = []
     if frame.resume is not None:
         try:
-            return await resume_chat(frame.resume, app_name, app, user, env), True, profiles
+            chat, history_page = await resume_chat(frame.resume, app_name, app, user, env)
         except ResumeEnded:
             await send_frame(
                 frames.error(ErrorCode.RESUME_UNAVAILABLE, "that chat has ended; a new one starts")
             )
+        else:
+            return Opened(chat, True, profiles, history_page)
     profile = choose_profile(profiles, frame.profile)
-    return await new_chat(app_name, app, user, profile, env), False, profiles
+    return Opened(await new_chat(app_name, app, user, profile, env), False, profiles)
 
 
 async def starters(
@@ -145,11 +161,10 @@ async def starters(
     return [starter.to_dict() for starter in chosen]
 
 
-async def session_frame(
-    chat: LiveChat, resumed: bool, profiles: list[ChatProfile], send_frame: SendFrame
-) -> dict[str, Any]:
+async def session_frame(opened: Opened, send_frame: SendFrame) -> dict[str, Any]:
     """Returns the session frame that answers a start: the history of a resumed chat, the
     starters of a new one."""
+    chat, resumed, profiles = opened.chat, opened.resumed, opened.profiles
     replayed: list[dict[str, Any]] = []
     before = None
     suggested: list[dict[str, Any]] = []
@@ -157,6 +172,9 @@ async def session_frame(
         current = chat.store.reserved["chat_profile"]
         profile = next((p for p in profiles if p.name == current), None)
         suggested = await starters(chat.app, chat.user, profile, send_frame)
+    elif opened.history is not None:
+        writer().mark(chat.journal)  # its env keys, say; nothing of its transcript is new
+        replayed, before = opened.history
     else:
         try:
             replayed, before = await history_frames(chat)
@@ -225,13 +243,15 @@ def _single_process() -> bool:
 
 async def resume_chat(
     session_id: str, app_name: str, app: ChatApp, user: Any, env: dict[str, str]
-) -> LiveChat:
+) -> tuple[LiveChat, HistoryPage | None]:
     """Returns the live chat for session_id: the one in this process, or one rebuilt from
-    the snapshot after the process that held it has written it out and let go."""
+    the snapshot after the process that held it has written it out and let go (then
+    with its history, read in the same trip to the database)."""
     owner_id = user.pk if user is not None else None
     chat = live_chats.get(session_id)
+    history_page = None
     if chat is None:
-        chat = await _take_over(session_id, app_name, app, user, owner_id)
+        chat, history_page = await _take_over(session_id, app_name, app, user, owner_id)
     else:
         try:
             await chat.open_control()  # renews the group membership the layer expires
@@ -244,10 +264,12 @@ async def resume_chat(
     if env or not chat.store.reserved["env"]:  # a rebuilt chat has none until the client resends it
         chat.set_env(env)
     chat.user = chat.store.reserved["user"] = user
-    return chat
+    return chat, history_page
 
 
-async def _take_over(session_id: str, app_name: str, app: ChatApp, user: Any, owner_id: Any) -> LiveChat:
+async def _take_over(
+    session_id: str, app_name: str, app: ChatApp, user: Any, owner_id: Any
+) -> tuple[LiveChat, HistoryPage | None]:
     reopen = bool(get_config()["REOPEN_ENDED_CHATS"])
     try:
         row = await database_sync_to_async(persistence.load_session)(session_id)
@@ -260,9 +282,9 @@ async def _take_over(session_id: str, app_name: str, app: ChatApp, user: Any, ow
             # answered and lets go, without claiming: the epoch read above still holds.
             await control.arequest_release(session_id, HANDOVER_WAIT_SECONDS)
         if session_id in live_chats:
-            return live_chats[session_id]  # another socket of this process rebuilt it meanwhile
-        taken = await database_sync_to_async(persistence.take_over)(
-            session_id, row.holder_epoch, persistence.this_worker().pk, reopen
+            return live_chats[session_id], None  # another socket of this process rebuilt it meanwhile
+        taken, history_page = await database_sync_to_async(_claim_and_read)(
+            session_id, row.holder_epoch, reopen, user
         )
     except (ResumeRefused, ResumeEnded):
         raise
@@ -272,7 +294,23 @@ async def _take_over(session_id: str, app_name: str, app: ChatApp, user: Any, ow
         raise ResumeEnded(session_id)
     if taken is persistence.NotTaken.CLAIMED:
         raise ResumeConflict(session_id)
-    return await _go_live(LiveChat(taken.row, app, user, {}, taken.next_sequence, _root(taken)))
+    chat = await _go_live(LiveChat(taken.row, app, user, {}, taken.next_sequence, _root(taken)))
+    return chat, history_page
+
+
+def _claim_and_read(
+    session_id: str, seen_epoch: int, reopen: bool, user: Any
+) -> tuple[persistence.TakenOver | persistence.NotTaken, HistoryPage | None]:
+    """Claims the chat for this worker and reads its history, in one trip to the database
+    thread: in a storm of resumes, every trip queues behind the others'."""
+    taken = persistence.take_over(session_id, seen_epoch, persistence.this_worker().pk, reopen)
+    if not isinstance(taken, persistence.TakenOver):
+        return taken, None
+    try:
+        return taken, history.page(session_id, None, get_config()["HISTORY_LIMIT"], user)
+    except Exception:  # the claim holds; the session frame tries the history once more
+        logger.warning("chat %s: history unavailable at its takeover", session_id, exc_info=True)
+        return taken, None
 
 
 async def adopt_orphan(session_id: str) -> LiveChat | None:
@@ -305,7 +343,7 @@ def _root(taken: persistence.TakenOver) -> Message | None:
     return history.stored(taken.last_message) if taken.last_message is not None else None
 
 
-async def history_frames(chat: LiveChat) -> tuple[list[dict[str, Any]], int | None]:
+async def history_frames(chat: LiveChat) -> HistoryPage:
     """Returns the chat's last HISTORY_LIMIT messages as message frames, and the cursor
     of the messages before them (None if there are none). Messages not written yet are
     written first; anything else (the status, the env keys) goes with the writer's next
