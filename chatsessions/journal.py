@@ -77,6 +77,9 @@ class Batch:
     # Applied after the new messages, in order.
     edits: list[Edit] = field(default_factory=list)
     session: SessionChanges = field(default_factory=SessionChanges)
+    # Some of it may be written already: a write of it was cancelled, and may have
+    # committed all the same. Its messages are then inserted unless they are there.
+    maybe_written: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.messages or self.edits or self.session)
@@ -84,7 +87,10 @@ class Batch:
     def after(self, earlier: Batch) -> Batch:
         """Returns one batch holding earlier's changes, then this one's."""
         return Batch(
-            earlier.messages + self.messages, earlier.edits + self.edits, self.session.over(earlier.session)
+            earlier.messages + self.messages,
+            earlier.edits + self.edits,
+            self.session.over(earlier.session),
+            earlier.maybe_written or self.maybe_written,
         )
 
 

@@ -68,6 +68,7 @@ def storable(batch: Batch) -> Batch:
             for edit in batch.edits
         ],
         session=SessionChanges(**_storable(batch.session.changed())),
+        maybe_written=batch.maybe_written,
     )
 
 
@@ -334,11 +335,13 @@ def _insert_messages(cursor: Any, current: list[tuple[str, Batch]]) -> None:
     # number columns go as they are. (This runs once per message written.)
     db = connections[DEFAULT_DB_ALIAS]
     session_field, time_field, meta_field = fields[0], fields[-2], fields[-1]
-    rows = []
+    rows: list[list[Any]] = []
+    maybe_there: list[list[Any]] = []
     for session_id, batch in current:
         session_value = session_field.get_db_prep_save(UUID(session_id), db)
+        into = maybe_there if batch.maybe_written else rows
         for message in batch.messages:
-            rows.append(
+            into.append(
                 [
                     session_value,
                     message.sequence,
@@ -350,15 +353,22 @@ def _insert_messages(cursor: Any, current: list[tuple[str, Batch]]) -> None:
                     None if message.meta is None else meta_field.get_db_prep_save(message.meta, db),
                 ]
             )
-    if rows:
-        table = connection.ops.quote_name(ChatMessage._meta.db_table)
-        columns = ", ".join(_column(field) for field in fields)
-        placeholders = ", ".join(["%s"] * len(fields))
-        # A message already there is this very message, written by a write whose caller
-        # was cancelled before it learnt so (writer.Writer._write_now): a batch given back
-        # after all may be written twice, and must not be refused for it. Another
-        # process never writes the same sequence: its claim supersedes this one's epoch.
+    table = connection.ops.quote_name(ChatMessage._meta.db_table)
+    columns = ", ".join(_column(field) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    if rows and connection.vendor == "postgresql" and hasattr(cursor.cursor, "copy"):  # psycopg 3
+        # COPY costs this process a fifth of the CPU of one INSERT per row.
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    elif rows:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+    if maybe_there:
+        # A write of these was cancelled and may have committed (writer.Writer._write_now):
+        # a message already there is this very one. Nobody else writes this chat's
+        # sequence numbers: another process's claim supersedes this one's epoch.
         unique = f"{_column(session_field)}, {_column(fields[1])}"
         cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT ({unique}) DO NOTHING", rows
+            f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT ({unique}) DO NOTHING",
+            maybe_there,
         )

@@ -171,8 +171,7 @@ class Writer:
         except asyncio.CancelledError:
             # The batches are no longer in their journals. The call goes on without its
             # caller; unless it is seen to commit, they go back to their journals, for the
-            # next write or the one at exit. (Cancelled, it may have committed all the
-            # same: writing a message twice is harmless, see persistence._insert_messages.)
+            # next write or the one at exit (see Batch.maybe_written).
             call.add_done_callback(lambda done: self._give_back_unless_written(done, items))
             raise
         except Exception:
@@ -196,7 +195,11 @@ class Writer:
     def _give_back_unless_written(
         self, call: asyncio.Future[persistence.WriteOutcome], items: list[tuple[Journal, Batch]]
     ) -> None:
-        if call.cancelled() or call.exception() is not None:
+        if call.cancelled():  # before the thread took it, or while it ran: nobody knows
+            for _, batch in items:
+                batch.maybe_written = True
+            self._give_back(items)
+        elif call.exception() is not None:  # rolled back
             self._give_back(items)
         else:
             report_refusals(call.result())

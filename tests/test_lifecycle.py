@@ -2,11 +2,14 @@
 
 import asyncio
 import json
+import os
+import subprocess
+import sys
 import threading
 
 import pytest
-from django.conf import settings
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django.test import override_settings
 
 from chatsessions.chat import live_chats
@@ -15,6 +18,7 @@ from chatsessions.testing import HandlerError
 from chatsessions.writer import writer
 from tests.chat_apps import probe
 from tests.conftest import eventually
+from tests.servers import ROOT, postgres_database
 
 
 async def test_handlers_run_one_at_a_time_in_arrival_order(alice, sockets):
@@ -254,6 +258,60 @@ async def test_a_write_cancelled_with_its_database_call_gives_its_batch_back(ali
     assert await writer().write([journal])
     assert await written(session_id) == ["count", "1"]
     assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+WRITE_TWICE = """
+import json
+import django
+django.setup()
+from django.core.management import call_command
+from django.contrib.auth.models import User
+from django.utils import timezone
+from chatsessions import persistence
+from chatsessions.journal import Batch, NewMessage
+from chatsessions.models import ChatMessage, ChatSession
+
+call_command("migrate", verbosity=0)
+row = ChatSession.objects.create(owner=User.objects.create_user("alice"), app="default")
+now = timezone.now()
+
+def write(maybe_written):
+    said = [NewMessage(n, f"m{n}", "user", "alice", f"said {n}", now) for n in (1, 2)]
+    batch = Batch(messages=said, maybe_written=maybe_written)
+    outcome = persistence.write_batches([(str(row.pk), row.holder_epoch, batch)], now)
+    return {"refused": bool(outcome.refused), "rows": ChatMessage.objects.filter(session=row).count()}
+
+print(json.dumps([write(False), write(True), write(False)]))
+"""
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_batch_written_again_after_a_cancelled_write_leaves_each_message_once(database, tmp_path):
+    # On PostgreSQL, new messages go by COPY, and those that may be there by INSERT ...
+    # ON CONFLICT DO NOTHING; a message written twice by mistake is still refused.
+    def run(url):
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "chatsite.settings", "DATABASE_URL": url}
+        done = subprocess.run(
+            [sys.executable, "-c", WRITE_TWICE],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    if database == "sqlite":
+        writes = run(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    else:
+        with postgres_database() as url:
+            writes = run(url)
+    assert writes == [
+        {"refused": False, "rows": 2},  # written
+        {"refused": False, "rows": 2},  # its cancelled write had committed: no harm
+        {"refused": True, "rows": 2},  # not marked so: refused, as any bad write is
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
