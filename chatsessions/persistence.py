@@ -231,7 +231,7 @@ def write_batches(items: list[tuple[str, int, Batch]], now: datetime) -> WriteOu
     database is unreachable are raised, with nothing written.
 
     This runs for every chat at every write delay, so it speaks SQL through executemany
-    rather than building an ORM query per row.
+    (and COPY, on PostgreSQL) rather than building an ORM query per row.
     """
     try:
         with transaction.atomic():

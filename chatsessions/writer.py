@@ -55,6 +55,8 @@ class Writer:
         # Chats asked to be written now, and the callers of write() waiting on that.
         self._to_write: dict[str, Journal] = {}
         self._writes_asked: list[asyncio.Future[bool]] = []
+        # Writes whose caller was cancelled, still on their way to the database.
+        self._orphaned: set[asyncio.Task[persistence.WriteOutcome]] = set()
         # New chats' rows waiting for their insert, and the task that inserts them.
         self._new_rows: list[tuple[ChatSession, asyncio.Future[None]]] = []
         self._insert_task: asyncio.Task[None] | None = None
@@ -152,6 +154,10 @@ class Writer:
 
     async def _write_now(self, journals: list[Journal]) -> bool:
         """Writes the chats' pending changes in one transaction (under the lock)."""
+        if self._orphaned:
+            # A cancelled caller's write is still on its way: a chat's changes taken for
+            # it are written by then, or given back to go with this write.
+            await asyncio.wait(set(self._orphaned))
         items = []
         for journal in journals:
             self._marked.pop(journal.session_id, None)
@@ -172,6 +178,7 @@ class Writer:
             # The batches are no longer in their journals. The call goes on without its
             # caller; unless it is seen to commit, they go back to their journals, for the
             # next write or the one at exit (see Batch.maybe_written).
+            self._orphaned.add(call)
             call.add_done_callback(lambda done: self._give_back_unless_written(done, items))
             raise
         except Exception:
@@ -195,6 +202,7 @@ class Writer:
     def _give_back_unless_written(
         self, call: asyncio.Future[persistence.WriteOutcome], items: list[tuple[Journal, Batch]]
     ) -> None:
+        self._orphaned.discard(call)
         if call.cancelled():  # before the thread took it, or while it ran: nobody knows
             for _, batch in items:
                 batch.maybe_written = True

@@ -260,6 +260,26 @@ async def test_a_write_cancelled_with_its_database_call_gives_its_batch_back(ali
     assert not [record for record in caplog.records if record.levelname == "ERROR"]
 
 
+@override_settings(CHATSESSIONS={**settings.CHATSESSIONS, "WRITE_DELAY_SECONDS": 60})
+async def test_a_write_waiting_behind_a_cancelled_one_returns_once_that_one_is_written(alice, sockets):
+    # A handover's write returns only once the chat is written: also when the write it
+    # queued behind was cancelled, and took the chat's changes with it.
+    session_id, journal = await pending_chat(sockets, alice)
+    gate = threading.Event()
+    busy = asyncio.ensure_future(database_sync_to_async(gate.wait)())
+    first = asyncio.ensure_future(writer().write([journal]))
+    await asyncio.sleep(0.1)  # it has taken the changes and waits for the thread
+    second = asyncio.ensure_future(writer().write([journal]))
+    await asyncio.sleep(0.1)
+    first.cancel()
+    await asyncio.sleep(0.1)
+    assert not second.done()  # it waits for the cancelled one's write
+    gate.set()
+    await busy
+    assert await second
+    assert await written(session_id) == ["count", "1"]
+
+
 WRITE_TWICE = """
 import json
 import django
