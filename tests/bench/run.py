@@ -518,13 +518,12 @@ def table(all_results: dict[str, dict[str, Any]]) -> str:
             f"  {'durable mode, p95 (ms)':30} {'':>10} {durable['p95_ms']:>13.2f}"
             f" {durable['p95_ms'] / results['counter/chatsessions']['p95_ms']:>7.2f}"
         )
-        if deferred := results.get("counter/deferred"):
-            bare = results["counter/bare"]
-            for label, key, fmt in (("messages/s", "messages_per_s", ".0f"), ("p95 (ms)", "p95_ms", ".2f")):
-                lines.append(
-                    f"  {'writes deferred, ' + label:30} {bare[key]:>10{fmt}} {deferred[key]:>13{fmt}}"
-                    f" {deferred[key] / bare[key]:>7.2f}"
-                )
+        deferred, bare = results["counter/deferred"], results["counter/bare"]
+        for label, key, fmt in (("messages/s", "messages_per_s", ".0f"), ("p95 (ms)", "p95_ms", ".2f")):
+            lines.append(
+                f"  {'writes deferred, ' + label:30} {bare[key]:>10{fmt}} {deferred[key]:>13{fmt}}"
+                f" {deferred[key] / bare[key]:>7.2f}"
+            )
         flood = results["floods"]
         lines.append(f"  {'worker RSS before floods (MB)':30} {'':>10} {flood['rss_before_mb']:>13.0f}")
         lines.append(f"  {'  after a send flood (MB)':30} {'':>10} {flood['rss_after_send_flood_mb']:>13.0f}")
