@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import persistence
 from .models import ChatFeedback, ChatMessage
 from .protocol import MAX_COMMENT_LENGTH
 
@@ -29,8 +30,7 @@ def given(session_id: Any, message_ids: list[str], user: Any) -> dict[str, dict[
     """The user's feedback on those messages of the chat, by message id."""
     if not message_ids:
         return {}
-    rows = ChatFeedback.objects.filter(session_id=session_id, message_id__in=message_ids, user=user)
     return {
         message_id: {"value": value, "comment": comment}
-        for message_id, value, comment in rows.values_list("message_id", "value", "comment")
+        for message_id, value, comment in persistence.feedback_on(session_id, message_ids, user)
     }

@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
-from . import feedback, frames
+from . import feedback, frames, persistence
 from .actions import Action
 from .files import with_urls
 from .message import Message
@@ -146,10 +146,7 @@ def find_chat(user: Any, app: str, session_id: UUID) -> dict[str, Any] | None:
 def messages_before(session_id: Any, before: int | None, limit: int) -> tuple[list[ChatMessage], int | None]:
     """The limit messages before sequence number before (the latest ones if None), oldest
     first, and the cursor for the page before them (None at the chat's start)."""
-    rows = ChatMessage.objects.filter(session_id=session_id)
-    if before is not None:
-        rows = rows.filter(sequence__lt=before)
-    newest = list(rows.order_by("-sequence")[: limit + 1])
+    newest = persistence.latest_messages(session_id, before, limit + 1)
     page = list(reversed(newest[:limit]))
     return page, (page[0].sequence if len(newest) > limit else None)
 

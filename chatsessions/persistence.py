@@ -1,7 +1,8 @@
 """The database side of a chat: session rows, transcript writes and history reads.
 
-Everything here is synchronous ORM code, called through database_sync_to_async, off the
-event loop. It is the one module that knows the tables' column names.
+Everything here is synchronous ORM code (SQL where it runs per message or per resume),
+called through database_sync_to_async, off the event loop. It is the one module that
+knows the tables' column names.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
+from functools import cache
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -27,7 +29,7 @@ from django.db.models import Field, Model
 from django.utils import timezone
 
 from .journal import Batch, SessionChanges
-from .models import ChatMessage, ChatSession, ChatWorker
+from .models import ChatFeedback, ChatMessage, ChatSession, ChatWorker
 from .protocol import UNSTORABLE
 
 
@@ -158,6 +160,26 @@ def take_over(session_id: str, seen_epoch: int, holder: UUID, reopen: bool = Fal
     return TakenOver(row, (last.sequence if last else 0) + 1, last)
 
 
+def latest_messages(session_id: Any, before: int | None, limit: int) -> list[ChatMessage]:
+    """The chat's last limit messages before sequence number before (all of them if
+    None), newest first. In SQL: every resume reads them, and compiling the ORM query
+    cost four times what running it did."""
+    value = _field(ChatMessage, "session").get_db_prep_value(session_id, connection)
+    params = [value, limit] if before is None else [value, before, limit]
+    return list(ChatMessage.objects.raw(_latest_messages_sql(connection.vendor, before is not None), params))
+
+
+def feedback_on(session_id: Any, message_ids: list[str], user: Any) -> list[tuple[str, int, str]]:
+    """The user's feedback (message id, value, comment) on those messages of the chat;
+    an anonymous user's is the feedback given without a user."""
+    session = _field(ChatFeedback, "session").get_db_prep_value(session_id, connection)
+    user_id = getattr(user, "pk", None)
+    params = [session, *message_ids] if user_id is None else [session, user_id, *message_ids]
+    with connection.cursor() as cursor:
+        cursor.execute(_feedback_sql(connection.vendor, len(message_ids), user_id is not None), params)
+        return [(message_id, value, comment) for message_id, value, comment in cursor.fetchall()]
+
+
 def beat(worker: ChatWorker) -> None:
     """Records that the worker is alive now."""
     worker.heartbeat_at = timezone.now()
@@ -264,12 +286,7 @@ def write_batches(items: list[tuple[str, int, Batch]], now: datetime) -> WriteOu
 
 def _claimed(items: list[tuple[str, int, Batch]]) -> tuple[WriteOutcome, list[tuple[str, Batch]]]:
     """Returns the batches of the chats this process still holds; the others are superseded."""
-    # Locked (on PostgreSQL) so that no claim slips in between this read and the writes.
-    epochs = dict(
-        ChatSession.objects.select_for_update()
-        .filter(pk__in=[session_id for session_id, _, _ in items])
-        .values_list("id", "holder_epoch")
-    )
+    epochs = _epochs([session_id for session_id, _, _ in items])
     outcome = WriteOutcome()
     current = []
     for session_id, epoch, batch in items:
@@ -281,6 +298,23 @@ def _claimed(items: list[tuple[str, int, Batch]]) -> tuple[WriteOutcome, list[tu
         else:
             current.append((session_id, batch))
     return outcome, current
+
+
+def _epochs(session_ids: list[str]) -> dict[UUID, int]:
+    """The claim epochs of those chats that still have a row, by id; the rows are locked
+    (on PostgreSQL) so that no claim slips in between this read and the writes. In SQL:
+    as an ORM query, its compilation cost more than the rest of a write of one chat."""
+    id_field = _field(ChatSession, "id")
+    values = [id_field.get_db_prep_value(UUID(session_id), connection) for session_id in session_ids]
+    epochs: dict[UUID, int] = {}
+    with connection.cursor() as cursor:
+        # At most 500 ids to a query: SQLite takes at most 999 parameters to a statement.
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
+            cursor.execute(_epochs_sql(connection.vendor, len(chunk)), chunk)
+            for found_id, epoch in cursor.fetchall():
+                epochs[found_id if isinstance(found_id, UUID) else UUID(found_id)] = epoch
+    return epochs
 
 
 def _write_rows(current: list[tuple[str, Batch]], now: datetime) -> None:
@@ -311,6 +345,71 @@ def _column(field: Field[Any, Any]) -> str:
     return connection.ops.quote_name(str(field.column))
 
 
+# The SQL of the statements on the per-message and per-resume paths, built once per
+# database vendor and shape (the fields an update changes, say), not once per call.
+
+
+def _quoted_table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+@cache
+def _latest_messages_sql(vendor: str, before: bool) -> str:
+    columns = ", ".join(_column(field) for field in ChatMessage._meta.concrete_fields)
+    session, sequence = _column(_field(ChatMessage, "session")), _column(_field(ChatMessage, "sequence"))
+    older = f" AND {sequence} < %s" if before else ""
+    return (
+        f"SELECT {columns} FROM {_quoted_table(ChatMessage)} WHERE {session} = %s{older}"
+        f" ORDER BY {sequence} DESC LIMIT %s"
+    )
+
+
+@cache
+def _feedback_sql(vendor: str, count: int, by_user: bool) -> str:
+    message_id, value, comment, session, user = (
+        _column(_field(ChatFeedback, name)) for name in ("message_id", "value", "comment", "session", "user")
+    )
+    whose = f"{user} = %s" if by_user else f"{user} IS NULL"
+    marks = ", ".join(["%s"] * count)
+    return (
+        f"SELECT {message_id}, {value}, {comment} FROM {_quoted_table(ChatFeedback)}"
+        f" WHERE {session} = %s AND {whose} AND {message_id} IN ({marks})"
+    )
+
+
+@cache
+def _epochs_sql(vendor: str, count: int) -> str:
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    session_id, epoch = _column(_field(ChatSession, "id")), _column(_field(ChatSession, "holder_epoch"))
+    marks = ", ".join(["%s"] * count)
+    table = _quoted_table(ChatSession)
+    return f"SELECT {session_id}, {epoch} FROM {table} WHERE {session_id} IN ({marks}){lock}"
+
+
+@cache
+def _update_sql(vendor: str, names: tuple[str, ...]) -> str:
+    assignments = ", ".join(f"{_column(_field(ChatSession, name))} = %s" for name in names)
+    where = f"{_column(_field(ChatSession, 'id'))} = %s"
+    return f"UPDATE {_quoted_table(ChatSession)} SET {assignments} WHERE {where}"
+
+
+@cache
+def _insert_sql(vendor: str, unless_there: bool = False) -> str:
+    columns = ", ".join(_column(_field(ChatMessage, name)) for name in _MESSAGE_COLUMNS)
+    placeholders = ", ".join(["%s"] * len(_MESSAGE_COLUMNS))
+    insert = f"INSERT INTO {_quoted_table(ChatMessage)} ({columns}) VALUES ({placeholders})"
+    if not unless_there:
+        return insert
+    unique = ", ".join(_column(_field(ChatMessage, name)) for name in ("session", "sequence"))
+    return f"{insert} ON CONFLICT ({unique}) DO NOTHING"
+
+
+@cache
+def _copy_sql(vendor: str) -> str:
+    columns = ", ".join(_column(_field(ChatMessage, name)) for name in _MESSAGE_COLUMNS)
+    return f"COPY {_quoted_table(ChatMessage)} ({columns}) FROM STDIN"
+
+
 def _update_sessions(cursor: Any, current: list[tuple[str, Batch]], now: datetime) -> None:
     """One executemany per set of changed fields (most batches change the same few)."""
     groups: dict[tuple[str, ...], list[list[Any]]] = {}
@@ -322,14 +421,13 @@ def _update_sessions(cursor: Any, current: list[tuple[str, Batch]], now: datetim
         row = [_field(ChatSession, name).get_db_prep_save(values[name], connection) for name in names]
         row.append(_field(ChatSession, "id").get_db_prep_save(UUID(session_id), connection))
         groups.setdefault(names, []).append(row)
-    table = connection.ops.quote_name(ChatSession._meta.db_table)
-    where = f"{_column(_field(ChatSession, 'id'))} = %s"
     for names, rows in groups.items():
-        assignments = ", ".join(f"{_column(_field(ChatSession, name))} = %s" for name in names)
-        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {where}", rows)
+        cursor.executemany(_update_sql(connection.vendor, names), rows)
 
 
 def _insert_messages(cursor: Any, current: list[tuple[str, Batch]]) -> None:
+    if not any(batch.messages for _, batch in current):
+        return
     fields = [_field(ChatMessage, name) for name in _MESSAGE_COLUMNS]
     # Per row, only the session id and the time need the backend's own form; the text and
     # number columns go as they are. (This runs once per message written.)
@@ -353,22 +451,15 @@ def _insert_messages(cursor: Any, current: list[tuple[str, Batch]]) -> None:
                     None if message.meta is None else meta_field.get_db_prep_save(message.meta, db),
                 ]
             )
-    table = connection.ops.quote_name(ChatMessage._meta.db_table)
-    columns = ", ".join(_column(field) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
     if rows and connection.vendor == "postgresql" and hasattr(cursor.cursor, "copy"):  # psycopg 3
         # COPY costs this process a fifth of the CPU of one INSERT per row.
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        with cursor.cursor.copy(_copy_sql(connection.vendor)) as copy:
             for row in rows:
                 copy.write_row(row)
     elif rows:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+        cursor.executemany(_insert_sql(connection.vendor), rows)
     if maybe_there:
         # A write of these was cancelled and may have committed (writer.Writer._write_now):
         # a message already there is this very one. Nobody else writes this chat's
         # sequence numbers: another process's claim supersedes this one's epoch.
-        unique = f"{_column(session_field)}, {_column(fields[1])}"
-        cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT ({unique}) DO NOTHING",
-            maybe_there,
-        )
+        cursor.executemany(_insert_sql(connection.vendor, unless_there=True), maybe_there)

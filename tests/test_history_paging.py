@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from chatsessions import history
-from chatsessions.models import ChatMessage, ChatSession
+from chatsessions.models import ChatFeedback, ChatMessage, ChatSession
 from chatsessions.testing import ChatClient
 from chatsessions.testing.transport import login_cookie
 
@@ -182,3 +182,39 @@ def test_bad_parameters_get_a_clear_error(carol):
         assert (answer.status_code, answer.json()["error"]) == (400, "invalid_parameter"), query
         assert answer.json()["detail"].startswith(f"{name}:"), answer.json()
     assert client.post("/chat/api/default/chats/").status_code == 405
+
+
+def test_a_page_shows_the_feedback_of_the_user_who_reads_it_and_nobody_elses(carol, django_user_model):
+    dave = django_user_model.objects.create_user("dave", password="pw")
+    (row,) = make_chats(carol, 1)
+    now = timezone.now()
+    for n in range(1, 6):
+        meta = {"actions": []} if n == 2 else None
+        ChatMessage.objects.create(
+            session=row,
+            sequence=n,
+            message_id=f"m{n}",
+            role="assistant",
+            content=f"answer {n}",
+            created_at=now,
+            meta=meta,
+        )
+    ChatFeedback.objects.create(session=row, message_id="m2", user=carol, value=1, comment="good")
+    ChatFeedback.objects.create(session=row, message_id="m3", user=dave, value=0)
+    ChatFeedback.objects.create(session=row, message_id="m4", user=None, value=0, comment="anonymous")
+    ChatFeedback.objects.create(session=row, message_id="m1", user=carol, value=0)  # not on the page
+
+    frames, older = history.page(row.pk, 5, 3, carol)
+    assert ([frame["id"] for frame in frames], older) == (["m2", "m3", "m4"], 2)
+    assert [frame.get("feedback") for frame in frames] == [{"value": 1, "comment": "good"}, None, None]
+    assert frames[0]["created"] == now.isoformat() and frames[0]["content"] == "answer 2"
+    # A chat without a login: the feedback given without one.
+    frames, older = history.page(str(row.pk), None, 10, None)
+    assert ([frame["id"] for frame in frames], older) == (["m1", "m2", "m3", "m4", "m5"], None)
+    assert [frame.get("feedback") for frame in frames] == [
+        None,
+        None,
+        None,
+        {"value": 0, "comment": "anonymous"},
+        None,
+    ]
