@@ -200,6 +200,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.chat = chat = opened.chat
         await chat.attach(self)
         await self.send_frame(await session_frame(opened, self.send_frame))
+        if chat.app.handler("on_chat_resume" if opened.resumed else "on_chat_start") is not None:
+            self.outbox.hold()  # the session frame leaves with that handler's frames, if it is quick
         await chat.start_handlers(opened.resumed)
 
     async def disconnect(self, code: int) -> None:

@@ -117,3 +117,14 @@ async def test_a_quick_handlers_frames_leave_as_one_websocket_message(server):
         {**reply[1], "type": "message", "role": "assistant", "content": "You sent 1 message(s)!"},
         {"type": "task", "state": "end"},
     ]
+
+
+async def test_a_new_chats_session_frame_leaves_with_its_quick_on_chat_start(server):
+    """The counter's on_chat_start is sync: it runs in a thread, turns of the event loop
+    after the session frame, and its task frames still leave with it, in one message."""
+    headers = {"Origin": server.base, "Cookie": server.login("alice")}
+    async with connect(f"ws://127.0.0.1:{server.port}/ws/chat/", additional_headers=headers) as socket:
+        await socket.send(json.dumps({"type": "start"}))
+        first = frames_in(await socket.recv())
+    assert [frame["type"] for frame in first] == ["session", "task", "task"]
+    assert [frame.get("state") for frame in first[1:]] == ["start", "end"]
