@@ -272,7 +272,7 @@ async def _take_over(
 ) -> tuple[LiveChat, HistoryPage | None]:
     reopen = bool(get_config()["REOPEN_ENDED_CHATS"])
     try:
-        row = await database_sync_to_async(persistence.load_session)(session_id)
+        row = await database_sync_to_async(persistence.claim_state)(session_id)
         if row is None or row.owner_id != owner_id or row.app != app_name:
             raise ResumeRefused(session_id)
         if row.status == ChatSession.Status.ENDED and not reopen:
@@ -316,15 +316,16 @@ def _claim_and_read(
 async def adopt_orphan(session_id: str) -> LiveChat | None:
     """Takes over a chat whose worker died and ends it here: on_chat_end runs with its
     store restored. Returns None if another process took it first, or it has ended."""
-    row = await database_sync_to_async(persistence.load_session)(session_id)
-    if row is None or row.status == ChatSession.Status.ENDED:
+    state = await database_sync_to_async(persistence.claim_state)(session_id)
+    if state is None or state.status == ChatSession.Status.ENDED:
         return None
     taken = await database_sync_to_async(persistence.take_over)(
-        session_id, row.holder_epoch, persistence.this_worker().pk
+        session_id, state.holder_epoch, persistence.this_worker().pk
     )
     if not isinstance(taken, persistence.TakenOver):
         return None
     row = taken.row
+    owner = await database_sync_to_async(lambda: row.owner)()  # its on_chat_end sees its user
     module_path = get_config()["APPS"].get(row.app)
     try:
         app = load_app(module_path) if module_path is not None else ChatApp(f"<unknown app {row.app}>")
@@ -333,7 +334,7 @@ async def adopt_orphan(session_id: str) -> LiveChat | None:
             "chat %s: its app %r cannot be loaded; ended without on_chat_end", session_id, row.app
         )
         app = ChatApp(f"<unloadable app {row.app}>")
-    chat = LiveChat(row, app, row.owner, {}, taken.next_sequence, _root(taken))
+    chat = LiveChat(row, app, owner, {}, taken.next_sequence, _root(taken))
     chat.end()
     return chat
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID, uuid4
 
 from django.db import (
@@ -116,15 +116,32 @@ def this_worker() -> ChatWorker:
     return _this_worker
 
 
-def load_session(session_id: str) -> ChatSession | None:
-    """Returns a session row with its owner, or None."""
-    return ChatSession.objects.select_related("owner").filter(pk=session_id).first()
+class ClaimState(NamedTuple):
+    """What a resume checks of a chat's row before it asks the chat's holder to let go."""
+
+    owner_id: Any
+    app: str
+    status: str
+    holder_epoch: int
+
+
+def claim_state(session_id: str) -> ClaimState | None:
+    """The chat's owner, app, status and claim epoch; None if it has no row."""
+    with connection.cursor() as cursor:
+        sql = _session_select_sql(connection.vendor, ClaimState._fields)
+        cursor.execute(sql, [_session_id_value(session_id)])
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    owner_id, app, status, epoch = found
+    # As the ORM would give it: a UUID primary key of the user model is text on SQLite.
+    return ClaimState(_field(ChatSession, "owner").to_python(owner_id), app, status, epoch)
 
 
 @dataclass
 class TakenOver:
-    """A chat this worker has just claimed: its row as claimed, the next free message
-    sequence, and its last message (its root_message), if any."""
+    """A chat this worker has just claimed: its row as claimed (its owner not read), the
+    next free message sequence, and its last message (its root_message), if any."""
 
     row: ChatSession
     next_sequence: int
@@ -141,23 +158,31 @@ class NotTaken(Enum):
 def take_over(session_id: str, seen_epoch: int, holder: UUID, reopen: bool = False) -> TakenOver | NotTaken:
     """Claims the chat for the worker holder, if nobody claimed it since seen_epoch (an
     ended chat only if reopen, and then it is live again), and reads what rebuilding it
-    needs: one trip to the database, where a storm of resumes queues on one thread."""
-    rows = ChatSession.objects.filter(pk=session_id, holder_epoch=seen_epoch)
-    if not reopen:
-        rows = rows.exclude(status=ChatSession.Status.ENDED)
+    needs: one trip to the database, where a storm of resumes queues on one thread. In
+    SQL: compiling its three ORM queries cost more than running them."""
+    session = _session_id_value(session_id)
+    live, ended = ChatSession.Status.LIVE.value, ChatSession.Status.ENDED.value
+    holder_value = _field(ChatSession, "holder").get_db_prep_value(holder, connection)
+    params = [seen_epoch + 1, live, holder_value, session, seen_epoch] + ([] if reopen else [ended])
     with transaction.atomic():
-        claimed = rows.update(
-            holder_epoch=seen_epoch + 1, status=ChatSession.Status.LIVE, holder=holder, ended_at=None
-        )
-        row = load_session(session_id)
-        if row is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_claim_sql(connection.vendor, reopen), params)
+            claimed = cursor.rowcount == 1
+        everything = tuple(field.attname for field in ChatSession._meta.concrete_fields)
+        rows = list(ChatSession.objects.raw(_session_select_sql(connection.vendor, everything), [session]))
+        if not rows:
             return NotTaken.ENDED
+        row = rows[0]
         if not claimed:
-            if row.status == ChatSession.Status.ENDED and not reopen:
+            if row.status == ended and not reopen:
                 return NotTaken.ENDED
             return NotTaken.CLAIMED
-        last = row.messages.order_by("-sequence").first()
+        last = next(iter(latest_messages(session_id, None, 1)), None)
     return TakenOver(row, (last.sequence if last else 0) + 1, last)
+
+
+def _session_id_value(session_id: str) -> Any:
+    return _field(ChatSession, "id").get_db_prep_value(UUID(session_id), connection)
 
 
 def latest_messages(session_id: Any, before: int | None, limit: int) -> list[ChatMessage]:
@@ -351,6 +376,25 @@ def _column(field: Field[Any, Any]) -> str:
 
 def _quoted_table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
+
+
+@cache
+def _session_select_sql(vendor: str, names: tuple[str, ...]) -> str:
+    """Selects the named fields of one chat's row, by id."""
+    columns = ", ".join(_column(_field(ChatSession, name)) for name in names)
+    where = f"{_column(_field(ChatSession, 'id'))} = %s"
+    return f"SELECT {columns} FROM {_quoted_table(ChatSession)} WHERE {where}"
+
+
+@cache
+def _claim_sql(vendor: str, reopen: bool) -> str:
+    epoch, status, holder, ended_at, session_id = (
+        _column(_field(ChatSession, name)) for name in ("holder_epoch", "status", "holder", "ended_at", "id")
+    )
+    not_ended = "" if reopen else f" AND {status} <> %s"
+    claim = f"{epoch} = %s, {status} = %s, {holder} = %s, {ended_at} = NULL"
+    where = f"{session_id} = %s AND {epoch} = %s{not_ended}"
+    return f"UPDATE {_quoted_table(ChatSession)} SET {claim} WHERE {where}"
 
 
 @cache

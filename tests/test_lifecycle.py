@@ -345,6 +345,34 @@ def test_a_batch_of_new_rows_with_one_the_database_refuses_inserts_the_others(al
     assert set(ChatSession.objects.values_list("pk", flat=True)) == {row.pk for row in good}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_takeover_claims_a_chat_once_and_an_ended_one_only_to_reopen_it(alice):
+    from uuid import uuid4
+
+    from chatsessions import persistence
+
+    row = ChatSession.objects.create(owner=alice, app="default", store={"counter": 2}, holder_epoch=4)
+    ChatMessage.objects.create(
+        session=row, sequence=7, message_id="m7", role="assistant", content="last", created_at=row.started_at
+    )
+    chat = str(row.pk)
+    assert persistence.claim_state(chat) == (alice.pk, "default", "live", 4)
+    worker, other = uuid4(), uuid4()
+    taken = persistence.take_over(chat, 4, worker)
+    assert isinstance(taken, persistence.TakenOver)
+    assert (taken.row.holder_epoch, taken.row.holder, taken.row.store) == (5, worker, {"counter": 2})
+    assert (taken.next_sequence, taken.last_message.content) == (8, "last")
+    assert persistence.take_over(chat, 4, other) is persistence.NotTaken.CLAIMED  # seen before the claim
+    ChatSession.objects.filter(pk=row.pk).update(status="ended")
+    assert persistence.take_over(chat, 5, other) is persistence.NotTaken.ENDED
+    reopened = persistence.take_over(chat, 5, other, reopen=True)
+    assert isinstance(reopened, persistence.TakenOver) and reopened.row.status == "live"
+    assert ChatSession.objects.get(pk=row.pk).holder == other
+    missing = str(uuid4())
+    assert persistence.claim_state(missing) is None
+    assert persistence.take_over(missing, 0, worker) is persistence.NotTaken.ENDED
+
+
 async def test_a_dropped_socket_leaves_the_chat_resumable_not_ended(alice, sockets):
     chat = await sockets(alice)
     session = await chat.start()
