@@ -272,19 +272,19 @@ async def _take_over(
 ) -> tuple[LiveChat, HistoryPage | None]:
     reopen = bool(get_config()["REOPEN_ENDED_CHATS"])
     try:
-        row = await database_sync_to_async(persistence.claim_state)(session_id)
-        if row is None or row.owner_id != owner_id or row.app != app_name:
+        state = await database_sync_to_async(persistence.claim_state)(session_id)
+        if state is None or state.owner_id != owner_id or state.app != app_name:
             raise ResumeRefused(session_id)
-        if row.status == ChatSession.Status.ENDED and not reopen:
+        if state.status == ChatSession.Status.ENDED and not reopen:
             raise ResumeEnded(session_id)
-        if row.status != ChatSession.Status.ENDED and not _single_process():
+        if state.status != ChatSession.Status.ENDED and not _single_process():
             # An ended chat has no holder to ask. The holder writes everything it
             # answered and lets go, without claiming: the epoch read above still holds.
             await control.arequest_release(session_id, HANDOVER_WAIT_SECONDS)
         if session_id in live_chats:
             return live_chats[session_id], None  # another socket of this process rebuilt it meanwhile
         taken, history_page = await database_sync_to_async(_claim_and_read)(
-            session_id, row.holder_epoch, reopen, user
+            session_id, state.holder_epoch, reopen, user
         )
     except (ResumeRefused, ResumeEnded):
         raise
