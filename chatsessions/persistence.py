@@ -168,8 +168,8 @@ def take_over(session_id: str, seen_epoch: int, holder: UUID, reopen: bool = Fal
         with connection.cursor() as cursor:
             cursor.execute(_claim_sql(connection.vendor, reopen), params)
             claimed = cursor.rowcount == 1
-        everything = tuple(field.attname for field in ChatSession._meta.concrete_fields)
-        rows = list(ChatSession.objects.raw(_session_select_sql(connection.vendor, everything), [session]))
+        row_sql = _session_select_sql(connection.vendor, _SESSION_FIELDS)
+        rows = list(ChatSession.objects.raw(row_sql, [session]))
         if not rows:
             return NotTaken.ENDED
         row = rows[0]
@@ -177,8 +177,13 @@ def take_over(session_id: str, seen_epoch: int, holder: UUID, reopen: bool = Fal
             if row.status == ended and not reopen:
                 return NotTaken.ENDED
             return NotTaken.CLAIMED
-        last = next(iter(latest_messages(session_id, None, 1)), None)
+        newest = latest_messages(session_id, None, 1)
+        last = newest[0] if newest else None
     return TakenOver(row, (last.sequence if last else 0) + 1, last)
+
+
+#: Every column of a chat's row, for a row read in SQL.
+_SESSION_FIELDS = tuple(field.attname for field in ChatSession._meta.concrete_fields)
 
 
 def _session_id_value(session_id: str) -> Any:
