@@ -4,6 +4,11 @@ hand one over to another process.
 Every live chat's group, group_name(session_id), leads to one channel of the process that
 holds the chat, so a view, a management command or a background task can reach it
 wherever it lives. One listener per process serves that channel for all its chats.
+
+The in-memory layer reaches one process only, so there every chat's events go through
+one group, LOCAL_GROUP, and the listener picks out its own chats. The layer walks every
+group on each receive, and a socket's consumer receives as it opens: with a group per
+chat, each new socket would cost the more the more chats the process holds.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any, Protocol
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 from .conf import RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS
 from .frames import CloseCode
@@ -32,9 +37,18 @@ RETITLE = "chat.retitle"
 RECHECK = "chat.recheck"
 
 
+#: The one group of every chat on the in-memory layer (see the module's docstring).
+LOCAL_GROUP = "chatsessions.local"
+
+
 def group_name(session_id: Any) -> str:
-    """Returns the channel layer group a live chat listens on."""
+    """Returns the channel layer group a live chat listens on, on a layer that reaches
+    other processes."""
     return f"chatsession.{session_id}"
+
+
+def _group(layer: Any, session_id: Any) -> str:
+    return LOCAL_GROUP if isinstance(layer, InMemoryChannelLayer) else group_name(session_id)
 
 
 async def aend_chat(session_id: Any) -> None:
@@ -90,7 +104,7 @@ async def _send(session_id: Any, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         raise RuntimeError("CHANNEL_LAYERS is not configured, so live chats cannot be reached")
-    await layer.group_send(group_name(session_id), {**event, "session_id": str(session_id)})
+    await layer.group_send(_group(layer, session_id), {**event, "session_id": str(session_id)})
 
 
 class Controlled(Protocol):
@@ -139,8 +153,9 @@ class Listener:
         self.channel: str | None = None
         self._task: asyncio.Task[None] | None = None
         self._handling: set[asyncio.Task[None]] = set()
-        # The groups joined, joined again after a layer error: a restarted Redis has lost them.
-        self._groups: set[str] = set()
+        # The chats whose group leads here, joined again after a layer error (a restarted
+        # Redis has lost them); on the in-memory layer, the chats whose events are ours.
+        self._chats: set[str] = set()
         # Set when a join works while the listener waits to retry: the layer is back.
         self._layer_back = asyncio.Event()
 
@@ -153,8 +168,8 @@ class Listener:
         if self.channel is None:
             self.channel = await layer.new_channel()
             self._task = asyncio.create_task(self._listen(layer, self.channel), name="chatsessions control")
-        await layer.group_add(group_name(session_id), self.channel)
-        self._groups.add(group_name(session_id))
+        await layer.group_add(_group(layer, session_id), self.channel)
+        self._chats.add(str(session_id))
         self._layer_back.set()
 
     async def leave(self, session_id: str) -> None:
@@ -162,7 +177,9 @@ class Listener:
         layer = get_channel_layer()
         if layer is None or self.channel is None:
             return
-        self._groups.discard(group_name(session_id))
+        self._chats.discard(str(session_id))
+        if isinstance(layer, InMemoryChannelLayer):
+            return  # LOCAL_GROUP still leads here for the other chats
         try:
             await layer.group_discard(group_name(session_id), self.channel)
         except Exception:
@@ -174,9 +191,9 @@ class Listener:
         while True:
             try:
                 if rejoin:
-                    for group in list(self._groups):
+                    for group in {_group(layer, session_id) for session_id in self._chats}:
                         await layer.group_add(group, channel)
-                    logger.warning("channel layer reachable again; %d chats rejoined", len(self._groups))
+                    logger.warning("channel layer reachable again; %d chats rejoined", len(self._chats))
                     rejoin = False
                 event = await layer.receive(channel)
             except asyncio.CancelledError:
@@ -197,6 +214,8 @@ class Listener:
                 rejoin = True
                 continue
             delay = RETRY_FIRST_SECONDS
+            if str(event.get("session_id")) not in self._chats:
+                continue  # another event loop's chat, through LOCAL_GROUP; or one gone
             # Each event in a task of its own: a hand-over waits for handlers, and must not
             # hold up the events of the other chats.
             task = asyncio.create_task(self.handle(event))
