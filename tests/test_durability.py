@@ -52,6 +52,10 @@ class Deployment:
             ).fetchone()
         return messages, json.loads(store[0]) if store else None
 
+    def journal_mode(self):
+        with sqlite3.connect(self.database) as db:
+            return db.execute("PRAGMA journal_mode").fetchone()[0]
+
     def terminate(self):
         self.server.process.send_signal(signal.SIGTERM)
         self.server.process.wait(30)
@@ -109,10 +113,13 @@ async def test_answers_reach_the_database_in_order_within_the_write_delay(tmp_pa
 
 
 async def test_with_no_write_delay_a_kill_never_loses_an_answer_the_client_saw(tmp_path):
-    """WRITE_DELAY_SECONDS = 0 is the durable mode: a reply leaves only once it is committed."""
+    """WRITE_DELAY_SECONDS = 0 is the durable mode: a reply leaves only once it is committed.
+    The demo's SQLite is in WAL mode with synchronous=NORMAL: a commit is in the log, which
+    the next connection replays, though not yet synced to disk."""
     for attempt in range(3):
         server = Deployment("daphne", tmp_path / str(attempt), write_delay=0)
         try:
+            assert server.journal_mode() == "wal"
             cookie = login(server.base, "alice", PASSWORD)
             client = ChatClient("default", server=server.base, cookie=cookie, timeout=10)
             await client.connect()
