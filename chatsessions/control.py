@@ -6,9 +6,10 @@ holds the chat, so a view, a management command or a background task can reach i
 wherever it lives. One listener per process serves that channel for all its chats.
 
 The in-memory layer reaches one process only, so there every chat's events go through
-one group, LOCAL_GROUP, and the listener picks out its own chats. The layer walks every
-group on each receive, and a socket's consumer receives as it opens: with a group per
-chat, each new socket would cost the more the more chats the process holds.
+one group, LOCAL_GROUP, and the listener picks out its own chats. That layer walks every
+group at each group_send and receive: with a group per chat, each control event (and
+each socket of a plain Channels consumer, which receives from the layer as it opens)
+would cost the more the more chats the process holds.
 """
 
 from __future__ import annotations

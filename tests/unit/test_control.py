@@ -33,8 +33,8 @@ async def test_chats_share_one_group_and_each_listener_serves_only_its_own_chats
     groups_before = set(layer.groups)
     first, second = Served(), Served()
     one, other = control.Listener(first), control.Listener(second)
-    # The layer walks every group on each receive, and each socket receives as it opens:
-    # a group per chat would make every open the dearer the more chats are live.
+    # The layer walks every group at each group_send and receive: a group per chat would
+    # make every event the dearer the more chats are live.
     for number in range(50):
         await one.join(f"chat-{number}")
     await other.join("chat-other")
