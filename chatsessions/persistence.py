@@ -204,7 +204,10 @@ def feedback_on(session_id: Any, message_ids: list[str], user: Any) -> list[tupl
     an anonymous user's is the feedback given without a user."""
     session = _field(ChatFeedback, "session").get_db_prep_value(session_id, connection)
     user_id = getattr(user, "pk", None)
-    params = [session, *message_ids] if user_id is None else [session, user_id, *message_ids]
+    if user_id is None:
+        params = [session, *message_ids]
+    else:  # in the backend's form, as the session's: a UUID user key is text on SQLite
+        params = [session, _field(ChatFeedback, "user").get_db_prep_value(user_id, connection), *message_ids]
     with connection.cursor() as cursor:
         cursor.execute(_feedback_sql(connection.vendor, len(message_ids), user_id is not None), params)
         return [(message_id, value, comment) for message_id, value, comment in cursor.fetchall()]
