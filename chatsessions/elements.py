@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import uuid
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
@@ -32,6 +33,26 @@ def _files() -> Any:
     from . import files
 
     return files
+
+
+#: What a browser strips from both ends of a URL (C0 controls and space), and what it
+#: drops from anywhere in it (tab and newlines), before it parses it (WHATWG URL).
+_URL_ENDS = "".join(map(chr, range(0x21)))
+_URL_DROPPED = str.maketrans("", "", "\t\n\r")
+
+
+def is_safe_url(url: str) -> bool:
+    """Tells whether a browser reads url as an http(s) URL or as a path on this site.
+
+    Read as a browser reads it: a backslash is a slash in an http(s) URL, and tabs and
+    newlines are dropped, so a slash, a backslash and a tab make another site's "//host";
+    a scheme is any letters before a colon, in any case.
+    """
+    cleaned = url.strip(_URL_ENDS).translate(_URL_DROPPED).replace("\\", "/")
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", cleaned)
+    if scheme:
+        return scheme[1].lower() in ("http", "https")
+    return cleaned.startswith("/") and not cleaned.startswith("//")
 
 
 class Element:
@@ -61,8 +82,7 @@ class Element:
     ) -> None:
         if content is None and not path and not url:
             raise ValueError(f"{type(self).__name__} needs content, a path or a url")
-        # "//host/..." is another site, like "https://host/...": only http(s) or a path here.
-        if url is not None and (url.startswith("//") or not url.startswith(("https://", "http://", "/"))):
+        if url is not None and not is_safe_url(url):
             raise ValueError(f"{type(self).__name__}: url must be http(s):// or a path on this site")
         self.name = name or (os.path.basename(path) if path else "") or self.type
         self.content = content

@@ -419,12 +419,38 @@ def test_the_readmes_s3_storage_is_a_private_bucket_with_no_local_paths(chat_use
     assert Element.of(row).path is None  # no folder: read() and open() instead
 
 
-@pytest.mark.parametrize(
-    "url", ["javascript:alert(1)", "data:text/html,<script>", "file:///etc/passwd", "//evil"]
-)
+#: URLs a browser reads as another site or as script, spelled to slip past a naive check.
+OFF_SITE_URLS = [
+    "javascript:alert(1)",
+    "JavaScript:alert(1)",
+    " javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "\njavascript:alert(1)",
+    "data:text/html,<script>",
+    "file:///etc/passwd",
+    "//evil",
+    "/\\evil.invalid/x",
+    "\\\\evil.invalid/x",
+    "\\/evil.invalid/x",
+    "/\t/evil.invalid/x",
+    "/\n/evil.invalid/x",
+    "/\r\n/evil.invalid/x",
+    " //evil.invalid/x",
+    "\x00//evil.invalid/x",
+]
+
+
+@pytest.mark.parametrize("url", OFF_SITE_URLS)
 def test_an_element_shown_from_a_url_takes_only_http_or_a_path_of_the_site(url):
     with pytest.raises(ValueError, match="url must be http"):
         Element("x", url=url)
+
+
+@pytest.mark.parametrize(
+    "url", ["/chat/files/x/", "https://example.com/a.png", "HTTP://example.com/", "/a\\b"]
+)
+def test_an_element_shown_from_a_url_takes_http_anywhere_and_paths_of_the_site(url):
+    assert Element("x", url=url).url == url
 
 
 async def test_chainlits_image_example_sends_a_picture_from_a_path(chat_user, tmp_path, monkeypatch):

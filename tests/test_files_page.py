@@ -9,11 +9,15 @@ import re
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from playwright.sync_api import expect
 
+from chatsessions.elements import is_safe_url
 from tests.browsing import last_reply, logged_in, say
 from tests.chat_apps.files_app import png_bytes
 from tests.servers import ROOT, demo_server
+from tests.test_files import OFF_SITE_URLS
 
 CSV = "city,people\nParis,2102650\nLyon,522250\nNantes,323204\n"
 
@@ -165,3 +169,66 @@ def test_a_pasted_file_is_attached(login):
     expect(page.locator(".cs-attachment")).to_have_attribute("data-state", "done")
     say(page, "pasted")
     expect(last_reply(page)).to_contain_text("pasted: pasted.csv text/csv 8")
+
+
+# -- URLs as Chromium reads them ---------------------------------------------------------------
+
+SITE = "http://127.0.0.1:8000/chat/"
+URL_PIECES = [
+    "/",
+    "\\",
+    "\t",
+    "\n",
+    "\r",
+    " ",
+    "\x00",
+    "\x1f",
+    "e.x",
+    ":",
+    "http",
+    "HTTPS",
+    "javascript",
+    "%5C",
+    "%2F",
+    "?",
+    "#",
+    "a",
+]
+
+
+@pytest.fixture(scope="module")
+def blank_page(browser: Any) -> Any:
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+def read_by_chromium(page: Any, url: str) -> tuple[str, str]:
+    """The protocol and origin Chromium gives url on a page of SITE ("", "") if none."""
+    return tuple(
+        page.evaluate(
+            """([url, base]) => { try { const u = new URL(url, base); return [u.protocol, u.origin]; }
+                                  catch (e) { return ["", ""]; } }""",
+            [url, SITE],
+        )
+    )
+
+
+@pytest.mark.parametrize("url", OFF_SITE_URLS)
+def test_chromium_reads_each_refused_url_as_another_site_or_not_http(blank_page, url):
+    protocol, origin = read_by_chromium(blank_page, url)
+    assert protocol not in ("http:", "https:") or origin != "http://127.0.0.1:8000"
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(URL_PIECES), max_size=8).map("".join))
+def test_a_url_the_element_check_takes_is_http_or_a_path_of_the_site_in_chromium(blank_page, url):
+    if not is_safe_url(url):
+        return
+    protocol, origin = read_by_chromium(blank_page, url)
+    assert protocol in ("http:", "https:"), url
+    scheme_given = (
+        url.strip("".join(map(chr, range(0x21)))).replace("\t", "").replace("\n", "").replace("\r", "")
+    )
+    if not scheme_given.lower().startswith(("http:", "https:")):
+        assert origin == "http://127.0.0.1:8000", url
