@@ -9,7 +9,7 @@ an OFFSET that reads the skipped rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 from uuid import UUID
 
@@ -62,7 +62,7 @@ class Cursor:
     id: UUID
 
     def __str__(self) -> str:
-        return f"{self.last_activity_at.isoformat()}~{self.id}"
+        return f"{self.last_activity_at.astimezone(UTC).isoformat()}~{self.id}"
 
     @classmethod
     def parse(cls, text: str) -> Cursor:
@@ -71,7 +71,9 @@ class Cursor:
             parsed = cls(datetime.fromisoformat(moment), UUID(session_id))
         except ValueError:
             raise BadRequest("cursor: not one this list gave") from None
-        if parsed.last_activity_at.tzinfo is None:
+        # The list gives times in UTC; another offset is not its cursor (and PostgreSQL
+        # refuses offsets past ±15:59 that Python takes).
+        if parsed.last_activity_at.utcoffset() != timedelta(0):
             raise BadRequest("cursor: not one this list gave")
         return parsed
 

@@ -206,7 +206,7 @@ def _constant(text: str) -> Any:
 
 def _check_nesting_and_text(value: Any, depth: int, check_text: bool) -> None:
     if depth > MAX_DEPTH:
-        raise ProtocolError(ErrorCode.INVALID_JSON, f"frames may nest at most {MAX_DEPTH} levels deep")
+        raise ProtocolError(ErrorCode.INVALID_JSON, f"JSON may nest at most {MAX_DEPTH} levels deep")
     if isinstance(value, str):
         if check_text and UNSTORABLE.search(value):
             raise ProtocolError(
@@ -221,6 +221,24 @@ def _check_nesting_and_text(value: Any, depth: int, check_text: bool) -> None:
             _check_nesting_and_text(item, depth + 1, check_text)
 
 
+def load_json(text: str) -> Any:
+    """Parses JSON text as the protocol bounds it (nesting, numbers, storable text), or
+    raises ProtocolError: the frames' parser, and the JSON bodies of the HTTP endpoints."""
+    try:
+        data = json.loads(text, parse_int=_integer, parse_float=_float, parse_constant=_constant)
+    except ValueError:
+        raise ProtocolError(ErrorCode.INVALID_JSON, "not valid JSON") from None
+    except RecursionError:
+        raise ProtocolError(
+            ErrorCode.INVALID_JSON, f"JSON may nest at most {MAX_DEPTH} levels deep"
+        ) from None
+    # Both scans run in C; the walk runs only for the texts that may need it.
+    check_text = "\\u" in text
+    if check_text or text.count("[") + text.count("{") > MAX_DEPTH:
+        _check_nesting_and_text(data, 0, check_text)
+    return data
+
+
 def parse_frame(text: str | None, data_bytes: bytes | None, max_bytes: int) -> Frame:
     """Parses one client frame, or raises ProtocolError saying what is wrong with it."""
     if text is None:
@@ -228,18 +246,7 @@ def parse_frame(text: str | None, data_bytes: bytes | None, max_bytes: int) -> F
     # A character is at most 4 bytes in UTF-8: skip the encode when it cannot matter.
     if len(text) * 4 > max_bytes and len(text.encode()) > max_bytes:
         raise ProtocolError(ErrorCode.FRAME_TOO_LARGE, f"frames are limited to {max_bytes} bytes")
-    try:
-        data = json.loads(text, parse_int=_integer, parse_float=_float, parse_constant=_constant)
-    except ValueError:
-        raise ProtocolError(ErrorCode.INVALID_JSON, "the frame is not valid JSON") from None
-    except RecursionError:
-        raise ProtocolError(
-            ErrorCode.INVALID_JSON, f"frames may nest at most {MAX_DEPTH} levels deep"
-        ) from None
-    # Both scans run in C; the walk runs only for the frames that may need it.
-    check_text = "\\u" in text
-    if check_text or text.count("[") + text.count("{") > MAX_DEPTH:
-        _check_nesting_and_text(data, 0, check_text)
+    data = load_json(text)
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         raise ProtocolError(ErrorCode.INVALID_FRAME, 'a frame is a JSON object with a string "type"')
     parser = _PARSERS.get(data["type"])
