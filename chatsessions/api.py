@@ -7,7 +7,6 @@ the user's own chats of the named app: any other id answers 404, as an unknown o
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import zoneinfo
 from collections.abc import Callable
@@ -25,6 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import control, history
 from .conf import get_config
 from .history import BadRequest
+from .middleware import answers_json
+from .protocol import ProtocolError, load_json
 
 logger = logging.getLogger("chatsessions")
 
@@ -75,6 +76,7 @@ def _not_found() -> JsonResponse:
     return _problem(404, "not_found", "no such chat of yours")
 
 
+@answers_json
 @require_GET
 @_owned
 def chat_list(request: HttpRequest, app: str) -> HttpResponse:
@@ -95,6 +97,7 @@ def chat_list(request: HttpRequest, app: str) -> HttpResponse:
     return JsonResponse(page)
 
 
+@answers_json
 @csrf_protect
 @require_http_methods(["GET", "PATCH", "DELETE"])
 @_owned
@@ -122,11 +125,13 @@ def chat_detail(request: HttpRequest, app: str, session_id: UUID) -> HttpRespons
 
 def _title_of(request: HttpRequest) -> str:
     try:
-        body = json.loads(request.body)
+        body = load_json(request.body.decode())
     except RequestDataTooBig:
         raise BadRequest("the body is too large") from None
-    except ValueError:
+    except UnicodeDecodeError:
         raise BadRequest('the body must be JSON: {"title": "..."}') from None
+    except ProtocolError as error:
+        raise BadRequest(f'the body must be JSON: {{"title": "..."}} ({error.detail})') from None
     title = body.get("title") if isinstance(body, dict) else None
     if not isinstance(title, str) or not history.fold_title(title):
         raise BadRequest("title: a string with something in it besides white space")
@@ -141,6 +146,7 @@ def _tell_live_chat(send: Callable[..., Any], session_id: UUID, *args: Any) -> N
         logger.warning("chat %s: changed, but its live process could not be told", session_id, exc_info=True)
 
 
+@answers_json
 @require_GET
 @_owned
 def chat_messages(request: HttpRequest, app: str, session_id: UUID) -> HttpResponse:

@@ -1,4 +1,5 @@
-"""The Django app config: registers the system checks and the settings reloader."""
+"""The Django app config: registers the system checks and the settings reloader, and puts
+the request-body and socket limits into daphne when daphne serves."""
 
 from __future__ import annotations
 
@@ -12,9 +13,14 @@ class ChatSessionsConfig(AppConfig):
 
     def ready(self) -> None:
         import atexit
+        import sys
 
         from . import access, checks, conf, files  # noqa: F401  (registers checks and signal receivers)
         from .chat import write_all_at_exit
 
         atexit.register(write_all_at_exit)
         access.connect_signals()
+        if "daphne.server" in sys.modules:  # daphne (or its runserver) is serving this project
+            from . import daphne_limits
+
+            daphne_limits.install()

@@ -26,9 +26,10 @@ DEFAULTS: dict[str, Any] = {
     # Text frames longer than this (in UTF-8 bytes) are refused with frame_too_large.
     "MAX_FRAME_BYTES": 64 * 1024,
     # What one socket may send per INBOUND_WINDOW_SECONDS, in bytes (a frame counts at
-    # least 256): past it frames are refused (rate_limited), past twice it the socket
-    # is closed with 4429.
+    # least 256) and in frames: past either, frames are refused (rate_limited); past
+    # twice either, the socket is closed with 4429 and dropped a second later.
     "INBOUND_BYTES_PER_WINDOW": 1024 * 1024,
+    "INBOUND_FRAMES_PER_WINDOW": 1000,
     "INBOUND_WINDOW_SECONDS": 10.0,
     # A socket whose client does not read is closed (4429) once the server holds this
     # many bytes unsent for it (daphne buffers without end; uvicorn waits instead).
@@ -52,6 +53,20 @@ DEFAULTS: dict[str, Any] = {
     "HISTORY_LIMIT": 200,
     # Send a handler exception's message to the client (True in DEBUG by default).
     "EXPOSE_HANDLER_ERRORS": None,
+    # The Content-Security-Policy of the chat page, where other people's text (model
+    # output, file names) is shown: scripts and styles of the site only, none inline;
+    # images and PDFs a handler names by URL from http(s) anywhere. A project whose
+    # override of the page's template adds inline script or style loosens it here; None
+    # sends none (a project whose middleware sets its own).
+    "CONTENT_SECURITY_POLICY": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: http: https:;"
+        " frame-src 'self' http: https:; connect-src 'self'; object-src 'none'; base-uri 'none';"
+        " form-action 'self'; frame-ancestors 'self'"
+    ),
+    # The largest request body any HTTP path takes, in bytes, unless its view declares
+    # its own (chatsessions.bodies.max_body_bytes; the upload endpoint takes a message's
+    # files). A larger one is answered 413 before it is read (see RequestBodyLimit).
+    "MAX_REQUEST_BYTES": 10 * 1024 * 1024,
     # Files (uploads and the elements handlers send): the name in Django's STORAGES that
     # keeps their bytes, and the limits on what users upload. A file is at most
     # MAX_FILE_BYTES, a message has at most MAX_FILES_PER_MESSAGE files together at most

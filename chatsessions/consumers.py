@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from channels.consumer import get_handler_name
@@ -18,8 +17,9 @@ from .conf import get_config
 from .frames import CloseCode, ErrorCode
 from .handlers import ChatApp, load_app
 from .lease import heartbeat
-from .limits import InboundBudget, frame_size, unsent_bytes_probe
+from .limits import InboundBudget, ServerTransport, frame_size, server_transport
 from .opening import Refusal, open_chat, session_frame
+from .origins import refused_origin
 from .outbox import Outbox
 from .protocol import (
     ActionClick,
@@ -35,6 +35,10 @@ from .protocol import (
 
 logger = logging.getLogger("chatsessions")
 
+#: How long a client shut out for taking too much has to read its close before the
+#: connection is dropped.
+SHUT_OUT_GRACE_SECONDS = 1.0
+
 #: The scope key that names the handler module of the chat app app_name, past APPS.
 APP_MODULE_SCOPE_KEY = "chatsessions.app_module"
 
@@ -49,12 +53,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     chat: LiveChat | None = None
     closed = False
-    unsent_bytes: Callable[[], int] | None = None
+    transport: ServerTransport | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """Runs the consumer; on the way out, however it ends (a disconnect, or a server
         cancelling it), the chat is detached and written."""
-        self.unsent_bytes = unsent_bytes_probe(send)
+        self.transport = server_transport(send)
         self.outbox = Outbox(self.write)
         try:
             await super().__call__(scope, receive, send)
@@ -81,12 +85,17 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.chat = None
         heartbeat().ensure_running()
         now = asyncio.get_running_loop().time()
-        self.inbound = InboundBudget(
-            get_config()["INBOUND_BYTES_PER_WINDOW"], get_config()["INBOUND_WINDOW_SECONDS"], now
-        )
+        self.inbound = InboundBudget.from_settings(now)
         self.app_name: str = self.scope["url_route"]["kwargs"].get("app", "default")
         # Accept first: a close code and an error frame only reach an accepted socket.
         await self.accept()
+        if refused_origin(self.scope):
+            await self.refuse(
+                CloseCode.FORBIDDEN_ORIGIN,
+                ErrorCode.FORBIDDEN_ORIGIN,
+                "chats open only from this site's pages",
+            )
+            return
         # A test client (chatsessions.testing) may name a module not listed in APPS; the
         # scope is the server's own, out of any client's reach.
         module_path = self.scope.get(APP_MODULE_SCOPE_KEY) or get_config()["APPS"].get(self.app_name)
@@ -159,8 +168,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def over_budget(self, verdict: int) -> None:
         """Refuses a frame past the inbound budget unread; closes a socket far past it."""
-        config = get_config()
-        limit = f"{config['INBOUND_BYTES_PER_WINDOW']} bytes per {config['INBOUND_WINDOW_SECONDS']:g} s"
+        limit = str(self.inbound)
         if verdict == InboundBudget.REFUSE:
             await self.send_frame(
                 frames.error(ErrorCode.RATE_LIMITED, f"too much sent: at most {limit}; frame dropped")
@@ -169,6 +177,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         logger.warning(
             "closed a socket of chat %s that sent over twice %s", getattr(self.chat, "id", None), limit
         )
+        self.shut_out()
         await self.refuse(
             CloseCode.TOO_MUCH, ErrorCode.RATE_LIMITED, f"too much sent: at most {limit}; closing"
         )
@@ -222,15 +231,19 @@ class ChatConsumer(AsyncWebsocketConsumer):
         """Sends one WebSocket message; closes a socket whose client does not read."""
         if self.closed:
             return
-        if self.unsent_bytes is not None and self.unsent_bytes() > get_config()["MAX_UNSENT_BYTES"]:
+        if self.transport is not None and self.transport.unsent_bytes() > get_config()["MAX_UNSENT_BYTES"]:
             logger.warning(
                 "closed a socket of chat %s: its client does not read (over %d bytes unsent)",
                 getattr(self.chat, "id", None),
                 get_config()["MAX_UNSENT_BYTES"],
             )
+            self.shut_out()
             await self.close_now(CloseCode.TOO_MUCH)
             return
-        await self.send(text_data=text)
+        try:
+            await self.send(text_data=text)
+        except OSError:  # uvicorn's ClientDisconnected: the client left first, as clients may
+            self.closed = True
 
     async def close_socket(self, code: int) -> None:
         """Sends the frames queued so far (an error frame that says why, say), then closes
@@ -241,7 +254,18 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def close_now(self, code: int) -> None:
         if not self.closed:
             self.closed = True
-            await self.close(int(code))  # autobahn refuses int subclasses such as CloseCode
+            try:
+                await self.close(int(code))  # autobahn refuses int subclasses such as CloseCode
+            except OSError:  # uvicorn's ClientDisconnected: the client left first, as clients may
+                pass
+            if self.transport is not None and self.transport.shut:
+                self.transport.stop_reading()  # again: uvicorn reads on for the close's reply
+
+    def shut_out(self) -> None:
+        """Stops reading a client that takes too much, closed with 4429 (see
+        ServerTransport.shut_out)."""
+        if self.transport is not None and not self.closed:
+            self.transport.shut_out(SHUT_OUT_GRACE_SECONDS)
 
     async def login_holds(self, logged_out_session: str | None = None) -> bool:
         """Tells whether the socket's login still holds (see access.Login)."""

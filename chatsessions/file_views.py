@@ -13,13 +13,18 @@ import logging
 from uuid import UUID
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import SuspiciousFileOperation, SuspiciousOperation, TooManyFilesSent
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
 
 from . import files, history
+from .bodies import max_body_bytes
 from .conf import get_config
+from .middleware import answers_json
 from .models import ChatFile
 
 logger = logging.getLogger("chatsessions")
@@ -27,34 +32,57 @@ logger = logging.getLogger("chatsessions")
 #: What a multipart body may carry besides the files themselves (boundaries, headers).
 _MULTIPART_OVERHEAD = 64 * 1024
 
-# The file's own page may show an image or text, nothing more: no script, no form.
-_SANDBOX = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+# The file's own page may show an image or text, nothing more: no script, no form; and
+# only the site's own pages may frame it. A PDF gets no sandbox (the browser's PDF viewer
+# would not run in one), and the browser's viewer runs no script of the file's.
+_SANDBOX = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+_PDF_POLICY = "frame-ancestors 'self'"
 
 
 def _problem(status: int, code: str, detail: str) -> JsonResponse:
     return JsonResponse({"error": code, "detail": detail}, status=status)
 
 
-@csrf_protect
-@require_POST
+def upload_limit() -> int:
+    """The largest body the upload endpoint reads: a message's files and their multipart."""
+    return int(get_config()["MAX_MESSAGE_FILE_BYTES"]) + _MULTIPART_OVERHEAD
+
+
+#: Django's CSRF check, run by the upload view itself (see upload), for a view that is
+#: not exempt.
+_csrf = CsrfViewMiddleware(lambda request: HttpResponse())
+_CHECKED_VIEW = HttpResponse
+
+
+@max_body_bytes(upload_limit)
+@answers_json
+@csrf_exempt  # checked inside: Django's own check would answer a body it cannot parse in HTML
 def upload(request: HttpRequest, app: str, session_id: UUID) -> HttpResponse:
     """POST files (multipart, fields named "file") to a chat of the user's: answers 201
-    with {"files": [...]}, each with the id a message frame names it by."""
+    with {"files": [...]}, each with the id a message frame names it by. Every refusal
+    is JSON: {"error": code, "detail": ...}."""
+    if request.method != "POST":
+        return _problem(405, "method_not_allowed", "POST files here")
     if not request.user.is_authenticated:
         return _problem(403, "not_logged_in", "log in to attach files")
     config = get_config()
+    try:
+        csrf_refusal = _csrf.process_view(request, _CHECKED_VIEW, (), {})  # reads the body
+        uploaded = request.FILES.getlist("file")
+    except TooManyFilesSent:
+        return _problem(400, "too_many_files", f"at most {config['MAX_FILES_PER_MESSAGE']} files at a time")
+    except SuspiciousFileOperation as error:  # a file name Django will not take, such as a long one
+        return _problem(400, "invalid_file_name", str(error))
+    except (SuspiciousOperation, MultiPartParserError) as error:
+        return _problem(400, "invalid_upload", f"not a multipart body of files: {error}")
+    if csrf_refusal is not None:
+        return _problem(
+            403, "csrf_failed", "the CSRF token is missing or wrong: send the csrftoken cookie's value"
+        )
     if app not in config["APPS"]:
         return _problem(404, "unknown_app", f"no chat app named {app!r}")
     if not history.own_chats(request.user, app).filter(pk=session_id).exists():
         return _problem(404, "not_found", "no such chat of yours")
-    declared = request.META.get("CONTENT_LENGTH") or "0"
-    if declared.isdigit() and int(declared) > config["MAX_MESSAGE_FILE_BYTES"] + _MULTIPART_OVERHEAD:
-        return _problem(
-            413,
-            "message_too_large",
-            f"the files of one message are limited to {files.mebibytes(config['MAX_MESSAGE_FILE_BYTES'])}",
-        )
-    uploaded = request.FILES.getlist("file")
     try:
         rows = files.keep_uploads(request.user, session_id, [(item.name or "", item) for item in uploaded])
     except files.Refused as refused:
@@ -93,7 +121,8 @@ def download(request: HttpRequest, file_id: UUID) -> HttpResponseBase:
         content_type=row.mime if inline else "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
-    if row.mime != "application/pdf":  # a sandboxed page gets no PDF viewer
-        response["Content-Security-Policy"] = _SANDBOX
+    response["Content-Security-Policy"] = (
+        _PDF_POLICY if inline and row.mime == "application/pdf" else _SANDBOX
+    )
     response["Cache-Control"] = "private, max-age=3600"
     return response

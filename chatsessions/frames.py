@@ -16,6 +16,7 @@ class CloseCode(IntEnum):
 
     NORMAL = 1000  # the chat ended: on_chat_end has run
     ENDED_BY_SERVER = 4000
+    FORBIDDEN_ORIGIN = 4003  # not 4403: the page must not retry
     BAD_START = 4400
     NOT_LOGGED_IN = 4401
     FORBIDDEN = 4403
@@ -37,6 +38,7 @@ class ErrorCode(StrEnum):
     APP_UNAVAILABLE = "app_unavailable"
     UNAVAILABLE = "unavailable"
     FORBIDDEN = "forbidden"
+    FORBIDDEN_ORIGIN = "forbidden_origin"
     RESUMED_ELSEWHERE = "resumed_elsewhere"
     # A frame refused; the socket stays open.
     BINARY_FRAME = "binary_frame"

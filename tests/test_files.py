@@ -321,6 +321,7 @@ def test_files_are_served_so_that_nothing_runs_from_the_site(
     assert response["Content-Disposition"].startswith(disposition) and name in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"].startswith("sandbox")
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
     download = client.get(described["url"] + "?download=1")
     assert download["Content-Disposition"].startswith("attachment")
 
@@ -330,6 +331,9 @@ def test_a_pdf_shows_in_a_frame_of_the_site(chat_user, chat_of):
     [described] = post_files(client, chat_of(chat_user), ("paper.pdf", pdf_bytes())).json()["files"]
     response = client.get(described["url"])
     assert response["Content-Type"] == "application/pdf" and response["X-Frame-Options"] == "SAMEORIGIN"
+    assert response["Content-Security-Policy"] == "frame-ancestors 'self'"  # no sandbox: the viewer must run
+    download = client.get(described["url"] + "?download=1")
+    assert download["Content-Security-Policy"].startswith("sandbox")
 
 
 # -- deleting --------------------------------------------------------------------------

@@ -159,6 +159,17 @@ query_text = text | st.sampled_from(
         "../../etc",
     ]
 )
+
+
+def _cursor(moment, minutes: int, session_id) -> str:
+    offset = f"{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return f"{moment.isoformat()}{offset}~{session_id}"
+
+
+# Cursors of every offset and year a client may write (PostgreSQL ends offsets at ±15:59).
+offsets = st.integers(min_value=-(23 * 60 + 59), max_value=23 * 60 + 59)
+cursors = st.builds(_cursor, st.datetimes(), offsets, st.uuids())
+query_text = query_text | cursors
 list_params = st.dictionaries(
     st.sampled_from(["q", "cursor", "limit", "tz", "before", "x"]), query_text, max_size=4
 )
@@ -166,6 +177,10 @@ patch_bodies = (
     st.binary(max_size=64)
     | json_values.map(lambda value: json.dumps(value).encode())
     | st.fixed_dictionaries({"title": text | json_values}).map(lambda value: json.dumps(value).encode())
+    | st.integers(min_value=30, max_value=100_000).map(
+        lambda depth: b'{"title": ' + b"[" * depth + b"]" * depth + b"}"
+    )
+    | st.sampled_from([b'{"title": 1e999}', b'{"title": NaN}', b'{"title": "\\u0000"}', b"[" * 100_000])
 )
 path_ids = st.sampled_from(
     ["OWN", "00000000-0000-0000-0000-000000000000", "not-a-uuid", "", "%00", "..", "OWN/../x"]
@@ -228,7 +243,7 @@ file_contents = st.binary(max_size=2048) | st.sampled_from(
 uploads = st.tuples(
     st.lists(st.tuples(file_names, file_contents), max_size=4),
     st.sampled_from(["file", "files", "file[]"]),
-    st.sampled_from(["multipart", "truncated", "no boundary", "json"]),
+    st.sampled_from(["multipart", "chunked", "truncated", "no boundary", "json"]),
 )
 
 
@@ -251,6 +266,8 @@ def upload_body(files: list, field: str, shape: str) -> tuple[bytes, str]:
 def test_generated_uploads_get_a_clear_answer(server, cookie, own_chat, upload, app, chat):
     session_id = own_chat if chat == "OWN" else "00000000-0000-0000-0000-00000000000f"
     body, content_type = upload_body(*upload)
+    if upload[2] == "chunked":  # no Content-Length: urllib sends an iterable in chunks
+        body = iter([body[: len(body) // 2], body[len(body) // 2 :]])
     token = SimpleCookie(cookie)["csrftoken"].value
     headers = {"Cookie": cookie, "X-CSRFToken": token, "Content-Type": content_type}
     url = f"{server.base}/chat/api/{app}/chats/{session_id}/files/"
@@ -258,10 +275,12 @@ def test_generated_uploads_get_a_clear_answer(server, cookie, own_chat, upload, 
         with urllib.request.urlopen(urllib.request.Request(url, body, headers), timeout=10) as answer:
             status, answered = answer.status, json.loads(answer.read())
     except urllib.error.HTTPError as error:
-        status, answered = error.code, None
+        status, answered = error.code, json.loads(error.read())  # every refusal is JSON too
     assert status in {201, 400, 404, 413, 415}, (upload, status)
     if status == 201:
         assert 1 <= len(answered["files"]) <= 4 and all(item["url"] for item in answered["files"])
+    else:
+        assert isinstance(answered["error"], str) and answered["detail"], answered
 
 
 def test_the_fuzzed_server_logged_nothing_but_its_requests(server, cookie):

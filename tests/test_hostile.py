@@ -9,8 +9,11 @@ import os
 import sqlite3
 import subprocess
 import sys
+import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
+from http.cookies import SimpleCookie
 
 import psycopg
 import pytest
@@ -170,8 +173,8 @@ async def test_unstorable_text_from_a_handler_is_written_replaced_and_other_chat
 @pytest.mark.parametrize(
     ("frame", "detail"),
     [
-        ("[" * 1000 + "]" * 1000, "frames may nest at most 32 levels deep"),
-        ("[" * 40 + "]" * 40, "frames may nest at most 32 levels deep"),
+        ("[" * 1000 + "]" * 1000, "JSON may nest at most 32 levels deep"),
+        ("[" * 40 + "]" * 40, "JSON may nest at most 32 levels deep"),
         ('{"type": "settings", "values": {"limit": 1' + "0" * 400 + "}}", "integers are limited"),
         ('{"type": "settings", "values": {"temperature": 1e400}}', "out of range"),
         ('{"type": "settings", "values": {"limit": NaN}}', "NaN is not a JSON value"),
@@ -348,7 +351,7 @@ async def test_a_socket_that_sends_too_much_is_refused_then_closed_4429(server):
         # Refused while within twice the budget, then closed.
         assert codes == ["rate_limited"] * len(codes) and 10 <= len(codes) <= 25, codes
         assert (await other.send("count")).content == "1"
-    assert "that sent over twice 1048576 bytes per 10 s" in server.worker.output()
+    assert "that sent over twice 1048576 bytes and 1000 frames per 10 s" in server.worker.output()
 
 
 async def test_a_client_that_does_not_read_is_closed_once_too_much_waits_unsent(server):
@@ -384,3 +387,60 @@ async def test_a_long_stream_does_not_hold_up_the_other_chats_of_the_worker(serv
         assert tail[-1]["content"] == "spewed"
         # The server answered the other chat while the stream still ran.
         assert answer["created"] < tail[-1]["created"]
+
+
+# -- The history API: crafted cursors and bodies (issue 25, finding 5) ---------------------------------
+
+
+def api_request(server: Server, method: str, path: str, body: bytes | None = None) -> tuple[int, str, dict]:
+    """A logged-in request to the history API; returns status, content type and JSON."""
+    cookie = login(server.worker.base, "alice", PASSWORD)
+    token = SimpleCookie(cookie)["csrftoken"].value
+    headers = {"Cookie": cookie, "X-CSRFToken": token, "Content-Type": "application/json"}
+    request = urllib.request.Request(
+        f"{server.worker.base}/chat/api/probe/{path}", body, headers, method=method
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, answer.headers["Content-Type"], json.loads(answer.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"], json.loads(error.read() or b"{}")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "2020-01-01T00:00:00+23:59",  # PostgreSQL's offsets end at ±15:59
+        "2020-01-01T00:00:00-16:00",
+        "0001-01-01T00:00:00+01:00",  # out of range in UTC
+        "9999-12-31T23:59:59-01:00",
+        "2020-01-01T00:00:00",  # no time zone
+    ],
+)
+async def test_a_crafted_list_cursor_is_a_bad_parameter_not_a_500(server, cursor):
+    query = urllib.parse.urlencode({"cursor": f"{cursor}~{uuid.uuid4()}"})
+    status, content_type, answer = await asyncio.to_thread(api_request, server, "GET", f"chats/?{query}")
+    assert (status, content_type, answer["error"]) == (400, "application/json", "invalid_parameter")
+
+
+@pytest.mark.parametrize(
+    "body, detail",
+    [
+        (b"[" * 100_000, "nest at most 32"),
+        (b'{"title": ' + b"[" * 40 + b"]" * 40 + b"}", "nest at most 32"),
+        (b'{"title": 1e999}', "out of range"),
+        (b'{"title": 1' + b"0" * 30 + b"}", "integers are limited"),
+        (b'{"title": "a\\u0000b"}', "NUL"),
+        (b'{"title": "\\ud800"}', "surrogates"),
+        (b"\xff\xfe", "must be JSON"),
+    ],
+)
+async def test_a_crafted_rename_body_is_a_bad_parameter_not_a_500(server, body, detail):
+    async with server.chat() as chat:
+        session_id = (await chat.start())["id"]
+        await chat.send("a chat to rename")
+    status, content_type, answer = await asyncio.to_thread(
+        api_request, server, "PATCH", f"chats/{session_id}/", body
+    )
+    assert (status, content_type, answer["error"]) == (400, "application/json", "invalid_parameter")
+    assert detail in answer["detail"]

@@ -9,16 +9,16 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import path  # noqa: E402
 
+from chatsessions.bodies import RequestBodyLimit  # noqa: E402
 from chatsessions.routing import websocket_urlpatterns  # noqa: E402
 from tests.bench.bare import BareCounter  # noqa: E402
 
 routes = [*websocket_urlpatterns, path("ws/bare/", BareCounter.as_asgi())]
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(routes))),
+        "http": RequestBodyLimit(django_asgi_app),
+        "websocket": AuthMiddlewareStack(URLRouter(routes)),
     }
 )

@@ -187,7 +187,11 @@
   }
 
   // What a message frame adds to the message: its elements, its buttons and the user's feedback.
-  const elementOptions = { plotlySrc: root.dataset.plotlySrc, onResize: () => follow() };
+  const elementOptions = {
+    plotlySrc: root.dataset.plotlySrc,
+    plotlyCss: root.dataset.plotlyCss,
+    onResize: () => follow(),
+  };
   function decorate(item, frame) {
     if (frame.elements) window.ChatFiles.showElements(item, frame.elements, elementOptions);
     if (frame.actions) showActions(item, frame.actions);
@@ -541,6 +545,8 @@
     } else if (code === CLOSE.BAD_START) {
       stored.set("profile", null);
       setStatus("closed", "The chat could not start. Start a new chat to try again.");
+    } else if (code === CLOSE.FORBIDDEN_ORIGIN) {
+      setStatus("closed", "Chats cannot be opened from this address; the server's log says why.");
     } else if (code === CLOSE.UNKNOWN_APP || code === CLOSE.APP_UNAVAILABLE) {
       setStatus("closed", "This chat app is not available.");
     } else {
