@@ -89,6 +89,10 @@ def _send_recheck(session_ids: list[Any], logged_out_session: str | None = None)
         return
     try:
         async_to_sync(control.arecheck)(session_ids, logged_out_session)
+    except control.NotSentNow:
+        logger.warning(
+            "the channel layer is down: %d chats check their login from the database", len(session_ids)
+        )
     except Exception:
         # The change itself must not fail: the chats check again at their first frame
         # after AUTH_RECHECK_SECONDS.

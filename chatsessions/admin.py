@@ -27,6 +27,9 @@ from .models import ChatFeedback, ChatFile, ChatMessage, ChatSession
 
 logger = logging.getLogger("chatsessions")
 
+#: What became of a control event the admin sent (see ChatSessionAdmin._reached).
+SENT, RECORDED = "sent", "recorded"
+
 ENV_MASK = "••••••••"
 
 
@@ -274,14 +277,18 @@ class ChatSessionAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             if session.status == ChatSession.Status.ENDED:
                 self.message_user(request, "This chat has ended; no notice was sent.", messages.WARNING)
-            elif self._reached(
-                request,
-                control.send_notice,
-                session.pk,
-                form.cleaned_data["content"],
-                request.user.get_username(),
+            elif (
+                self._reached(
+                    request,
+                    control.send_notice,
+                    session.pk,
+                    form.cleaned_data["content"],
+                    request.user.get_username(),
+                )
+                == SENT
             ):
                 self.message_user(request, "Notice sent to the chat.", messages.SUCCESS)
+
             return HttpResponseRedirect(reverse("admin:chatsessions_chatsession_change", args=[session.pk]))
         return self._action_page(request, session, "Send a notice", form=form)
 
@@ -308,7 +315,7 @@ class ChatSessionAdmin(admin.ModelAdmin):
             )
             return
         if not self._reached(request, control.end_chat, session.pk):
-            return
+            return  # nothing changed
         if self._wait_until_ended(session):
             self.message_user(request, f"Chat {session.pk} ended.", messages.SUCCESS)
         else:
@@ -319,10 +326,21 @@ class ChatSessionAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
 
-    def _reached(self, request: HttpRequest, send: Callable[..., None], *args: Any) -> bool:
-        """Sends a control event; says in a message, not a 500, when the layer is down."""
+    def _reached(self, request: HttpRequest, send: Callable[..., None], *args: Any) -> str:
+        """Sends a control event: returns SENT, or RECORDED when the layer is down but the
+        event is in the database (saying so in a message), or "" when it went nowhere
+        (saying so in a message, not a 500)."""
         try:
             send(*args)
+        except control.NotSentNow as error:
+            self.message_user(
+                request,
+                f"The channel layer cannot be reached now ({error.__cause__.__class__.__name__}), so this"
+                f" went to the database instead: chat {args[0]}'s worker applies it from there, within a"
+                " second while the layer is down for it too, else at its next heartbeat.",
+                messages.WARNING,
+            )
+            return RECORDED
         except Exception as error:
             logger.warning("could not reach chat %s through the channel layer", args[0], exc_info=True)
             self.message_user(
@@ -331,8 +349,8 @@ class ChatSessionAdmin(admin.ModelAdmin):
                 "was not reached and nothing changed. Try again once it is back.",
                 messages.ERROR,
             )
-            return False
-        return True
+            return ""
+        return SENT
 
     def _wait_until_ended(self, session: ChatSession) -> bool:
         deadline = time.monotonic() + END_CONFIRM_SECONDS

@@ -5,6 +5,10 @@ Every live chat's group, group_name(session_id), leads to one channel of the pro
 holds the chat, so a view, a management command or a background task can reach it
 wherever it lives. One listener per process serves that channel for all its chats.
 
+No control action is lost to a layer outage: each but a hand-over is first recorded in
+the database (commands.py), and the listener applies the recorded ones of its chats
+while the layer is down (every second), when it is back, and at each heartbeat.
+
 The in-memory layer reaches one process only, so there every chat's events go through
 one group, LOCAL_GROUP, and the listener picks out its own chats. That layer walks every
 group at each group_send and receive: with a group per chat, each control event (and
@@ -20,9 +24,10 @@ from collections.abc import Callable, Coroutine
 from typing import Any, Protocol
 
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
-from .conf import RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS
+from . import commands
 from .frames import CloseCode
 
 logger = logging.getLogger("chatsessions")
@@ -40,6 +45,18 @@ RECHECK = "chat.recheck"
 
 #: The one group of every chat on the in-memory layer (see the module's docstring).
 LOCAL_GROUP = "chatsessions.local"
+#: While the layer is down, the listener tries it again, and applies the recorded
+#: commands of its chats, this often: it hears the layer again within this long.
+LAYER_RETRY_SECONDS = 0.5
+#: How many applied commands a listener remembers, not to apply one twice (from the
+#: layer and from the database).
+APPLIED_MEMORY = 10_000
+
+
+class NotSentNow(Exception):
+    """The channel layer cannot be reached now, but the action is recorded: the chat's
+    process applies it from the database, within a second while the layer is down for it
+    too, else at its next heartbeat."""
 
 
 def group_name(session_id: Any) -> str:
@@ -70,8 +87,14 @@ async def aretitle(session_id: Any, title: str) -> None:
 async def arecheck(session_ids: list[Any], logged_out_session: str | None = None) -> None:
     """Asks the live chats to check that their socket's login still holds (see access.py);
     a socket of logged_out_session is closed without a check."""
+    unsent: NotSentNow | None = None
     for session_id in session_ids:
-        await _send(session_id, {"type": RECHECK, "logged_out_session": logged_out_session})
+        try:
+            await _send(session_id, {"type": RECHECK, "logged_out_session": logged_out_session})
+        except NotSentNow as error:  # recorded: the others are recorded too, then
+            unsent = error
+    if unsent is not None:
+        raise unsent
 
 
 def end_chat(session_id: Any) -> None:
@@ -91,7 +114,7 @@ async def arequest_release(session_id: Any, wait_seconds: float) -> bool:
     if layer is None:
         return False
     reply_to = await layer.new_channel()
-    await _send(session_id, {"type": RELEASE, "reply_to": reply_to})
+    await _send(session_id, {"type": RELEASE, "reply_to": reply_to}, record=False)
     try:
         async with asyncio.timeout(wait_seconds):
             while (await layer.receive(reply_to)).get("type") != RELEASED:
@@ -101,11 +124,31 @@ async def arequest_release(session_id: Any, wait_seconds: float) -> bool:
     return True
 
 
-async def _send(session_id: Any, event: dict[str, Any]) -> None:
+async def _send(session_id: Any, event: dict[str, Any], record: bool = True) -> None:
+    """Records the event (unless record is False), then sends it through the layer.
+    Raises NotSentNow if it is recorded but the layer cannot be reached."""
     layer = get_channel_layer()
     if layer is None:
         raise RuntimeError("CHANNEL_LAYERS is not configured, so live chats cannot be reached")
-    await layer.group_send(_group(layer, session_id), {**event, "session_id": str(session_id)})
+    event = {**event, "session_id": str(session_id)}
+    recorded = False
+    if record:
+        try:
+            event["command"] = await database_sync_to_async(commands.record)(session_id, event)
+            recorded = True
+        except Exception:
+            logger.warning(
+                "chat %s: could not record a %s; sent through the layer alone", session_id, event["type"]
+            )
+    try:
+        try:
+            await layer.group_send(_group(layer, session_id), event)
+        except Exception:  # once more: a pooled connection may be stale after a restart
+            await layer.group_send(_group(layer, session_id), event)
+    except Exception as error:
+        if recorded:
+            raise NotSentNow(f"the channel layer cannot be reached ({type(error).__name__})") from error
+        raise
 
 
 class Controlled(Protocol):
@@ -159,6 +202,9 @@ class Listener:
         self._chats: set[str] = set()
         # Set when a join works while the listener waits to retry: the layer is back.
         self._layer_back = asyncio.Event()
+        # The recorded commands applied here, oldest first.
+        self._applied: dict[int, None] = {}
+        self._commands_unreadable = False
 
     async def join(self, session_id: str) -> None:
         """Leads the chat's group to this process; raises if the layer is unreachable.
@@ -186,8 +232,38 @@ class Listener:
         except Exception:
             logger.warning("chat %s: could not leave its channel layer group", session_id)
 
+    async def apply_recorded(self) -> None:
+        """Applies the recorded commands of this listener's chats that it has not yet
+        applied; raises if the database cannot be read."""
+        if not self._chats:
+            return
+        for command_id, event in await database_sync_to_async(commands.pending)():
+            if event["session_id"] in self._chats:
+                self._apply({**event, "command": command_id})
+
+    def _apply(self, event: dict[str, Any]) -> None:
+        """Handles the event in a task of its own: a hand-over waits for handlers, and must
+        not hold up the events of the other chats. A recorded command, once only."""
+        command_id = event.get("command")
+        if isinstance(command_id, int):
+            if command_id in self._applied:
+                return
+            self._applied[command_id] = None
+            if len(self._applied) > APPLIED_MEMORY:
+                del self._applied[next(iter(self._applied))]
+        task = asyncio.create_task(self._handle_then_forget(event, command_id))
+        self._handling.add(task)
+        task.add_done_callback(self._handling.discard)
+
+    async def _handle_then_forget(self, event: dict[str, Any], command_id: Any) -> None:
+        await self.handle(event)
+        if isinstance(command_id, int):
+            try:
+                await database_sync_to_async(commands.forget)([command_id])
+            except Exception:  # applied all the same; the heartbeat drops it in time
+                logger.warning("chat %s: could not forget an applied command", event.get("session_id"))
+
     async def _listen(self, layer: Any, channel: str) -> None:
-        delay = RETRY_FIRST_SECONDS
         rejoin = False
         while True:
             try:
@@ -196,29 +272,38 @@ class Listener:
                         await layer.group_add(group, channel)
                     logger.warning("channel layer reachable again; %d chats rejoined", len(self._chats))
                     rejoin = False
+                    await self._apply_recorded_quietly()  # what was sent while it was away
                 event = await layer.receive(channel)
             except asyncio.CancelledError:
                 raise
             except Exception as error:
-                logger.warning(
-                    "channel layer unreachable (%s: %s); listening again in %.1fs",
-                    type(error).__name__,
-                    error,
-                    delay,
-                )
+                if not rejoin:
+                    logger.warning(
+                        "channel layer unreachable (%s: %s); trying it every %.1f s, and applying"
+                        " the recorded control commands of this process's chats meanwhile",
+                        type(error).__name__,
+                        error,
+                        LAYER_RETRY_SECONDS,
+                    )
+                rejoin = True
+                await self._apply_recorded_quietly()
                 self._layer_back.clear()
                 try:
-                    await asyncio.wait_for(self._layer_back.wait(), delay)
+                    await asyncio.wait_for(self._layer_back.wait(), LAYER_RETRY_SECONDS)
                 except TimeoutError:
                     pass
-                delay = min(delay * 2, RETRY_MAX_SECONDS)
-                rejoin = True
                 continue
-            delay = RETRY_FIRST_SECONDS
             if str(event.get("session_id")) not in self._chats:
                 continue  # another event loop's chat, through LOCAL_GROUP; or one gone
-            # Each event in a task of its own: a hand-over waits for handlers, and must not
-            # hold up the events of the other chats.
-            task = asyncio.create_task(self.handle(event))
-            self._handling.add(task)
-            task.add_done_callback(self._handling.discard)
+            self._apply(event)
+
+    async def _apply_recorded_quietly(self) -> None:
+        """apply_recorded, saying once, not every half second, that the database is down."""
+        try:
+            await self.apply_recorded()
+        except Exception as error:
+            if not self._commands_unreadable:
+                logger.warning("the recorded control commands cannot be read now (%s)", type(error).__name__)
+            self._commands_unreadable = True
+        else:
+            self._commands_unreadable = False

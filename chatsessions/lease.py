@@ -14,8 +14,8 @@ import logging
 
 from channels.db import database_sync_to_async
 
-from . import persistence
-from .chat import LiveChat, live_chats
+from . import commands, persistence
+from .chat import LiveChat, listener, live_chats
 from .conf import MISSED_BEATS, get_config
 from .loops import per_event_loop
 from .opening import adopt_orphan
@@ -49,7 +49,8 @@ async def end_orphans() -> list[LiveChat]:
 
 
 class Heartbeat:
-    """This event loop's heartbeat: records the worker alive, then ends orphans."""
+    """This event loop's heartbeat: records the worker alive, applies the recorded
+    control commands of its chats, then ends orphans."""
 
     def __init__(self) -> None:
         self._task: asyncio.Task[None] | None = None
@@ -65,8 +66,10 @@ class Heartbeat:
             await asyncio.sleep(float(get_config()["HEARTBEAT_SECONDS"]))
             try:
                 await database_sync_to_async(persistence.beat)(persistence.this_worker())
+                await listener().apply_recorded()  # any the layer lost
                 await end_orphans()
                 await database_sync_to_async(persistence.forget_dead_workers)(100 * lease_seconds())
+                await database_sync_to_async(commands.forget_stale)()
             except Exception:
                 logger.warning("heartbeat failed; trying again at the next one", exc_info=True)
 

@@ -182,3 +182,20 @@ class ChatFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ChatCommand(models.Model):
+    """A control action for a live chat (end, notice, recheck of its login, new title),
+    kept until the process that holds the chat has applied it: an action sent while the
+    channel layer is down reaches the chat once it is back, or sooner through this table.
+    No foreign key: the command to end a deleted chat outlives its row."""
+
+    session_id = models.UUIDField(db_index=True)
+    event = models.JSONField(help_text="The control event, as the channel layer carries it.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.event.get('type')} for chat {self.session_id}"
