@@ -31,7 +31,7 @@ def chat_page(request: HttpRequest, app: str = "default") -> HttpResponse:
         history_url = reverse("chatsessions:chat-list", args=[app], current_app=namespace)
         # The page puts the chat's id in place of the zero one.
         files_url = reverse("chatsessions:chat-files", args=[app, uuid.UUID(int=0)], current_app=namespace)
-    return render(
+    response = render(
         request,
         "chatsessions/chat.html",
         {
@@ -43,3 +43,6 @@ def chat_page(request: HttpRequest, app: str = "default") -> HttpResponse:
             "codes": codes_for_the_page(),
         },
     )
+    if config["CONTENT_SECURITY_POLICY"]:
+        response["Content-Security-Policy"] = config["CONTENT_SECURITY_POLICY"]
+    return response

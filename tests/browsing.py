@@ -70,6 +70,37 @@ def admin_page(browser: Any, server: Any, path: str) -> Any:
     return page
 
 
+class WatchedBrowser:
+    """Chromium whose pages fail the test on a Content-Security-Policy violation or an
+    uncaught script error: `errors` collects them, and the tests' fixtures check it."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+        self.errors: list[str] = []
+
+    def _watch(self, context: Any) -> Any:
+        def console(message: Any) -> None:
+            if message.type == "error" and "Content Security Policy" in message.text:
+                self.errors.append(f"{message.location.get('url')}: {message.text}")
+
+        context.on("console", console)
+        context.on("weberror", lambda error: self.errors.append(f"uncaught: {error.error}"))
+        return context
+
+    def new_context(self, **options: Any) -> Any:
+        return self._watch(self._browser.new_context(**options))
+
+    def new_page(self, **options: Any) -> Any:
+        return self.new_context(**options).new_page()
+
+    def take_errors(self) -> list[str]:
+        errors, self.errors = self.errors, []
+        return errors
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+
 @contextlib.contextmanager
 def chromium() -> Iterator[Any]:
     """Debian's headless Chromium (a test tool's own browser download fails here). While it
@@ -82,7 +113,9 @@ def chromium() -> Iterator[Any]:
     require(os.path.exists(CHROMIUM), "Chromium is not installed (apt-get install chromium)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        watched = WatchedBrowser(browser)
         try:
-            yield browser
+            yield watched
         finally:
             browser.close()
+        assert watched.take_errors() == []

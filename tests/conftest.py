@@ -103,3 +103,11 @@ def browser() -> Any:
 
     with chromium() as browser:
         yield browser
+
+
+@pytest.fixture(autouse=True)
+def no_browser_errors(request: pytest.FixtureRequest) -> Any:
+    """Fails a browser test whose pages broke their Content-Security-Policy or threw."""
+    yield
+    if "browser" in request.fixturenames:
+        assert request.getfixturevalue("browser").take_errors() == []

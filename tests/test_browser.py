@@ -194,3 +194,28 @@ def test_staff_inspect_a_chat_in_admin(login, browser, demo_server, tmp_path):
     )
     admin.screenshot(path=folder / "admin-session.png", full_page=True)
     admin.context.close()
+
+
+def test_the_chat_page_runs_under_a_strict_csp_that_blocks_and_reports_inline_script(login, browser):
+    page = login("alice")
+    policy = page.request.get(page.url).headers["content-security-policy"]
+    for directive in ("script-src 'self'", "style-src 'self'", "object-src 'none'", "frame-ancestors 'self'"):
+        assert directive in policy
+    say(page, "one")  # the page works under it: the tests of this module all run under it
+    expect(last_reply(page)).to_have_text("You sent 1 message(s)!")
+    page.evaluate(
+        """() => {
+            const script = document.createElement("script");
+            script.textContent = "window.injected = true";
+            document.head.append(script);
+            const style = document.createElement("style");
+            style.textContent = "body { display: none }";
+            document.head.append(style);
+        }"""
+    )
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.injected") is None
+    expect(page.locator(".cs-chat")).to_be_visible()
+    # The browser reported both, and a browser test that did this would fail on them.
+    reported = browser.take_errors()
+    assert len([error for error in reported if "Content Security Policy" in error]) == 2, reported

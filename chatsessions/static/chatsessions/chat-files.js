@@ -28,8 +28,16 @@ window.ChatFiles = (function () {
 
   // Plotly's bundle is large: it loads with the first chart, once.
   let plotly = null;
-  function loadPlotly(src) {
+  function loadPlotly(src, cssSrc) {
     plotly ??= new Promise((resolve, reject) => {
+      // Plotly's own stylesheet, under the id Plotly looks for: with its class, Plotly
+      // adds no <style> of its own, which the page's Content-Security-Policy forbids.
+      const styles = document.createElement("link");
+      styles.rel = "stylesheet";
+      styles.id = "plotly.js-style-global";
+      styles.className = "no-inline-styles";
+      styles.href = cssSrc;
+      document.head.append(styles);
       const script = document.createElement("script");
       script.src = src;
       script.onload = () => resolve(window.Plotly);
@@ -81,7 +89,7 @@ window.ChatFiles = (function () {
     } else if (element.type === "plotly") {
       const chart = node("div", "cs-chart");
       box.append(chart);
-      Promise.all([loadPlotly(options.plotlySrc), fetchContent(element.url, "json")]).then(([Plotly, figure]) => {
+      Promise.all([loadPlotly(options.plotlySrc, options.plotlyCss), fetchContent(element.url, "json")]).then(([Plotly, figure]) => {
         Plotly.newPlot(chart, figure.data || [], { autosize: true, ...(figure.layout || {}) }, { responsive: true, displaylogo: false });
         options.onResize?.();
       }, failed);
