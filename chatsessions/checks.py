@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 
 from .conf import DEFAULTS, get_config
 from .handlers import action_event, load_app
@@ -85,6 +86,15 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     messages.extend(_check_files(config))
     messages.extend(_check_deployment())
     messages.extend(_check_redis_read_timeout())
+    messages.extend(_check_body_limit())
+    policy = config["CONTENT_SECURITY_POLICY"]
+    if policy is not None and not isinstance(policy, str):
+        messages.append(
+            Error(
+                f"CHATSESSIONS['CONTENT_SECURITY_POLICY'] must be a string or None, not {policy!r}.",
+                id="chatsessions.E006",
+            )
+        )
     if not getattr(settings, "CHANNEL_LAYERS", None):
         messages.append(
             Error(
@@ -268,3 +278,33 @@ def _check_redis_read_timeout() -> list[CheckMessage]:
                 )
             )
     return messages
+
+
+def _check_body_limit() -> list[CheckMessage]:
+    """Warns when ASGI_APPLICATION routes HTTP to Django without RequestBodyLimit: a body is
+    then read whole before anything can refuse it (on uvicorn; daphne has the limit built
+    in by the app)."""
+    from channels.routing import ProtocolTypeRouter
+
+    from .bodies import RequestBodyLimit
+
+    path = getattr(settings, "ASGI_APPLICATION", None)
+    if not path:
+        return []
+    try:
+        application = import_string(path)
+    except Exception:
+        return []  # not ours to report
+    http = (
+        application.application_mapping.get("http") if isinstance(application, ProtocolTypeRouter) else None
+    )
+    if http is None or isinstance(http, RequestBodyLimit):
+        return []
+    return [
+        Warning(
+            "The ASGI application's HTTP side is not wrapped in RequestBodyLimit: request bodies are "
+            "read whole before any limit refuses them.",
+            hint='In asgi.py: "http": RequestBodyLimit(django_asgi_app), from chatsessions.bodies.',
+            id="chatsessions.W006",
+        )
+    ]

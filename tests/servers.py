@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import http.cookiejar
+import json
 import os
 import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -255,3 +257,57 @@ def Chat(worker: Worker, cookie: str, path: str = "/ws/chat/probe/") -> ChatClie
     parts = path.strip("/").split("/")
     app = parts[2] if len(parts) > 2 else "default"
     return ChatClient(app, server=worker.base, cookie=cookie, start=False, timeout=10)
+
+
+# -- raw HTTP, for bodies a client controls ---------------------------------------------------
+
+
+class Answer:
+    def __init__(self, raw: bytes, sent: int) -> None:
+        self.sent = sent  # body bytes the client got out before the answer or the close
+        head, _, self.body = raw.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        self.status = int(lines[0].split()[1]) if lines[0].startswith("HTTP/") else 0
+        self.headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+
+    def json(self) -> dict:
+        return json.loads(self.body)
+
+
+def post_body(
+    server, path: str, *, headers: dict[str, str], length: int | None, total: int, chunk: bytes = b"x" * 65536
+) -> Answer:
+    """POSTs `total` bytes of body (declared with Content-Length `length`, or chunked if
+    None), stopping as soon as the server answers or closes; returns its answer."""
+    connection = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    head += f"Content-Length: {length}\r\n" if length is not None else "Transfer-Encoding: chunked\r\n"
+    received = bytearray()
+    finished = threading.Event()
+
+    def read() -> None:
+        try:
+            while data := connection.recv(65536):
+                received.extend(data)
+        except OSError:
+            pass
+        finished.set()
+
+    sent = 0
+    try:
+        connection.sendall(head.encode() + b"\r\n")
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        while sent < total and not received and not finished.is_set():
+            piece = chunk[: total - sent]
+            connection.sendall(piece if length is not None else b"%x\r\n%s\r\n" % (len(piece), piece))
+            sent += len(piece)
+        if length is None and sent >= total and not received:
+            connection.sendall(b"0\r\n\r\n")
+        finished.wait(30)
+    except OSError:  # the server closed the connection: what did it answer?
+        finished.wait(5)
+    finally:
+        connection.close()
+    return Answer(bytes(received), sent)

@@ -89,3 +89,13 @@ def test_chat_files_in_a_folder_with_no_location_are_a_warning():
 
 def test_files_with_no_url_to_serve_them_are_a_warning():
     assert ids(ROOT_URLCONF="tests.urls_without_chat") == ["chatsessions.W005"]
+
+
+def test_an_asgi_application_without_the_body_limit_is_reported():
+    assert ids(ASGI_APPLICATION="tests.asgi_without_body_limit.application") == ["chatsessions.W006"]
+    assert ids(ASGI_APPLICATION="chatsite.asgi.application") == []
+
+
+def test_a_content_security_policy_that_is_not_text_is_reported():
+    config = {"APPS": {"default": "chatsite.chat.counter"}, "CONTENT_SECURITY_POLICY": ["default-src 'self'"]}
+    assert ids(CHATSESSIONS=config) == ["chatsessions.E006"]

@@ -234,3 +234,16 @@ def test_a_url_the_element_check_takes_is_http_or_a_path_of_the_site_in_chromium
     )
     if not scheme_given.lower().startswith(("http:", "https:")):
         assert origin == "http://127.0.0.1:8000", url
+
+
+def test_a_long_author_name_is_cut_and_the_time_keeps_one_line(login):
+    page = login("alice", "/chat/probe/")
+    name = "Dr. " + "Longname" * 40
+    say(page, f"author {name}")
+    expect(last_reply(page)).to_have_text("signed")
+    meta = page.locator(".cs-message.cs-assistant .cs-meta").last
+    time_box = meta.locator("time").bounding_box()
+    author_box = meta.locator(".cs-author").bounding_box()
+    assert time_box["height"] < 2 * 16 and time_box["width"] > time_box["height"]  # one line, not a column
+    assert author_box["width"] < page.viewport_size["width"]
+    assert meta.locator(".cs-author").get_attribute("title") == name

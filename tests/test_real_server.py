@@ -5,7 +5,7 @@ import json
 
 import pytest
 from websockets.asyncio.client import connect
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed
 
 from chatsessions.outbox import frames_in
 from chatsessions.testing import ChatClient
@@ -56,13 +56,15 @@ async def test_a_socket_without_a_login_is_closed_4401(server):
         assert await chat.closed() == 4401
 
 
-async def test_a_socket_from_another_origin_is_rejected(server):
+async def test_a_socket_from_another_origin_is_refused_4003(server):
     # A browser on another site: ChatClient always sends the server's own Origin.
     headers = {"Origin": "http://evil.example", "Cookie": server.login("alice")}
-    with pytest.raises(InvalidStatus) as rejected:
-        async with connect(f"ws://127.0.0.1:{server.port}/ws/chat/", additional_headers=headers):
-            pass
-    assert rejected.value.response.status_code == 403
+    async with connect(f"ws://127.0.0.1:{server.port}/ws/chat/", additional_headers=headers) as refused:
+        frame = frames_in(await refused.recv())[0]
+        assert (frame["type"], frame["code"]) == ("error", "forbidden_origin")
+        with pytest.raises(ConnectionClosed) as closed:
+            await refused.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4003
 
 
 async def test_a_socket_closed_while_its_handler_answers_leaves_the_chat_working(server):

@@ -33,7 +33,7 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from chatsessions.outbox import frames_in
 from tests.bench.history import drop, postgresql_url
-from tests.servers import ROOT, Server, login, reachable
+from tests.servers import ROOT, Server, login, post_body, reachable
 
 SERVER_CPU, CLIENT_CPU = 0, 1
 APP = "tests.bench.asgi:application"
@@ -277,48 +277,94 @@ async def long_chat(server: Server, cookie: str, messages: int) -> dict[str, flo
     }
 
 
-async def floods(server: Server, cookies: list[str], sockets: int, frames: int) -> dict[str, float]:
-    """The worker's RSS under two floods of `sockets` sockets each: clients that send
-    60 KB frames as fast as they can (until closed, or `frames` sent), and clients that
-    ask for long streams and never read."""
+class RssWatch:
+    """The server's RSS before, at its peak (sampled every 50 ms) and after a scenario."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.before = self.peak = server.rss_bytes()
+        self._task: asyncio.Task[None] | None = None
+
+    async def _sample(self) -> None:
+        while True:
+            self.peak = max(self.peak, self.server.rss_bytes())
+            await asyncio.sleep(0.05)
+
+    def __enter__(self) -> RssWatch:
+        self._task = asyncio.ensure_future(self._sample())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+
+    def figures(self) -> dict[str, float]:
+        return {
+            "rss_before_mb": self.before / 2**20,
+            "rss_peak_mb": self.peak / 2**20,
+            "rss_after_mb": self.server.rss_bytes() / 2**20,
+        }
+
+
+async def flood_beside_chats(
+    server: Server, cookies: list[str], chats: int, seconds: float
+) -> dict[str, float]:
+    """One socket sends 60 KB frames as fast as it can and never reads (a new socket each
+    time it is dropped), while `chats` chats each exchange a message every 0.2 s: their
+    round trips, the flooder's frames, and the worker's RSS."""
     from websockets.exceptions import ConnectionClosed
 
+    talkers = await gather_limited(
+        [Client(server, cookies[i % len(cookies)], "chatsessions").open for i in range(chats)], 50
+    )
     await asyncio.sleep(1)
-    results = {"rss_before_mb": server.rss_bytes() / 2**20}
+    trips: list[float] = []
+    sent = sockets = 0
     padding = "x" * 60_000
+    deadline = time.monotonic() + seconds
 
-    async def read_until_closed(socket: ClientConnection) -> None:
-        try:
-            async for _ in socket:
+    async def talk(client: Client) -> None:
+        while time.monotonic() < deadline:
+            trips.append(await client.exchange())
+            await asyncio.sleep(0.2)
+
+    async def flood() -> None:
+        nonlocal sent, sockets
+        while time.monotonic() < deadline:
+            try:
+                async with connect(
+                    f"ws://127.0.0.1:{server.port}/ws/chat/",
+                    additional_headers={"Cookie": cookies[-1], "Origin": server.base},
+                    max_queue=1,  # reads nothing past the first frame
+                    compression=None,
+                    ping_interval=None,
+                ) as socket:
+                    sockets += 1
+                    await socket.send(json.dumps({"type": "start"}))
+                    while time.monotonic() < deadline:
+                        await socket.send(json.dumps({"type": "stop", "padding": padding}))
+                        sent += 1
+                        await asyncio.sleep(0)  # a send that need not wait never lets the chats run
+            except (ConnectionClosed, OSError):
                 pass
-        except ConnectionClosed:
-            pass
 
-    async def send_flood(client: Client) -> int:
-        # The flooder reads too, or it would not see the server's close: a client that
-        # reads nothing stops taking in frames, the close among them, and goes on sending
-        # into a socket the server has closed (and discards what arrives on).
-        reading = asyncio.ensure_future(read_until_closed(client.socket))
-        sent = 0
-        try:
-            for _ in range(frames):
-                await asyncio.sleep(0)  # a send that need not wait never lets the reader run
-                if reading.done():
-                    break
-                await client.socket.send(json.dumps({"type": "stop", "padding": padding}))
-                sent += 1
-        except ConnectionClosed:
-            pass
-        await reading
-        return sent
+    with RssWatch(server) as watch:
+        await asyncio.gather(flood(), *(talk(client) for client in talkers))
+        await asyncio.sleep(1)
+    await gather_limited([client.close for client in talkers], 50)
+    return {
+        **watch.figures(),
+        "p50_ms": percentile(trips, 0.5) * 1000,
+        "p99_ms": percentile(trips, 0.99) * 1000,
+        "max_ms": max(trips) * 1000,
+        "round_trips": len(trips),
+        "flood_frames": sent,
+        "flood_sockets": sockets,
+    }
 
-    flooders = [Client(server, cookies[i % len(cookies)], "chatsessions") for i in range(sockets)]
-    await gather_limited([client.open for client in flooders], 50)
-    sent = await asyncio.gather(*(send_flood(client) for client in flooders))
-    await asyncio.sleep(1)
-    results["rss_after_send_flood_mb"] = server.rss_bytes() / 2**20
-    results["frames_taken_per_socket"] = statistics.mean(sent)  # sent before the close was seen
-    await gather_limited([client.close for client in flooders], 50)
+
+async def clients_not_reading(server: Server, cookies: list[str], sockets: int) -> dict[str, float]:
+    """`sockets` clients ask for long streams and never read: the worker's RSS."""
 
     async def open_unread(cookie: str) -> ClientConnection:
         socket = await connect(
@@ -331,15 +377,47 @@ async def floods(server: Server, cookies: list[str], sockets: int, frames: int) 
         await socket.send(json.dumps({"type": "message", "content": "300000"}))
         return socket
 
-    readers = [await open_unread(cookies[i % len(cookies)]) for i in range(sockets)]
-    peak = 0.0
-    for _ in range(40):  # 20 s at most, while the streams pile up unsent
-        await asyncio.sleep(0.5)
-        peak = max(peak, server.rss_bytes() / 2**20)
-    results["rss_peak_unread_mb"] = peak
-    for socket in readers:
-        socket.transport.abort()
-    return results
+    with RssWatch(server) as watch:
+        readers = [await open_unread(cookies[i % len(cookies)]) for i in range(sockets)]
+        await asyncio.sleep(20)  # while the streams pile up unsent, until each is closed
+        for socket in readers:
+            socket.transport.abort()
+        await asyncio.sleep(1)
+    return watch.figures()
+
+
+async def large_bodies(server: Server, cookie: str, mebibytes: int) -> dict[str, float]:
+    """Four bodies of `mebibytes` MiB at once: declared and chunked, to the login form
+    (anonymous) and to the upload endpoint (logged in)."""
+    upload = f"/chat/api/default/chats/{uuid.uuid4()}/files/"
+    size = mebibytes * 2**20
+    anonymous = {"Content-Type": "multipart/form-data; boundary=b"}
+    logged_in = {**anonymous, "Cookie": cookie}
+    attacks = [("/accounts/login/", anonymous, size), ("/accounts/login/", anonymous, None)]
+    attacks += [(upload, logged_in, size), (upload, logged_in, None)]
+    with RssWatch(server) as watch:
+        answers = await asyncio.gather(
+            *(
+                asyncio.to_thread(post_body, server, path, headers=headers, length=length, total=size)
+                for path, headers, length in attacks
+            )
+        )
+        await asyncio.sleep(1)
+    return {
+        **watch.figures(),
+        "statuses": "/".join(str(answer.status) for answer in answers),
+        "sent_mb": max(answer.sent for answer in answers) / 2**20,
+    }
+
+
+async def hostile(server: Server, cookies: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    """The worker's RSS, and the other chats' round trips, under what a hostile client
+    can send; the floods meet the default inbound budget (1 MiB and 1,000 frames per 10 s)."""
+    return {
+        "flood": await flood_beside_chats(server, cookies, args.flood_chats, args.flood_seconds),
+        "unread": await clients_not_reading(server, cookies, args.flood_sockets),
+        "bodies": await large_bodies(server, cookies[0], args.body_mib),
+    }
 
 
 # -- the run -----------------------------------------------------------------------------------
@@ -414,17 +492,17 @@ async def bench_server(
                     results[f"counter/{mode}"] = figures
         finally:
             server.stop()
-    # The floods meet the default inbound budget (1 MiB per 10 s).
+    # The hostile clients meet the default inbound budget (1 MiB and 1,000 frames per 10 s).
     server = Server(
-        {**env, "BENCH_INBOUND_BYTES": str(2**20)},
-        folder / f"{kind}-floods.log",
+        {**env, "BENCH_INBOUND_BYTES": str(2**20), "BENCH_INBOUND_FRAMES": "1000"},
+        folder / f"{kind}-hostile.log",
         kind=kind,
         app=APP,
         cpu=SERVER_CPU,
     )
     try:
-        progress("floods")
-        results["floods"] = await floods(server, cookies, args.flood_sockets, args.flood_frames)
+        progress("hostile clients")
+        results["hostile"] = await hostile(server, cookies, args)
     finally:
         server.stop()
     server = fresh()
@@ -501,6 +579,27 @@ def compared(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def hostile_lines(hostile: dict[str, Any]) -> list[str]:
+    flood, unread, bodies = hostile["flood"], hostile["unread"], hostile["bodies"]
+    lines = [f"  {'worker RSS (MB): before, peak, after':44}"]
+    for label, figures in (
+        ("  a flooder beside the chats", flood),
+        ("  clients that never read", unread),
+        (f"  four large bodies ({bodies['statuses']})", bodies),
+    ):
+        rss = (figures["rss_before_mb"], figures["rss_peak_mb"], figures["rss_after_mb"])
+        lines.append(f"  {label:42} " + " ".join(f"{mb:>5.0f}" for mb in rss))
+    lines.append(
+        f"  {'  the chats beside the flood, p50/p99/max (ms)':46} {flood['p50_ms']:.1f}"
+        f" / {flood['p99_ms']:.1f} / {flood['max_ms']:.0f} ({flood['round_trips']} round trips)"
+    )
+    lines.append(
+        f"  {'  the flooder: frames out, sockets':46} {flood['flood_frames']} in {flood['flood_sockets']}"
+        f"; the bodies: at most {bodies['sent_mb']:.1f} MiB out before the 413"
+    )
+    return lines
+
+
 def table(all_results: dict[str, dict[str, Any]]) -> str:
     lines = []
     for kind, results in all_results.items():
@@ -524,19 +623,32 @@ def table(all_results: dict[str, dict[str, Any]]) -> str:
                 f"  {'writes deferred, ' + label:30} {bare[key]:>10{fmt}} {deferred[key]:>13{fmt}}"
                 f" {deferred[key] / bare[key]:>7.2f}"
             )
-        flood = results["floods"]
-        lines.append(f"  {'worker RSS before floods (MB)':30} {'':>10} {flood['rss_before_mb']:>13.0f}")
-        lines.append(f"  {'  after a send flood (MB)':30} {'':>10} {flood['rss_after_send_flood_mb']:>13.0f}")
-        lines.append(
-            f"  {'  frames taken per flooder':30} {'':>10} {flood['frames_taken_per_socket']:>13.0f}"
-        )
-        lines.append(
-            f"  {'  peak, clients not reading (MB)':30} {'':>10} {flood['rss_peak_unread_mb']:>13.0f}"
-        )
+        lines.extend(hostile_lines(results["hostile"]))
         long = results["long"]
         lines.append(f"  {'long chat p50, first 10% (ms)':30} {'':>10} {long['first_p50_ms']:>13.2f}")
         lines.append(f"  {'long chat p50, last 10% (ms)':30} {'':>10} {long['last_p50_ms']:>13.2f}")
         lines.append(f"  {'long chat RSS growth (KiB)':30} {'':>10} {long['rss_growth_kib']:>13.0f}")
+    return "\n".join(lines)
+
+
+def hostile_table(args: argparse.Namespace) -> str:
+    """The hostile scenarios alone, on a SQLite worker of each server."""
+    lines = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        env = {
+            **prepare(folder, args.users),
+            "BENCH_INBOUND_BYTES": str(2**20),
+            "BENCH_INBOUND_FRAMES": "1000",
+        }
+        for kind in args.servers.split(","):
+            server = Server(env, folder / f"{kind}-hostile.log", kind=kind, app=APP, cpu=SERVER_CPU)
+            try:
+                cookies = [login(server.base, f"bench{i}", PASSWORD) for i in range(args.users)]
+                lines.append(f"\n{kind}")
+                lines.extend(hostile_lines(asyncio.run(hostile(server, cookies, args))))
+            finally:
+                server.stop()
     return "\n".join(lines)
 
 
@@ -558,16 +670,26 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=200, help="per streamed reply")
     parser.add_argument("--resumes", type=int, default=500)
     parser.add_argument("--long", type=int, default=10_000, help="messages in the long chat")
-    parser.add_argument("--flood-sockets", type=int, default=8, help="sockets of each flood")
-    parser.add_argument("--flood-frames", type=int, default=10_000, help="60 KB frames per flooder, at most")
+    parser.add_argument("--flood-sockets", type=int, default=8, help="clients that never read")
+    parser.add_argument("--flood-chats", type=int, default=50, help="chats beside the flooder")
+    parser.add_argument("--flood-seconds", type=float, default=60, help="how long the flooder sends")
+    parser.add_argument("--body-mib", type=int, default=400, help="the size of each large body")
+    parser.add_argument(
+        "--only-hostile",
+        action="store_true",
+        help="only the hostile clients, on one SQLite worker of each server",
+    )
     parser.add_argument("--quick", action="store_true", help="a smaller run, to try the script")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     if args.quick:
         args.users, args.chats, args.messages, args.idle, args.rounds = 10, 20, 20, 200, 1
         args.tokens, args.resumes, args.long = 20, 50, 500
-        args.flood_sockets, args.flood_frames = 2, 1000
+        args.flood_sockets, args.flood_chats, args.flood_seconds, args.body_mib = 2, 10, 5, 100
     os.sched_setaffinity(0, {CLIENT_CPU})
+    if args.only_hostile:
+        print(hostile_table(args))
+        return
     results = {}
     for database in args.databases.split(","):
         with tempfile.TemporaryDirectory() as tmp:

@@ -114,6 +114,8 @@ async def on_message(message: cl.Message) -> None:
         raise KeyboardInterrupt
     elif command == "cancel":
         raise asyncio.CancelledError
+    elif command == "author":  # a reply signed by the argument
+        await cl.Message("signed", author=argument).send()
     elif command == "unstorable":
         await cl.Message("bad \ud800 and \x00", author=argument or "Assistant").send()
     elif command == "copy-env":

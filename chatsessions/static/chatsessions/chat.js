@@ -141,7 +141,7 @@
     meta.append(who, element("time", ""), copyButton("Copy message", () => contents.get(id) || ""));
     if (role === "assistant") meta.append(feedbackButtons(id));
     item.append(meta, element("div", "cs-content"));
-    if (author) who.textContent = shownAuthor(role, author);
+    if (author) who.textContent = who.title = shownAuthor(role, author);
     return item;
   }
 
@@ -160,7 +160,8 @@
       setTime(item, null);
       ui.messages.append(item);
     } else if (author) {
-      item.querySelector(".cs-author").textContent = shownAuthor(role, author);
+      const who = item.querySelector(".cs-author");
+      who.textContent = who.title = shownAuthor(role, author);
     }
     return item;
   }
