@@ -90,8 +90,8 @@ DEFAULTS: dict[str, Any] = {
 RELEASE_WAIT_SECONDS = 2.0
 #: How long a resume waits for another process to hand the chat over.
 HANDOVER_WAIT_SECONDS = 3.0
-#: After a failed database write or channel layer read, the next try comes after this
-#: long, doubling up to the maximum.
+#: After a failed database write, the next try comes after this long, doubling up to the
+#: maximum. (The channel layer is tried every control.LAYER_RETRY_SECONDS.)
 RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS = 0.5, 30.0
 #: How long the admin's End action waits to see the chat's worker confirm it ended.
 END_CONFIRM_SECONDS = 3.0

@@ -7,7 +7,7 @@ wherever it lives. One listener per process serves that channel for all its chat
 
 No control action is lost to a layer outage: each but a hand-over is first recorded in
 the database (commands.py), and the listener applies the recorded ones of its chats
-while the layer is down (every second), when it is back, and at each heartbeat.
+while the layer is down (every half second), when it is back, and at each heartbeat.
 
 The in-memory layer reaches one process only, so there every chat's events go through
 one group, LOCAL_GROUP, and the listener picks out its own chats. That layer walks every

@@ -53,3 +53,19 @@ def test_the_vendored_libraries_ship_with_their_licences():
         "prism.min.js",
         "prism.LICENSE",
     }
+
+
+def test_the_chat_page_sends_the_content_security_policy_setting(client, django_user_model):
+    from django.test import override_settings
+
+    client.force_login(django_user_model.objects.create_user("csp-reader"))
+    assert "script-src 'self'" in client.get("/chat/")["Content-Security-Policy"]
+    with override_settings(
+        CHATSESSIONS={"APPS": {"default": "chatsite.chat.counter"}, "CONTENT_SECURITY_POLICY": None}
+    ):
+        assert "Content-Security-Policy" not in client.get("/chat/")
+    policy = "default-src 'self'; style-src 'self' 'unsafe-inline'"
+    with override_settings(
+        CHATSESSIONS={"APPS": {"default": "chatsite.chat.counter"}, "CONTENT_SECURITY_POLICY": policy}
+    ):
+        assert client.get("/chat/")["Content-Security-Policy"] == policy
