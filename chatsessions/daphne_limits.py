@@ -48,6 +48,10 @@ def install() -> None:
         """daphne's request, refusing a body over its limit as it arrives."""
 
         chatsessions_limited = True
+        _body_refused = False
+        _body_size = 0
+        _body_limit = 0
+        _body_path = "/"
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
@@ -56,16 +60,13 @@ def install() -> None:
             # before Django (whose endpoints answer in JSON) sees it.
             self._parsePOSTFormSubmission = False
 
-        _body_refused = False
-        _body_size = 0
-        _body_limit = 0
-
         def gotLength(self, length: int | None) -> None:
+            # The request line is read, not yet handed to the request: the channel has it.
             raw = getattr(self.channel, "_path", b"/") or b"/"
-            path = unquote(raw.split(b"?", 1)[0].decode("latin-1"))
-            self._body_limit = bodies.limit_for(path)
+            self._body_path = unquote(raw.split(b"?", 1)[0].decode("latin-1"))
+            self._body_limit = bodies.limit_for(self._body_path)
             if length is not None and length > self._body_limit:
-                self._refuse_body(path)
+                self._refuse_body()
                 return
             super().gotLength(length)
 
@@ -74,8 +75,7 @@ def install() -> None:
                 return
             self._body_size += len(data)
             if self._body_size > self._body_limit:
-                raw = getattr(self.channel, "_path", b"/") or b"/"
-                self._refuse_body(unquote(raw.split(b"?", 1)[0].decode("latin-1")))
+                self._refuse_body()
                 return
             super().handleContentChunk(data)
 
@@ -83,11 +83,11 @@ def install() -> None:
             if not self._body_refused:
                 super().requestReceived(command, path, version)
 
-        def _refuse_body(self, path: str) -> None:
+        def _refuse_body(self) -> None:
             """Answers 413 and closes the connection, reading nothing more."""
             self._body_refused = True
             self.content = io.BytesIO()  # what Twisted closes with the request
-            logger.warning("%s: refused a request body over %d bytes", path, self._body_limit)
+            logger.warning("%s: refused a request body over %d bytes", self._body_path, self._body_limit)
             # No "100 Continue" after the refusal: Twisted sends one for this header.
             self.requestHeaders.removeHeader(b"expect")
             status, headers, body = bodies.refusal(self._body_limit)

@@ -8,6 +8,7 @@ another loopback port stands in for the outage test, so the shared one is never 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import shutil
@@ -652,6 +653,13 @@ async def test_a_database_outage_answers_a_new_socket_4503_and_the_admin_503_not
                 urllib.request.urlopen(request)
             assert answered.value.code == 503
             assert "The database cannot be reached just now" in answered.value.read().decode()
+            # A JSON endpoint says so in JSON, as its other refusals.
+            api = f"{worker.base}/chat/api/probe/chats/"
+            request = urllib.request.Request(api, headers={"Cookie": cookie})
+            with pytest.raises(urllib.error.HTTPError) as answered:
+                urllib.request.urlopen(request)
+            assert (answered.value.code, answered.value.headers["Content-Type"]) == (503, "application/json")
+            assert json.loads(answered.value.read())["error"] == "unavailable"
         finally:
             set_connections(database_url, allowed=True)
         async with Chat(worker, cookie) as chat:
