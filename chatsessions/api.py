@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import control, history
+from . import control, history, replay
 from .conf import get_config
 from .history import BadRequest
 from .middleware import answers_json
@@ -158,5 +158,5 @@ def chat_messages(request: HttpRequest, app: str, session_id: UUID) -> HttpRespo
     before = _number(request, "before", None, 2**31 - 1)
     limit = _number(request, "limit", history.MESSAGES_PER_PAGE, history.MAX_MESSAGES_PER_PAGE)
     assert limit is not None
-    shown, older = history.page(session_id, before, limit, request.user)
+    shown, older = replay.page(session_id, before, limit, request.user)
     return JsonResponse({"messages": shown, "before": older})

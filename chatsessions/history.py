@@ -1,7 +1,8 @@
 """A user's past chats: the list (newest activity first, grouped by day, searchable,
 paged), a chat's older messages, renaming and deleting.
 
-Synchronous ORM code for the JSON views (api.py) and the resume (opening.py). Every page
+Synchronous ORM code for the JSON views (api.py) and the resume (opening.py); replay.py
+turns its rows into frames. Every page
 is one query, whatever the number of chats or messages: keyset paging on an index, never
 an OFFSET that reads the skipped rows.
 """
@@ -17,10 +18,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
-from . import feedback, frames, persistence
-from .actions import Action
-from .files import with_urls
-from .message import Message
+from . import persistence
 from .models import TITLE_LENGTH, ChatMessage, ChatSession
 from .protocol import UNSTORABLE
 
@@ -151,48 +149,6 @@ def messages_before(session_id: Any, before: int | None, limit: int) -> tuple[li
     newest = persistence.latest_messages(session_id, before, limit + 1)
     page = list(reversed(newest[:limit]))
     return page, (page[0].sequence if len(newest) > limit else None)
-
-
-def stored(row: ChatMessage) -> Message:
-    """A message as the database keeps it, for a message frame or a chat's root message."""
-    message = Message(row.content, author=row.author, id=row.message_id, role=row.role)
-    message.created = row.created_at
-    return message
-
-
-def replayed(rows: list[ChatMessage], user: Any) -> list[dict[str, Any]]:
-    """The frames that show rows again: messages with their action buttons and the
-    user's feedback, and steps. One query for the feedback, however many rows."""
-    given = feedback.given(rows[0].session_id, [row.message_id for row in rows], user) if rows else {}
-    shown = []
-    for row in rows:
-        meta = row.meta or {}
-        if row.role == ChatMessage.Role.STEP:
-            shown.append(
-                frames.step({**meta, "id": row.message_id, "name": row.author, "output": row.content})
-            )
-            continue
-        actions = [Action.from_dict(action).to_frame() for action in meta.get("actions", ())]
-        frame = frames.message(stored(row), actions, with_urls(meta.get("elements", [])))
-        if row.message_id in given:
-            frame["feedback"] = given[row.message_id]
-        shown.append(frame)
-    return shown
-
-
-def page(
-    session_id: Any, before: int | None, limit: int, user: Any
-) -> tuple[list[dict[str, Any]], int | None]:
-    """The frames of the limit messages and steps before before (see messages_before)."""
-    rows, older = messages_before(session_id, before, limit)
-    return replayed(rows, user), older
-
-
-def stored_actions(session_id: Any) -> list[Action]:
-    """The action buttons the chat's transcript still shows (for a chat rebuilt here)."""
-    rows = ChatMessage.objects.filter(session_id=session_id, meta__has_key="actions")
-    metas = rows.values_list("meta", flat=True)
-    return [Action.from_dict(action) for meta in metas if meta for action in meta.get("actions", ())]
 
 
 def rename(user: Any, app: str, session_id: UUID, title: str) -> bool:

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from channels.db import database_sync_to_async
 
-from . import files, frames, history, signals
+from . import files, frames, replay, signals
 from .conf import get_config
 from .elements import AskFileResponse, Element
 from .feedback import save as save_feedback
@@ -112,7 +112,7 @@ class Inbox:
         belongs to; an id the chat did not send (or took back) is refused."""
         interaction = self.chat.transcript.interaction
         action = await interaction.find(
-            action_id, lambda: database_sync_to_async(history.stored_actions)(self.chat.id)
+            action_id, lambda: database_sync_to_async(replay.stored_actions)(self.chat.id)
         )
         if action is None:
             raise ProtocolError(ErrorCode.UNKNOWN_ACTION, "this chat has no such action (any more)")

@@ -10,7 +10,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
-from . import control, frames, history, persistence
+from . import control, frames, persistence, replay
 from .chat import LiveChat, live_chats
 from .conf import HANDOVER_WAIT_SECONDS, get_config
 from .frames import CloseCode, ErrorCode
@@ -307,7 +307,7 @@ def _claim_and_read(
     if not isinstance(taken, persistence.TakenOver):
         return taken, None
     try:
-        return taken, history.page(session_id, None, get_config()["HISTORY_LIMIT"], user)
+        return taken, replay.page(session_id, None, get_config()["HISTORY_LIMIT"], user)
     except Exception:  # the claim holds; the session frame tries the history once more
         logger.warning("chat %s: history unavailable at its takeover", session_id, exc_info=True)
         return taken, None
@@ -341,7 +341,7 @@ async def adopt_orphan(session_id: str) -> LiveChat | None:
 
 def _root(taken: persistence.TakenOver) -> Message | None:
     """The chat's last message: its root_message when it is rebuilt from the database."""
-    return history.stored(taken.last_message) if taken.last_message is not None else None
+    return replay.stored(taken.last_message) if taken.last_message is not None else None
 
 
 async def history_frames(chat: LiveChat) -> HistoryPage:
@@ -353,4 +353,4 @@ async def history_frames(chat: LiveChat) -> HistoryPage:
         await chat.flush()
     else:
         writer().mark(chat.journal)
-    return await database_sync_to_async(history.page)(chat.id, None, get_config()["HISTORY_LIMIT"], chat.user)
+    return await database_sync_to_async(replay.page)(chat.id, None, get_config()["HISTORY_LIMIT"], chat.user)

@@ -28,7 +28,7 @@ from django.db import (
 from django.db.models import Field, Model
 from django.utils import timezone
 
-from .journal import Batch, SessionChanges
+from .batches import Batch, SessionChanges
 from .models import ChatFeedback, ChatMessage, ChatSession, ChatWorker
 from .protocol import UNSTORABLE
 

@@ -17,8 +17,9 @@ from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from . import persistence
+from .batches import Batch
 from .conf import RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS, get_config
-from .journal import Batch, Journal, Lost
+from .journal import Journal, Lost
 from .loops import per_event_loop
 from .models import ChatSession
 

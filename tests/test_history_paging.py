@@ -16,7 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from chatsessions import history
+from chatsessions import history, replay
 from chatsessions.models import ChatFeedback, ChatMessage, ChatSession
 from chatsessions.testing import ChatClient
 from chatsessions.testing.transport import login_cookie
@@ -204,12 +204,12 @@ def test_a_page_shows_the_feedback_of_the_user_who_reads_it_and_nobody_elses(car
     ChatFeedback.objects.create(session=row, message_id="m4", user=None, value=0, comment="anonymous")
     ChatFeedback.objects.create(session=row, message_id="m1", user=carol, value=0)  # not on the page
 
-    frames, older = history.page(row.pk, 5, 3, carol)
+    frames, older = replay.page(row.pk, 5, 3, carol)
     assert ([frame["id"] for frame in frames], older) == (["m2", "m3", "m4"], 2)
     assert [frame.get("feedback") for frame in frames] == [{"value": 1, "comment": "good"}, None, None]
     assert frames[0]["created"] == now.isoformat() and frames[0]["content"] == "answer 2"
     # A chat without a login: the feedback given without one.
-    frames, older = history.page(str(row.pk), None, 10, None)
+    frames, older = replay.page(str(row.pk), None, 10, None)
     assert ([frame["id"] for frame in frames], older) == (["m1", "m2", "m3", "m4", "m5"], None)
     assert [frame.get("feedback") for frame in frames] == [
         None,

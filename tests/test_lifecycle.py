@@ -288,7 +288,7 @@ from django.core.management import call_command
 from django.contrib.auth.models import User
 from django.utils import timezone
 from chatsessions import persistence
-from chatsessions.journal import Batch, NewMessage
+from chatsessions.batches import Batch, NewMessage
 from chatsessions.models import ChatMessage, ChatSession
 
 call_command("migrate", verbosity=0)

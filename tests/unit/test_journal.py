@@ -4,7 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chatsessions.journal import Batch, Edit, Journal, Lost, SessionChanges
+from chatsessions.batches import Batch, Edit, SessionChanges
+from chatsessions.journal import Journal, Lost
 from chatsessions.models import ChatMessage, ChatSession
 from chatsessions.persistence import storable
 from chatsessions.session import SessionStore
