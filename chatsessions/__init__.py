@@ -1,9 +1,11 @@
 """Chainlit-style chat sessions for Django Channels: the handler author's API."""
 
-from .actions import Action
-from .asking import AskActionMessage, AskFileMessage, AskUserMessage
-from .elements import Element, File, Image, Pdf, Plotly, Pyplot, Text
-from .handlers import (
+from .handler_api.actions import Action
+from .handler_api.asking import AskActionMessage, AskFileMessage, AskUserMessage
+from .handler_api.elements import Element, File, Image, Pdf, Plotly, Pyplot, Text
+from .handler_api.message import Message
+from .handler_api.profiles import ChatProfile, Starter
+from .handler_api.registry import (
     action_callback,
     declare_chat_settings,
     declare_user_env,
@@ -18,11 +20,9 @@ from .handlers import (
     set_starters,
     sleep,
 )
-from .message import Message
-from .profiles import ChatProfile, Starter
-from .session import NoActiveChatError, ReservedKeyError, set_title, user_session
-from .steps import Step, context, step
-from .widgets import NumberInput, Select, Slider, Switch, TextInput
+from .handler_api.session import NoActiveChatError, ReservedKeyError, set_title, user_session
+from .handler_api.steps import Step, context, step
+from .handler_api.widgets import NumberInput, Select, Slider, Switch, TextInput
 
 __all__ = [
     "Action",

@@ -15,12 +15,13 @@ class ChatSessionsConfig(AppConfig):
         import atexit
         import sys
 
-        from . import access, checks, conf, files  # noqa: F401  (registers checks and signal receivers)
-        from .chat import write_all_at_exit
+        from .live import access
+        from .live.chat import write_all_at_exit
+        from .storage import files  # noqa: F401  (registers checks and signal receivers)
 
         atexit.register(write_all_at_exit)
         access.connect_signals()
         if "daphne.server" in sys.modules:  # daphne (or its runserver) is serving this project
-            from . import daphne_limits
+            from .web import daphne_limits
 
             daphne_limits.install()

@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
 
 from .conf import DEFAULTS, get_config
-from .handlers import action_event, load_app
+from .handler_api.registry import action_event, load_app
 
 _APP_NAME = re.compile(r"^[-a-zA-Z0-9_]+$")
 
@@ -286,7 +286,7 @@ def _check_body_limit() -> list[CheckMessage]:
     in by the app)."""
     from channels.routing import ProtocolTypeRouter
 
-    from .bodies import RequestBodyLimit
+    from .web.bodies import RequestBodyLimit
 
     path = getattr(settings, "ASGI_APPLICATION", None)
     if not path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .consumers import ChatConsumer
+from .live.consumers import ChatConsumer
 
 websocket_urlpatterns = [
     path("ws/chat/", ChatConsumer.as_asgi()),

@@ -3,8 +3,9 @@ under a prefix, for example path("chat/", include("chatsessions.urls"))."""
 
 from django.urls import path
 
-from . import api, file_views
-from .views import chat_page
+from .web import file_views
+from .web import history_api as api
+from .web.views import chat_page
 
 app_name = "chatsessions"
 

@@ -10,9 +10,9 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
-from chatsessions.auth import ChatAuthMiddlewareStack  # noqa: E402
-from chatsessions.bodies import RequestBodyLimit  # noqa: E402
+from chatsessions.live.auth import ChatAuthMiddlewareStack  # noqa: E402
 from chatsessions.routing import websocket_urlpatterns  # noqa: E402
+from chatsessions.web.bodies import RequestBodyLimit  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

@@ -11,7 +11,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 
-from chatsessions.chat import live_chats
+from chatsessions.live.chat import live_chats
 from chatsessions.testing import ChatClient
 from tests.servers import demo_server as start_demo_server
 

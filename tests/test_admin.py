@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from chatsessions.chat import live_chats
+from chatsessions.live.chat import live_chats
 from chatsessions.models import ChatMessage, ChatSession
 from tests.chat_apps import probe
 from tests.conftest import eventually

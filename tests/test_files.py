@@ -16,11 +16,11 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 
-from chatsessions import files
-from chatsessions.elements import Element
-from chatsessions.frames import ErrorCode
+from chatsessions.handler_api.elements import Element
 from chatsessions.models import ChatFile, ChatSession
+from chatsessions.storage import files
 from chatsessions.testing import ChatClient, ChatError, HandlerError, UploadRefused
+from chatsessions.wire.frames import ErrorCode
 from tests.chat_apps.files_app import pdf_bytes, png_bytes
 
 APP = "files"

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import expect
 
-from chatsessions.elements import is_safe_url
+from chatsessions.handler_api.elements import is_safe_url
 from tests.browsing import last_reply, logged_in, say
 from tests.chat_apps.files_app import png_bytes
 from tests.servers import ROOT, demo_server

@@ -10,8 +10,8 @@ import urllib.request
 
 import pytest
 
-from chatsessions.frames import ErrorCode
 from chatsessions.testing import ChatClient, ChatError, UploadRefused
+from chatsessions.wire.frames import ErrorCode
 from tests.chat_apps.files_app import png_bytes
 from tests.servers import login, sqlite_worker
 

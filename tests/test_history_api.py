@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from chatsessions.frames import CloseCode, ErrorCode
 from chatsessions.testing import ChatClient, ChatError
+from chatsessions.wire.frames import CloseCode, ErrorCode
 from tests.conftest import eventually
 
 

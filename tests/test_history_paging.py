@@ -16,8 +16,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from chatsessions import history, replay
+from chatsessions.live import replay
 from chatsessions.models import ChatFeedback, ChatMessage, ChatSession
+from chatsessions.storage import history
 from chatsessions.testing import ChatClient
 from chatsessions.testing.transport import login_cookie
 

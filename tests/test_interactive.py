@@ -7,9 +7,9 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from chatsessions import signals
-from chatsessions.frames import ErrorCode
 from chatsessions.models import ChatFeedback, ChatMessage
 from chatsessions.testing import ChatClient, ChatError
+from chatsessions.wire.frames import ErrorCode
 
 APP = "tests.chat_apps.interactive"
 

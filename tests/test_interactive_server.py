@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from chatsessions.frames import ErrorCode
 from chatsessions.testing import ChatClient, ChatError
+from chatsessions.wire.frames import ErrorCode
 from tests.servers import login, sqlite_worker
 
 PASSWORD = "interactive-test-password"

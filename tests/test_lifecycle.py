@@ -12,10 +12,10 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.test import override_settings
 
-from chatsessions.chat import live_chats
+from chatsessions.live.chat import live_chats
+from chatsessions.live.writer import writer
 from chatsessions.models import ChatMessage, ChatSession
 from chatsessions.testing import HandlerError
-from chatsessions.writer import writer
 from tests.chat_apps import probe
 from tests.conftest import eventually
 from tests.servers import ROOT, postgres_database
@@ -287,8 +287,8 @@ django.setup()
 from django.core.management import call_command
 from django.contrib.auth.models import User
 from django.utils import timezone
-from chatsessions import persistence
-from chatsessions.batches import Batch, NewMessage
+from chatsessions.storage import persistence
+from chatsessions.storage.batches import Batch, NewMessage
 from chatsessions.models import ChatMessage, ChatSession
 
 call_command("migrate", verbosity=0)
@@ -336,7 +336,7 @@ def test_a_batch_written_again_after_a_cancelled_write_leaves_each_message_once(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_batch_of_new_rows_with_one_the_database_refuses_inserts_the_others(alice):
-    from chatsessions import persistence
+    from chatsessions.storage import persistence
 
     good = [ChatSession(owner=alice, app="default") for _ in range(3)]
     orphan = ChatSession(owner_id=alice.pk + 1000, app="default")  # no such user
@@ -349,7 +349,7 @@ def test_a_batch_of_new_rows_with_one_the_database_refuses_inserts_the_others(al
 def test_a_takeover_claims_a_chat_once_and_an_ended_one_only_to_reopen_it(alice):
     from uuid import uuid4
 
-    from chatsessions import persistence
+    from chatsessions.storage import persistence
 
     row = ChatSession.objects.create(owner=alice, app="default", store={"counter": 2}, holder_epoch=4)
     ChatMessage.objects.create(

@@ -38,7 +38,7 @@ ENTRY_POINTS: list[str] = []
 def test_the_wheel_holds_the_app_its_migrations_and_type_marker(wheel_names):
     for name in [
         "chatsessions/__init__.py",
-        "chatsessions/consumers.py",
+        "chatsessions/live/consumers.py",
         "chatsessions/routing.py",
         "chatsessions/migrations/0001_initial.py",
         "chatsessions/py.typed",

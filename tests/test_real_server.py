@@ -7,7 +7,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from chatsessions.outbox import frames_in
+from chatsessions.live.outbox import frames_in
 from chatsessions.testing import ChatClient
 
 

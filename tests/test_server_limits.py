@@ -19,7 +19,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from chatsessions.outbox import frames_in
+from chatsessions.live.outbox import frames_in
 from tests.servers import ROOT, Answer, Chat, Server, login, post_body
 
 PASSWORD = "limits-test-password"

@@ -5,7 +5,7 @@ import json
 import pytest
 
 import chatsessions as cl
-from chatsessions.session import RESERVED_KEYS
+from chatsessions.handler_api.session import RESERVED_KEYS
 
 
 def test_user_session_outside_a_chat_says_where_it_works():

@@ -1,6 +1,9 @@
 """Testing chat handlers: ChatClient drives a chat as the page does, in process or against
 a live server, async (`async with`) or sync (`with`). See the README's "Testing your
-handlers"; the pytest plugin (chatsessions.pytest_plugin) adds fixtures."""
+handlers" (docs/testing.md); the pytest plugin (chatsessions.pytest_plugin) adds fixtures.
+
+May import: conf, models, handler_api, live, storage, wire.
+"""
 
 import os
 from concurrent.futures import ThreadPoolExecutor

@@ -9,10 +9,10 @@ from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
 
-from ..chat import live_chats
 from ..conf import get_config
-from ..frames import ErrorCode
-from ..handlers import ChatApp, load_app
+from ..handler_api.registry import ChatApp, load_app
+from ..live.chat import live_chats
+from ..wire.frames import ErrorCode
 from .interactive import Interactive
 from .socket import TestSocket
 from .transport import InProcess, Live, Transport, login_cookie, socket_path

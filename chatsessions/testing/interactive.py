@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..handlers import ChatApp, action_event
+from ..handler_api.registry import ChatApp, action_event
 from .socket import TestSocket
 from .turns import ChatError, Reply, Turn
 

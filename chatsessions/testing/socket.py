@@ -13,8 +13,8 @@ import logging
 from collections import deque
 from typing import Any
 
-from ..frames import ErrorCode
-from ..outbox import frames_in
+from ..live.outbox import frames_in
+from ..wire.frames import ErrorCode
 from .transport import Closed, Transport
 from .turns import ChatClosed, ChatError, ChatTestError, HandlerError, NoReply, Turn
 

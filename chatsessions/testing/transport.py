@@ -11,7 +11,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
-from ..consumers import APP_MODULE_SCOPE_KEY, ChatConsumer
+from ..live.consumers import APP_MODULE_SCOPE_KEY, ChatConsumer
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ def _named(attachment: Attachment) -> tuple[str, bytes]:
 
 def in_process(user: Any, session_id: str, attachments: list[Attachment]) -> list[dict[str, Any]]:
     """Keeps files for the chat as the upload endpoint does (same checks, same storage)."""
-    from .. import files
+    from ..storage import files
 
     if user is None or not user.is_authenticated:
         raise UploadRefused(403, "not_logged_in", "log in to attach files")

@@ -11,8 +11,8 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import path  # noqa: E402
 
-from chatsessions.bodies import RequestBodyLimit  # noqa: E402
 from chatsessions.routing import websocket_urlpatterns  # noqa: E402
+from chatsessions.web.bodies import RequestBodyLimit  # noqa: E402
 from tests.bench.bare import BareCounter  # noqa: E402
 
 routes = [*websocket_urlpatterns, path("ws/bare/", BareCounter.as_asgi())]

@@ -31,7 +31,7 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
-from chatsessions.outbox import frames_in
+from chatsessions.live.outbox import frames_in
 from tests.bench.history import drop, postgresql_url
 from tests.servers import ROOT, Server, login, post_body, reachable
 

@@ -25,7 +25,7 @@ from typing import Any
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from chatsessions.outbox import frames_in
+from chatsessions.live.outbox import frames_in
 from tests.bench.run import PASSWORD, prepare
 from tests.servers import ROOT, Server, login
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from uvicorn.protocols.utils import ClientDisconnected
 
-from chatsessions.consumers import ChatConsumer
-from chatsessions.frames import CloseCode
+from chatsessions.live.consumers import ChatConsumer
+from chatsessions.wire.frames import CloseCode
 
 
 async def lost_connection(message: dict) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from channels.layers import get_channel_layer
 
-from chatsessions import control
+from chatsessions.live import control
 
 
 class Served:

@@ -4,12 +4,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chatsessions.batches import Batch, Edit, SessionChanges
-from chatsessions.journal import Journal, Lost
+from chatsessions.handler_api.session import SessionStore
+from chatsessions.live.journal import Journal, Lost
+from chatsessions.live.writer import writer
 from chatsessions.models import ChatMessage, ChatSession
-from chatsessions.persistence import storable
-from chatsessions.session import SessionStore
-from chatsessions.writer import writer
+from chatsessions.storage.batches import Batch, Edit, SessionChanges
+from chatsessions.storage.persistence import storable
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 

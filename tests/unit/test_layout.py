@@ -1,8 +1,11 @@
-"""The app's layout: every module imports on its own, imports run one way, classes stay small."""
+"""The app's layout: its rooms import only what their docstrings allow, every module imports
+on its own, imports run one way, classes and page scripts stay small."""
 
 from __future__ import annotations
 
 import ast
+import importlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -57,6 +60,57 @@ def test_no_module_of_the_app_imports_itself_round_a_cycle():
         if module not in done:
             visit(module, [module])
     assert not cycles, "import cycles:\n" + "\n".join(sorted(set(cycles)))
+
+
+ROOMS = sorted(
+    path.name
+    for path in PACKAGE.iterdir()
+    if (path / "__init__.py").exists() and path.name not in ("migrations", "management")
+)
+#: The top level's own modules that every room may build on; they import no room.
+BASE = ("conf", "models", "signals")
+
+
+def _allowed(room: str) -> set[str]:
+    """What a room's docstring says it may import ("May import: conf, models, wire.")."""
+    doc = importlib.import_module(f"chatsessions.{room}").__doc__ or ""
+    found = re.search(r"May import: (.*?)\.\s*$", doc, re.S)
+    assert found, f"chatsessions/{room}/__init__.py does not say what it may import"
+    names = found.group(1).replace("\n", " ")
+    return set() if names.strip() == "nothing of the app" else {n.strip() for n in names.split(",")}
+
+
+def _room_of(module: str) -> str:
+    """The room or the top-level module a module of the app belongs to."""
+    return module.split(".")[1] if module != "chatsessions" else ""
+
+
+def test_the_package_is_its_rooms_and_what_django_and_projects_name():
+    """The top level holds what Django expects and the public paths a project imports."""
+    top = sorted(path.stem for path in PACKAGE.glob("*.py"))
+    assert top == [
+        "__init__", "admin", "apps", "auth", "bodies", "checks", "conf", "control",
+        "middleware", "models", "outbox", "pytest_plugin", "routing", "signals", "urls",
+    ]  # fmt: skip
+    assert ROOMS == ["handler_api", "live", "storage", "testing", "web", "wire"]
+
+
+@pytest.mark.parametrize("room", ROOMS)
+def test_each_room_imports_only_what_its_docstring_allows(room):
+    allowed = _allowed(room) | {room}
+    strays = {
+        f"{module} imports {imported}"
+        for module in MODULES
+        if _room_of(module) == room
+        for imported in _imports(module)
+        if _room_of(imported) not in allowed and imported != "chatsessions"
+    }
+    assert not strays, sorted(strays)
+
+
+@pytest.mark.parametrize("module", [f"chatsessions.{name}" for name in BASE])
+def test_the_base_modules_import_no_room(module):
+    assert {_room_of(imported) for imported in _imports(module)} <= set(BASE)
 
 
 @pytest.mark.parametrize("module", MODULES)

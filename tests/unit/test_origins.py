@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from chatsessions.origins import refused_origin
+from chatsessions.live.origins import refused_origin
 
 
 def scope(origin: str | None, host: str = "chat.example.com", scheme: str = "ws", **headers: str) -> dict:

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from chatsessions import outbox
-from chatsessions.frames import TASK_END, TASK_START
-from chatsessions.outbox import Outbox, frames_in
+from chatsessions.live import outbox
+from chatsessions.live.outbox import Outbox, frames_in
+from chatsessions.wire.frames import TASK_END, TASK_START
 
 SESSION = {"type": "session", "id": "s"}
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from chatsessions.frames import ErrorCode
-from chatsessions.protocol import End, ProtocolError, Settings, Start, Stop, UserMessage, parse_frame
+from chatsessions.wire.frames import ErrorCode
+from chatsessions.wire.protocol import End, ProtocolError, Settings, Start, Stop, UserMessage, parse_frame
 
 LIMIT = 4096
 

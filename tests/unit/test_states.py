@@ -2,11 +2,11 @@
 
 import pytest
 
-from chatsessions.chat import LiveChat, live_chats
-from chatsessions.frames import CloseCode
-from chatsessions.handlers import load_app
-from chatsessions.life import State
+from chatsessions.handler_api.registry import load_app
+from chatsessions.live.chat import LiveChat, live_chats
+from chatsessions.live.life import State
 from chatsessions.models import ChatSession
+from chatsessions.wire.frames import CloseCode
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from chatsessions.session import ReservedKeyError, SessionStore
-from chatsessions.widgets import Select, Slider, validate_settings
+from chatsessions.handler_api.session import ReservedKeyError, SessionStore
+from chatsessions.handler_api.widgets import Select, Slider, validate_settings
 
 
 def store(env=None, data=None):

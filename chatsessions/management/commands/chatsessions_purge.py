@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
 from django.utils import timezone
 
-from chatsessions.models import ChatSession
+from ...models import ChatSession
 
 
 class Command(BaseCommand):

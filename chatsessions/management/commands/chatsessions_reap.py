@@ -8,9 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from chatsessions.conf import get_config
-from chatsessions.files import forget_unsent
-from chatsessions.lease import end_orphans, lease_seconds
+from ...conf import get_config
+from ...live.lease import end_orphans, lease_seconds
+from ...storage.files import forget_unsent
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from chatsessions.models import ChatMessage, ChatSession
+from ...models import ChatMessage, ChatSession
 
 
 class Command(BaseCommand):

@@ -1,0 +1,283 @@
+"""Elements: the files, images, text, PDFs and charts of a message, as in Chainlit:
+
+    image = cl.Image(path="./cat.jpeg", name="image1", display="inline")
+    await cl.Message(content="This message has an image!", elements=[image]).send()
+
+An element made from content, a path or a figure is kept in the chat's file storage
+when its message is sent (so it survives a resume and a move to another worker) and
+served by the file view to the chat's owner only; one made from a URL is shown from
+there. The files a user attaches reach on_message as message.elements, elements too.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import uuid
+from typing import IO, TYPE_CHECKING, Any, ClassVar
+
+from channels.db import database_sync_to_async
+
+from .session import RunningChat
+
+if TYPE_CHECKING:
+    from ..models import ChatFile
+    from ..storage.files import Incoming
+
+
+def _files() -> Any:
+    """The files module, imported on first use: this module is part of the handler API
+    (chatsessions/__init__.py), which loads before Django's models can."""
+    from ..storage import files
+
+    return files
+
+
+#: What a browser strips from both ends of a URL (C0 controls and space), and what it
+#: drops from anywhere in it (tab and newlines), before it parses it (WHATWG URL).
+_URL_ENDS = "".join(map(chr, range(0x21)))
+_URL_DROPPED = str.maketrans("", "", "\t\n\r")
+
+
+def is_safe_url(url: str) -> bool:
+    """Tells whether a browser reads url as an http(s) URL or as a path on this site.
+
+    Read as a browser reads it: a backslash is a slash in an http(s) URL, and tabs and
+    newlines are dropped, so a slash, a backslash and a tab make another site's "//host";
+    a scheme is any letters before a colon, in any case.
+    """
+    cleaned = url.strip(_URL_ENDS).translate(_URL_DROPPED).replace("\\", "/")
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", cleaned)
+    if scheme:
+        return scheme[1].lower() in ("http", "https")
+    return cleaned.startswith("/") and not cleaned.startswith("//")
+
+
+class Element:
+    """Something shown with a message: from content (bytes or text), a path or a URL."""
+
+    #: How the page shows it: "image", "text", "pdf", "file" or "plotly".
+    type: ClassVar[str] = "file"
+    #: The types its content may have (None: any).
+    allowed: ClassVar[tuple[str, ...] | None] = None
+
+    def __init__(
+        self,
+        name: str = "",
+        *,
+        content: bytes | str | None = None,
+        path: str | os.PathLike[str] | None = None,
+        url: str | None = None,
+        display: str = "inline",
+        size: str | int | None = None,
+        language: str | None = None,
+        mime: str | None = None,
+        page: int | None = None,
+        id: str | None = None,
+        for_id: str | None = None,
+        # Chainlit's other arguments (thread_id, object_key, chainlit_key, ...) are not used.
+        **chainlit_only: Any,
+    ) -> None:
+        if content is None and not path and not url:
+            raise ValueError(f"{type(self).__name__} needs content, a path or a url")
+        if url is not None and not is_safe_url(url):
+            raise ValueError(f"{type(self).__name__}: url must be http(s):// or a path on this site")
+        self.name = name or (os.path.basename(path) if path else "") or self.type
+        self.content = content
+        self.path = os.fspath(path) if path else None
+        self.url = url
+        self.display = display
+        #: For an element a handler sends: "small", "medium" or "large", as in Chainlit. For
+        #: a file the user attached: its size in bytes.
+        self.size = size
+        self.language = language
+        self.mime = mime
+        self.page = page
+        self.id = id or str(uuid.uuid4())
+        self.for_id = for_id
+        self._row: ChatFile | None = None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r}, mime={self.mime!r})"
+
+    # -- a file the user attached --------------------------------------------------------
+
+    @classmethod
+    def of(cls, row: ChatFile) -> Element:
+        """The element of a stored file, of the class its type shows as."""
+        kinds: dict[str, type[Element]] = {"image": Image, "pdf": Pdf}
+        element = kinds.get(_files().element_type(row.mime), File)(
+            row.name, url=_files().url_of(str(row.pk)) or "/", mime=row.mime, size=row.size, id=str(row.pk)
+        )
+        element.path = _local_path(row)
+        element._row = row
+        return element
+
+    def read(self) -> bytes:
+        """Its bytes (from the storage, once kept; blocking: from async code, run it with
+        cl.run_sync or sync_to_async for large files)."""
+        with self.open() as opened:
+            return opened.read()
+
+    def open(self) -> IO[bytes]:
+        """Its bytes as a binary file to read."""
+        if self._row is not None:
+            return _files().storage().open(self._row.storage_name, "rb")
+        if self.content is not None:
+            return io.BytesIO(self.content.encode() if isinstance(self.content, str) else self.content)
+        if self.path is not None:
+            return open(self.path, "rb")
+        raise ValueError(f"{self.name} is shown from {self.url}; its bytes are not here")
+
+    # -- an element a handler sends ------------------------------------------------------
+
+    def shown(self) -> dict[str, Any]:
+        """How the page shows it, kept with its file."""
+        shown: dict[str, Any] = {"type": self.type, "display": self.display}
+        for key in ("language", "page"):
+            if getattr(self, key) is not None:
+                shown[key] = getattr(self, key)
+        if isinstance(self.size, str):
+            shown["size"] = self.size
+        return shown
+
+    def incoming(self) -> Incoming:
+        """Its bytes, inspected, ready for the storage (blocking: reads a path)."""
+        incoming = _files().Incoming(_files().clean_name(self.name), self.open())
+        incoming.inspect(self.mime)
+        if self.allowed is not None and incoming.mime not in self.allowed:
+            raise ValueError(
+                f"{type(self).__name__} {self.name!r}: its content is {incoming.mime}, "
+                f"not one of {', '.join(self.allowed)}"
+            )
+        incoming.element = self.shown()
+        return incoming
+
+    def linked(self) -> dict[str, Any]:
+        """The descriptor of an element shown from its URL."""
+        return {
+            **self.shown(),
+            "id": self.id,
+            "name": self.name,
+            "mime": self.mime or "",
+            "url": self.url,
+        }
+
+
+class Image(Element):
+    type = "image"
+    allowed = ("image/png", "image/jpeg", "image/gif", "image/webp")
+
+
+class File(Element):
+    type = "file"
+
+
+class Text(Element):
+    """Text shown in a box of its own, highlighted if language is given (a code block)."""
+
+    type = "text"
+
+    def __init__(self, name: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("mime", "text/plain")
+        super().__init__(name, **kwargs)
+
+
+class Pdf(Element):
+    """A PDF in a viewer, opened at page if given."""
+
+    type = "pdf"
+    allowed = ("application/pdf",)
+
+
+class Pyplot(Element):
+    """A matplotlib figure, rendered to a PNG on the server."""
+
+    type = "image"
+
+    def __init__(self, name: str = "", *, figure: Any = None, **kwargs: Any) -> None:
+        from matplotlib.figure import Figure
+
+        if not isinstance(figure, Figure):
+            raise TypeError("Pyplot needs figure=, a matplotlib.figure.Figure")
+        image = io.BytesIO()
+        figure.savefig(image, format="png", dpi=150, bbox_inches="tight")
+        kwargs.update(content=image.getvalue(), mime="image/png")
+        super().__init__(name, **kwargs)
+
+
+class Plotly(Element):
+    """An interactive chart: a plotly figure (or its JSON as a dict), drawn by the page."""
+
+    type = "plotly"
+
+    def __init__(self, name: str = "", *, figure: Any = None, **kwargs: Any) -> None:
+        if isinstance(figure, dict):
+            content = json.dumps(figure)
+        elif hasattr(figure, "to_json"):
+            content = figure.to_json()
+        else:
+            raise TypeError("Plotly needs figure=, a plotly Figure or its JSON as a dict")
+        kwargs.update(content=content, mime="application/json")
+        super().__init__(name, **kwargs)
+
+
+def _local_path(row: ChatFile) -> str | None:
+    """The file's path where the storage is local (Chainlit code opens files by path)."""
+    try:
+        return str(_files().storage().path(row.storage_name))
+    except NotImplementedError:
+        return None
+
+
+async def keep(chat: RunningChat, message_id: str, elements: list[Element]) -> list[dict[str, Any]]:
+    """Keeps a message's elements (those from content, a path or a figure in the file
+    storage) and returns their descriptors, for its frame and its transcript row."""
+    stored = [element for element in elements if element.url is None]
+    if stored:
+        reserved = chat.store.reserved
+        rows = await database_sync_to_async(_keep_stored)(
+            reserved["id"], reserved["user"], message_id, stored
+        )
+        for element, row in zip(stored, rows, strict=True):
+            element.id, element._row, element.for_id = str(row.pk), row, message_id
+            element.mime = row.mime
+    described = []
+    for element in elements:
+        element.for_id = message_id
+        described.append(_files().descriptor(element._row) if element._row is not None else element.linked())
+    return described
+
+
+def _keep_stored(session_id: str, owner: Any, message_id: str, elements: list[Element]) -> list[ChatFile]:
+    incoming = [element.incoming() for element in elements]
+    try:
+        return _files().keep_elements(session_id, owner, message_id, incoming)
+    finally:
+        for item in incoming:
+            item.source.close()
+
+
+class AskFileResponse:
+    """A file the user gave in answer to AskFileMessage: id, name, path (where the storage
+    is local), size in bytes and type (its MIME type), as in Chainlit; read() and open()
+    give its bytes from any storage."""
+
+    def __init__(self, row: ChatFile) -> None:
+        self.id = str(row.pk)
+        self.name = row.name
+        self.size = row.size
+        self.type = self.mime = row.mime
+        self.path = _local_path(row)
+        self._element = Element.of(row)
+
+    def __repr__(self) -> str:
+        return f"AskFileResponse(name={self.name!r}, type={self.type!r}, size={self.size})"
+
+    def read(self) -> bytes:
+        return self._element.read()
+
+    def open(self) -> IO[bytes]:
+        return self._element.open()

@@ -1,0 +1,164 @@
+"""Inbox: what the client asks of its chat, one frame at a time: a message (or the
+answer to a question a handler asked), a click on an action, new settings, feedback.
+Each is checked, then queued as a handler job behind the others, in arrival order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from channels.db import database_sync_to_async
+
+from .. import signals
+from ..conf import get_config
+from ..handler_api.elements import AskFileResponse, Element
+from ..handler_api.message import Message
+from ..handler_api.registry import ChatApp, action_event
+from ..handler_api.widgets import validate_settings
+from ..models import ChatFile
+from ..storage import files
+from ..storage.feedback import save as save_feedback
+from ..wire import frames
+from ..wire.frames import ErrorCode
+from ..wire.protocol import ProtocolError
+from . import replay
+from .interaction import answer_of
+from .jobs import Job, JobRunner
+from .transcript import Transcript
+
+
+class Chat(Protocol):
+    """The parts of a chat the inbox works with (chat.LiveChat is one)."""
+
+    id: str
+    app: ChatApp
+    author: str
+    user: Any
+    jobs: JobRunner
+    transcript: Transcript
+
+    @property
+    def accepting(self) -> bool: ...
+
+    async def flush(self) -> None: ...
+
+    async def signal(self, signal: Any, **kwargs: Any) -> None: ...
+
+
+class Inbox:
+    """One chat's way in for its client's frames (consumers.py hands them here)."""
+
+    __slots__ = ("chat",)
+
+    def __init__(self, chat: Chat) -> None:
+        self.chat = chat
+
+    async def message(self, content: str, message_id: str | None, file_ids: Sequence[str] = ()) -> None:
+        """Records a user message, with the files uploaded for it, and queues on_message
+        for it; if a handler asked a question (AskUserMessage, AskFileMessage), the
+        message is its answer instead."""
+        interaction = self.chat.transcript.interaction
+        wanted = interaction.wants_files()
+        if wanted is not None and not file_ids:
+            raise ProtocolError(ErrorCode.INVALID_FIELD, "the question waits for files: attach at least one")
+        answers = wanted is not None or interaction.answers_text()
+        if not answers:
+            self._check_accepting()
+        message = Message(content, author=self.chat.author, id=message_id, role="user")
+        rows = await self._attach(message, file_ids, wanted) if file_ids else []
+        meta = {"elements": [files.descriptor(row) for row in rows]} if rows else None
+        self.chat.transcript.record(message, meta)
+        # Receivers see the message before the handler does; the socket's frames are
+        # handled one at a time, so the order of messages stays the order of arrival.
+        await self.chat.signal(signals.message_received, message=message)
+        if wanted is not None:
+            interaction.answer([AskFileResponse(row) for row in rows])
+        elif answers:
+            interaction.answer(answer_of(message))
+        else:
+            self.chat.jobs.add(Job("on_message", message, from_client=True))
+
+    async def _attach(
+        self, message: Message, file_ids: Sequence[str], wanted: dict[str, Any] | None
+    ) -> list[ChatFile]:
+        """Attaches the user's uploads to message, if they are theirs, unsent, within the
+        limits and what the question asked for; else refuses the message."""
+        config = get_config()
+
+        def check(rows: list[ChatFile]) -> None:
+            if len(rows) > config["MAX_FILES_PER_MESSAGE"]:
+                raise ProtocolError(
+                    ErrorCode.FILE_REFUSED, f"a message has at most {config['MAX_FILES_PER_MESSAGE']} files"
+                )
+            if sum(row.size for row in rows) > config["MAX_MESSAGE_FILE_BYTES"]:
+                limit = files.mebibytes(config["MAX_MESSAGE_FILE_BYTES"])
+                raise ProtocolError(ErrorCode.FILE_REFUSED, f"the files of a message are limited to {limit}")
+            if wanted is not None:
+                refusal = files.refusal(rows, wanted)
+                if refusal:
+                    raise ProtocolError(ErrorCode.FILE_REFUSED, refusal)
+
+        rows = await database_sync_to_async(files.attach)(
+            self.chat.id, self.chat.user, list(file_ids), message.id, check
+        )
+        if rows is None:
+            raise ProtocolError(
+                ErrorCode.UNKNOWN_FILE,
+                "message.files names a file that is not an unsent upload of yours here",
+            )
+        message.elements = [Element.of(row) for row in rows]
+        return rows
+
+    async def click(self, action_id: str) -> None:
+        """Runs the callback of an action the chat sent, or answers the question it
+        belongs to; an id the chat did not send (or took back) is refused."""
+        interaction = self.chat.transcript.interaction
+        action = await interaction.find(
+            action_id, lambda: database_sync_to_async(replay.stored_actions)(self.chat.id)
+        )
+        if action is None:
+            raise ProtocolError(ErrorCode.UNKNOWN_ACTION, "this chat has no such action (any more)")
+        if interaction.answers_with(action):
+            interaction.answer(action.to_dict())
+            return
+        event = action_event(action.name)
+        if self.chat.app.handler(event) is None:
+            raise ProtocolError(ErrorCode.UNKNOWN_ACTION, f"no action_callback for {action.name!r}")
+        self._check_accepting()
+        self.chat.jobs.add(Job(event, action, from_client=True))
+
+    async def feedback(self, message_id: str, value: int, comment: str) -> None:
+        """Keeps the user's feedback on an assistant message of this chat, and confirms it."""
+        self._check_open()
+        await self.chat.flush()  # the message may not be written yet
+        if not await database_sync_to_async(save_feedback)(
+            self.chat.id, message_id, self.chat.user, value, comment
+        ):
+            raise ProtocolError(
+                ErrorCode.UNKNOWN_MESSAGE, "feedback is for an assistant message of this chat"
+            )
+        await self.chat.transcript.send(frames.feedback(message_id, value, comment))
+        await self.chat.signal(signals.feedback_received, message_id=message_id, value=value, comment=comment)
+
+    async def settings(self, values: dict[str, Any]) -> None:
+        """Validates new settings values, confirms them and queues on_settings_update."""
+        self._check_accepting()
+        try:
+            validate_settings(self.chat.app.settings, values)
+        except ValueError as error:
+            raise ProtocolError(ErrorCode.INVALID_SETTINGS, str(error)) from None
+        settings = await self.chat.transcript.change_settings(values)
+        self.chat.jobs.add(Job("on_settings_update", dict(settings), from_client=True))
+
+    def _check_open(self) -> None:
+        if not self.chat.accepting:
+            raise ProtocolError(ErrorCode.CHAT_ENDING, "this chat is ending; start a new one")
+
+    def _check_accepting(self) -> None:
+        """Refuses a job for a chat that is ending, or past MAX_PENDING_MESSAGES waiting."""
+        self._check_open()
+        if self.chat.jobs.waiting >= get_config()["MAX_PENDING_MESSAGES"]:
+            raise ProtocolError(
+                ErrorCode.FLOOD, "too many messages are waiting for a reply; this one was dropped"
+            )

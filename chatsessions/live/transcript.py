@@ -1,0 +1,180 @@
+"""Transcript: what a chat says, in order, to its socket and to its journal.
+
+It is the chat as handler code sees it (session.RunningChat): the store behind
+user_session, the messages Message.send, stream_token, update and remove make, their
+action buttons, the steps, and the questions a handler waits on (interaction.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.utils import timezone
+
+from ..conf import get_config
+from ..handler_api.message import Message
+from ..handler_api.session import ActionLike, SessionStore, StepLike
+from ..models import ChatMessage
+from ..storage.files import with_urls
+from ..storage.history import fold_title
+from ..wire import frames
+from ..wire.frames import MessageLike
+from .delivery import Delivery
+from .interaction import Interaction
+from .journal import Journal
+from .writer import writer
+
+
+class Transcript:
+    """One chat's messages: sent through its delivery, kept through its journal."""
+
+    __slots__ = ("delivery", "interaction", "journal")
+
+    def __init__(self, journal: Journal, delivery: Delivery, interaction: Interaction) -> None:
+        self.journal = journal
+        self.delivery = delivery
+        self.interaction = interaction
+
+    @property
+    def store(self) -> SessionStore:
+        return self.journal.store
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        """Sends a frame that the transcript does not keep (a token, a task, an error)."""
+        await self.delivery.send(frame)
+
+    def record(self, message: MessageLike, meta: dict[str, Any] | None = None) -> None:
+        """Keeps a message without sending it (the user's own), timed now if not yet. The
+        first user message of an untitled chat titles it (by its files' names if it has
+        no text)."""
+        if message.created is None:
+            message.created = timezone.now()
+        self.journal.added(message.id, message.role, message.author, message.content, message.created, meta)
+        self.store.reserved["root_message"] = message
+        if message.role == ChatMessage.Role.USER and not self.journal.title:
+            names = ", ".join(item["name"] for item in meta.get("elements", ())) if meta else ""
+            self.set_title(message.content.strip() or names)
+
+    def set_title(self, title: str) -> None:
+        """Titles the chat: white space folded, cut to the column with an ellipsis."""
+        folded = fold_title(title)
+        if folded:
+            self.journal.titled(folded)
+
+    async def change_settings(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Sets validated settings values, keeps and confirms them; returns all settings."""
+        settings = {**self.store.reserved["chat_settings"], **values}
+        self.store.reserved["chat_settings"] = settings
+        self.journal.settings(settings)
+        await self.delivery.send(frames.settings(settings))
+        return settings
+
+    async def add_message(
+        self,
+        message: MessageLike,
+        actions: Sequence[ActionLike] = (),
+        elements: Sequence[dict[str, Any]] = (),
+    ) -> None:
+        """Keeps a new message, with its action buttons and the descriptors of its elements
+        (kept in the file storage already), and sends it."""
+        if not actions and not elements:
+            self.record(message)
+            await self._send_kept(frames.message(message))
+            return
+        meta: dict[str, Any] = {}
+        if actions:
+            for action in actions:
+                action.forId = message.id
+            self.interaction.keep(actions)
+            meta["actions"] = [action.to_dict() for action in actions]
+        if elements:
+            meta["elements"] = list(elements)
+        self.record(message, meta)
+        frame = frames.message(
+            message, [action.to_frame() for action in actions], with_urls(meta.get("elements", []))
+        )
+        await self._send_kept(frame)
+
+    async def add_action(self, action: ActionLike) -> None:
+        """Adds a button to a sent message."""
+        self.interaction.keep([action])
+        await self._actions_changed(action.forId)
+
+    async def remove_action(self, action: ActionLike) -> None:
+        """Takes a button away: a click on it is refused from now on."""
+        self.interaction.drop(action)
+        await self._actions_changed(action.forId)
+
+    async def _actions_changed(self, message_id: str | None) -> None:
+        if message_id is None:
+            return
+        kept = self.interaction.of_message(message_id)
+        self.journal.edited(message_id, None, {"actions": [action.to_dict() for action in kept]}, merge=True)
+        await self._send_kept(frames.actions(message_id, [action.to_frame() for action in kept]))
+
+    async def ask(
+        self,
+        kind: str,
+        message_id: str,
+        action_ids: Sequence[str],
+        timeout: float,
+        spec: dict[str, Any] | None = None,
+    ) -> Any:
+        """Waits for the answer to the question message_id (see Interaction.wait)."""
+        return await self.interaction.wait(kind, message_id, action_ids, timeout, self.delivery.send, spec)
+
+    async def add_step(self, step: StepLike) -> None:
+        """Keeps a step that started, and shows it."""
+        created = step.created or timezone.now()
+        self.journal.added(step.id, ChatMessage.Role.STEP, step.name, step.output, created, step.meta())
+        await self._send_kept(frames.step(step.to_frame()))
+
+    async def update_step(self, step: StepLike) -> None:
+        self.journal.edited(step.id, step.output, step.meta())
+        await self._send_kept(frames.step(step.to_frame()))
+
+    async def stream_step(self, step: StepLike, token: str, replace: bool) -> None:
+        """Shows a step's output growing; its update keeps it."""
+        if replace:
+            await self.delivery.send(frames.step(step.to_frame()))
+        else:
+            await self.delivery.send(frames.stream(step.id, token))
+
+    async def remove_step(self, step: StepLike) -> None:
+        self.journal.removed(step.id, ChatMessage.Role.STEP)
+        await self._send_kept(frames.remove(step.id))
+
+    async def add_notice(self, content: str, author: str) -> None:
+        """Adds a notice from outside the chat (staff, say), written within the delay."""
+        await self.add_message(Message(content, author=author, role=ChatMessage.Role.NOTICE))
+        writer().mark(self.journal)
+
+    async def edit_message(self, message: MessageLike) -> None:
+        """Replaces a sent message's content."""
+        self.journal.edited(message.id, message.content)
+        await self._send_kept(frames.update(message.id, message.content))
+
+    async def remove_message(self, message: MessageLike) -> None:
+        """Removes a sent message, and its buttons."""
+        self.interaction.drop_message(message.id)
+        self.journal.removed(message.id, message.role)
+        await self._send_kept(frames.remove(message.id))
+
+    async def _send_kept(self, frame: dict[str, Any]) -> None:
+        """Sends a frame that changes the transcript; with WRITE_DELAY_SECONDS = 0 only
+        once the change is committed, so that nothing a client saw can be lost."""
+        if not get_config()["WRITE_DELAY_SECONDS"]:
+            await writer().committed(self.journal)
+        await self.delivery.send(frame)
+
+    async def handler_done(self) -> None:
+        """Has a handler's changes written: within the write delay, or now if it is 0."""
+        if get_config()["WRITE_DELAY_SECONDS"]:
+            writer().mark(self.journal)
+        else:
+            await writer().committed(self.journal)
+
+    async def flush(self) -> None:
+        """Writes the changes so far, now."""
+        await writer().write([self.journal])

@@ -1,0 +1,128 @@
+"""The HTTP side of chat files: the upload endpoint of a chat, and the file view that
+serves a file only to its owner and to staff.
+
+Uploads are multipart POSTs (fields named "file"), session-authenticated and
+CSRF-protected, answered with JSON. Files are served with a Content-Disposition, nosniff
+and a sandboxing Content-Security-Policy; a type not in files.INLINE_TYPES is always a
+download, so that no HTML or SVG a user uploaded runs from the site's origin.
+"""
+
+from __future__ import annotations
+
+import logging
+from uuid import UUID
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import SuspiciousFileOperation, SuspiciousOperation, TooManyFilesSent
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.middleware.csrf import CsrfViewMiddleware
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+
+from ..conf import get_config
+from ..models import ChatFile
+from ..storage import files, history
+from .bodies import max_body_bytes
+from .middleware import answers_json
+
+logger = logging.getLogger("chatsessions")
+
+#: What a multipart body may carry besides the files themselves (boundaries, headers).
+_MULTIPART_OVERHEAD = 64 * 1024
+
+# The file's own page may show an image or text, nothing more: no script, no form; and
+# only the site's own pages may frame it. A PDF gets no sandbox (the browser's PDF viewer
+# would not run in one), and the browser's viewer runs no script of the file's.
+_SANDBOX = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+_PDF_POLICY = "frame-ancestors 'self'"
+
+
+def _problem(status: int, code: str, detail: str) -> JsonResponse:
+    return JsonResponse({"error": code, "detail": detail}, status=status)
+
+
+def upload_limit() -> int:
+    """The largest body the upload endpoint reads: a message's files and their multipart."""
+    return int(get_config()["MAX_MESSAGE_FILE_BYTES"]) + _MULTIPART_OVERHEAD
+
+
+#: Django's CSRF check, run by the upload view itself (see upload), for a view that is
+#: not exempt.
+_csrf = CsrfViewMiddleware(lambda request: HttpResponse())
+_CHECKED_VIEW = HttpResponse
+
+
+@max_body_bytes(upload_limit)
+@answers_json
+@csrf_exempt  # checked inside: Django's own check would answer a body it cannot parse in HTML
+def upload(request: HttpRequest, app: str, session_id: UUID) -> HttpResponse:
+    """POST files (multipart, fields named "file") to a chat of the user's: answers 201
+    with {"files": [...]}, each with the id a message frame names it by. Every refusal
+    is JSON: {"error": code, "detail": ...}."""
+    if request.method != "POST":
+        return _problem(405, "method_not_allowed", "POST files here")
+    if not request.user.is_authenticated:
+        return _problem(403, "not_logged_in", "log in to attach files")
+    config = get_config()
+    try:
+        csrf_refusal = _csrf.process_view(request, _CHECKED_VIEW, (), {})  # reads the body
+        uploaded = request.FILES.getlist("file")
+    except TooManyFilesSent:
+        return _problem(400, "too_many_files", f"at most {config['MAX_FILES_PER_MESSAGE']} files at a time")
+    except SuspiciousFileOperation as error:  # a file name Django will not take, such as a long one
+        return _problem(400, "invalid_file_name", str(error))
+    except (SuspiciousOperation, MultiPartParserError) as error:
+        return _problem(400, "invalid_upload", f"not a multipart body of files: {error}")
+    if csrf_refusal is not None:
+        return _problem(
+            403, "csrf_failed", "the CSRF token is missing or wrong: send the csrftoken cookie's value"
+        )
+    if app not in config["APPS"]:
+        return _problem(404, "unknown_app", f"no chat app named {app!r}")
+    if not history.own_chats(request.user, app).filter(pk=session_id).exists():
+        return _problem(404, "not_found", "no such chat of yours")
+    try:
+        rows = files.keep_uploads(request.user, session_id, [(item.name or "", item) for item in uploaded])
+    except files.Refused as refused:
+        return _problem(refused.status, refused.code, refused.detail)
+    finally:
+        for item in uploaded:
+            item.close()
+    return JsonResponse({"files": files.with_urls([files.descriptor(row) for row in rows])}, status=201)
+
+
+def _staff_may_read(request: HttpRequest) -> bool:
+    return request.user.is_staff and request.user.has_perm("chatsessions.view_chatfile")
+
+
+@xframe_options_sameorigin  # the page shows a PDF in a frame of its own origin
+@require_GET
+def download(request: HttpRequest, file_id: UUID) -> HttpResponseBase:
+    """GET a file: to its owner, and to staff who may view chat files in the admin; to
+    anyone else 404, as if there were none. ?download=1 asks for a download even of a
+    type the browser would show."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    row = ChatFile.objects.filter(pk=file_id).first()
+    if row is None or not (row.owner_id == request.user.pk or _staff_may_read(request)):
+        raise Http404("no such file")
+    try:
+        opened = files.storage().open(row.storage_name, "rb")
+    except (FileNotFoundError, OSError):
+        logger.warning("file %s (%s) is missing from the storage", row.pk, row.storage_name)
+        raise Http404("no such file") from None
+    inline = row.mime in files.INLINE_TYPES and not request.GET.get("download")
+    response = FileResponse(
+        opened,
+        as_attachment=not inline,
+        filename=row.name,
+        content_type=row.mime if inline else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = (
+        _PDF_POLICY if inline and row.mime == "application/pdf" else _SANDBOX
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

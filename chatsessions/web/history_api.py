@@ -1,0 +1,163 @@
+"""The JSON endpoints of a user's chat history, for the chat page and any other client.
+
+Session-authenticated (401 without a login), CSRF-protected for changes, and only ever
+the user's own chats of the named app: any other id answers 404, as an unknown one does.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import zoneinfo
+from collections.abc import Callable
+from datetime import tzinfo
+from typing import Any
+from uuid import UUID
+
+from asgiref.sync import async_to_sync
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ..conf import get_config
+from ..live import control, replay
+from ..storage import history
+from ..storage.history import BadRequest
+from ..wire.protocol import ProtocolError, load_json
+from .middleware import answers_json
+
+logger = logging.getLogger("chatsessions")
+
+View = Callable[..., HttpResponse]
+
+
+def _problem(status: int, code: str, detail: str) -> JsonResponse:
+    return JsonResponse({"error": code, "detail": detail}, status=status)
+
+
+def _owned(view: View) -> View:
+    """Answers 401 without a login and 404 for an app not in APPS; then runs view."""
+
+    @functools.wraps(view)
+    def checked(request: HttpRequest, app: str, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return _problem(401, "not_logged_in", "log in to see your chats")
+        if app not in get_config()["APPS"]:
+            return _problem(404, "unknown_app", f"no chat app named {app!r}")
+        try:
+            return view(request, app, **kwargs)
+        except BadRequest as error:
+            return _problem(400, "invalid_parameter", str(error))
+
+    return checked
+
+
+def _number(request: HttpRequest, name: str, default: int | None, at_most: int) -> int | None:
+    text = request.GET.get(name)
+    if text is None or text == "":
+        return default
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= at_most:
+        raise BadRequest(f"{name}: a whole number from 1 to {at_most}")
+    return int(text)
+
+
+def _zone(request: HttpRequest) -> tzinfo:
+    name = request.GET.get("tz")
+    if not name:
+        return timezone.get_current_timezone()
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        raise BadRequest("tz: not a time zone name (like Europe/Paris)") from None
+
+
+def _not_found() -> JsonResponse:
+    return _problem(404, "not_found", "no such chat of yours")
+
+
+@answers_json
+@require_GET
+@_owned
+def chat_list(request: HttpRequest, app: str) -> HttpResponse:
+    """GET: a page of the user's chats, newest activity first. Parameters: q (search in
+    titles and messages), cursor (the previous page's next), limit, tz (for the day
+    groups)."""
+    cursor = request.GET.get("cursor")
+    limit = _number(request, "limit", history.CHATS_PER_PAGE, history.MAX_CHATS_PER_PAGE)
+    assert limit is not None
+    page = history.chat_list(
+        request.user,
+        app,
+        text=request.GET.get("q", ""),
+        after=history.Cursor.parse(cursor) if cursor else None,
+        limit=limit,
+        zone=_zone(request),
+    )
+    return JsonResponse(page)
+
+
+@answers_json
+@csrf_protect
+@require_http_methods(["GET", "PATCH", "DELETE"])
+@_owned
+def chat_detail(request: HttpRequest, app: str, session_id: UUID) -> HttpResponse:
+    """GET: one chat. PATCH {"title": ...}: renames it. DELETE: deletes it and its
+    messages; a live chat ends first."""
+    if request.method == "PATCH":
+        title = history.fold_title(_title_of(request))
+        if not history.rename(request.user, app, session_id, title):
+            return _not_found()
+        _tell_live_chat(control.aretitle, session_id, title)
+    elif request.method == "DELETE":
+        if not history.delete(request.user, app, session_id):
+            return _not_found()
+        # Its socket closes with 4000; its last writes find no row and are dropped.
+        _tell_live_chat(control.aend_chat, session_id)
+        return HttpResponse(status=204)
+    summary = history.find_chat(request.user, app, session_id)
+    if summary is None:
+        return _not_found()
+    now = timezone.now()
+    zone = _zone(request)
+    return JsonResponse(history.chat_summary(summary, now.astimezone(zone).date(), zone))
+
+
+def _title_of(request: HttpRequest) -> str:
+    try:
+        body = load_json(request.body.decode())
+    except RequestDataTooBig:
+        raise BadRequest("the body is too large") from None
+    except UnicodeDecodeError:
+        raise BadRequest('the body must be JSON: {"title": "..."}') from None
+    except ProtocolError as error:
+        raise BadRequest(f'the body must be JSON: {{"title": "..."}} ({error.detail})') from None
+    title = body.get("title") if isinstance(body, dict) else None
+    if not isinstance(title, str) or not history.fold_title(title):
+        raise BadRequest("title: a string with something in it besides white space")
+    return title
+
+
+def _tell_live_chat(send: Callable[..., Any], session_id: UUID, *args: Any) -> None:
+    """Tells the chat's process, if it is live somewhere; the change stands either way."""
+    try:
+        async_to_sync(send)(session_id, *args)
+    except Exception:
+        logger.warning("chat %s: changed, but its live process could not be told", session_id, exc_info=True)
+
+
+@answers_json
+@require_GET
+@_owned
+def chat_messages(request: HttpRequest, app: str, session_id: UUID) -> HttpResponse:
+    """GET: a page of a chat's messages, oldest first. Parameters: before (the cursor the
+    session frame's history_before or the previous page gave; the latest page without
+    it), limit."""
+    if not history.own_chats(request.user, app).filter(pk=session_id).exists():
+        return _not_found()
+    before = _number(request, "before", None, 2**31 - 1)
+    limit = _number(request, "limit", history.MESSAGES_PER_PAGE, history.MAX_MESSAGES_PER_PAGE)
+    assert limit is not None
+    shown, older = replay.page(session_id, before, limit, request.user)
+    return JsonResponse({"messages": shown, "before": older})

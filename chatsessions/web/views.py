@@ -1,0 +1,48 @@
+"""The chat page: one HTML page per chat app, which speaks to that app's socket."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.csrf import ensure_csrf_cookie
+
+from ..conf import get_config
+from ..wire.frames import codes_for_the_page
+
+
+@ensure_csrf_cookie
+def chat_page(request: HttpRequest, app: str = "default") -> HttpResponse:
+    """Renders the chat page of app; not logged in, the user goes to log in first."""
+    config = get_config()
+    if app not in config["APPS"]:
+        raise Http404(f"No chat app named {app!r}")
+    if not request.user.is_authenticated and not config["ALLOW_ANONYMOUS"]:
+        return redirect_to_login(request.get_full_path())
+    socket_path = "/ws/chat/" if app == "default" else f"/ws/chat/{app}/"
+    # An anonymous visitor (ALLOW_ANONYMOUS) has no history: the page then has no sidebar.
+    history_url = files_url = ""
+    if request.user.is_authenticated:
+        namespace = request.resolver_match.namespace if request.resolver_match else None
+        history_url = reverse("chatsessions:chat-list", args=[app], current_app=namespace)
+        # The page puts the chat's id in place of the zero one.
+        files_url = reverse("chatsessions:chat-files", args=[app, uuid.UUID(int=0)], current_app=namespace)
+    response = render(
+        request,
+        "chatsessions/chat.html",
+        {
+            "app": app,
+            "socket_path": socket_path,
+            "login_url": settings.LOGIN_URL,
+            "history_url": history_url,
+            "files_url": files_url,
+            "codes": codes_for_the_page(),
+        },
+    )
+    if config["CONTENT_SECURITY_POLICY"]:
+        response["Content-Security-Policy"] = config["CONTENT_SECURITY_POLICY"]
+    return response
