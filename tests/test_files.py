@@ -230,7 +230,7 @@ def test_an_upload_needs_the_csrf_token(chat_user, chat_of):
 
 
 def test_an_upload_needs_a_login_and_a_chat_of_ones_own(chat_user, alice, chat_of):
-    assert post_files(Client(), chat_of(chat_user), CSV).status_code == 403
+    assert post_files(Client(), chat_of(chat_user), CSV).status_code == 401  # as in the history API
     assert post_files(logged_in(alice), chat_of(chat_user), CSV).status_code == 404
     assert logged_in(chat_user).post(upload_url(chat_of(chat_user), app="nope")).status_code == 404
     assert logged_in(chat_user).get(upload_url(chat_of(chat_user))).status_code == 405

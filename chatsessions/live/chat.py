@@ -139,10 +139,6 @@ class LiveChat:
 
     # -- its end: asked by the client, by staff, by the grace timer, or by an account change
 
-    def stop(self) -> None:
-        """Cancels the running handler, if any; on_stop runs after it."""
-        self.jobs.stop()
-
     def end(self, close_code: CloseCode = CloseCode.NORMAL) -> None:
         """Ends the chat once the handlers before it are done: on_chat_end runs once. A
         handler waiting on a question is stopped: nobody is left to answer it."""
@@ -165,20 +161,6 @@ class LiveChat:
         await self.flush()
         await self.signal(signals.session_ended)
         await self._leave(State.ENDED, close_code)
-
-    async def post_notice(self, content: str, author: str) -> None:
-        """Adds a notice from outside the chat (staff, say) to the chat and its transcript."""
-        await self.transcript.add_notice(content, author)
-
-    def retitled(self, title: str) -> None:
-        """The user renamed the chat (see api.py)."""
-        self.journal.renamed(title)
-
-    async def recheck_login(self, logged_out_session: str | None = None) -> None:
-        """Ends the chat (4401) if its socket's login no longer holds."""
-        socket = self.socket
-        if socket is not None and not await socket.login_holds(logged_out_session):
-            await self.revoke()
 
     async def revoke(self) -> None:
         """Ends the chat of a user who may no longer chat: what they queued is dropped, and
@@ -233,6 +215,35 @@ class LiveChat:
         socket = self.transcript.delivery.take(None)
         if socket is not None:
             await socket.close_socket(close_code)
+
+    # -- the control events (control.py), each served by the method of its name ----------
+
+    async def chat_end(self, event: dict[str, Any]) -> None:
+        """Staff ended the chat (control.end_chat): its socket closes with 4000."""
+        self.end(CloseCode.ENDED_BY_SERVER)
+
+    async def chat_notice(self, event: dict[str, Any]) -> None:
+        """Adds a notice from outside the chat (staff, say) to the chat and its transcript."""
+        await self.transcript.add_notice(str(event.get("content", "")), str(event.get("author", "Staff")))
+
+    async def chat_release(self, event: dict[str, Any]) -> None:
+        """A process resuming the chat asks this one to let go (control.arequest_release)."""
+        await self.hand_over()
+        await control.reply_released(event)
+
+    async def chat_retitle(self, event: dict[str, Any]) -> None:
+        """The user renamed the chat (see web/history_api.py)."""
+        self.journal.renamed(str(event.get("title", "")))
+
+    async def chat_recheck(self, event: dict[str, Any]) -> None:
+        """Ends the chat (4401) if its socket's login no longer holds; a socket of the
+        session that logged out is closed without a check."""
+        logged_out = event.get("logged_out_session")
+        socket = self.socket
+        if socket is not None and not await socket.login_holds(
+            logged_out if isinstance(logged_out, str) else None
+        ):
+            await self.revoke()
 
     # -- its writes and its control group -----------------------------------------------
 

@@ -1,9 +1,11 @@
-"""ChatConsumer: the WebSocket end of a chat: frames in through protocol.py, out through frames.py."""
+"""ChatConsumer: the WebSocket end of a chat: frames in through wire/protocol.py to the
+chat's inbox, out through the outbox; every frame it sends is built by wire/frames.py."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from channels.consumer import get_handler_name
@@ -13,17 +15,7 @@ from ..conf import get_config
 from ..handler_api.registry import ChatApp, load_app
 from ..wire import frames
 from ..wire.frames import CloseCode, ErrorCode
-from ..wire.protocol import (
-    ActionClick,
-    End,
-    Feedback,
-    ProtocolError,
-    Settings,
-    Start,
-    Stop,
-    UserMessage,
-    parse_frame,
-)
+from ..wire.protocol import Frame, ProtocolError, Start, parse_frame
 from .access import Login
 from .auth import UNAVAILABLE
 from .chat import LiveChat
@@ -182,21 +174,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
             CloseCode.TOO_MUCH, ErrorCode.RATE_LIMITED, f"too much sent: at most {limit}; closing"
         )
 
-    async def dispatch_frame(self, chat: LiveChat, frame: Any) -> None:
-        if isinstance(frame, UserMessage):
-            await chat.inbox.message(frame.content, frame.id, frame.files)
-        elif isinstance(frame, Settings):
-            await chat.inbox.settings(frame.values)
-        elif isinstance(frame, Stop):
-            chat.stop()
-        elif isinstance(frame, End):
-            chat.end()
-        elif isinstance(frame, ActionClick):
-            await chat.inbox.click(frame.id)
-        elif isinstance(frame, Feedback):
-            await chat.inbox.feedback(frame.message_id, frame.value, frame.comment)
-        else:
-            raise ProtocolError(ErrorCode.ALREADY_STARTED, "this socket has started its chat already")
+    async def dispatch_frame(self, chat: LiveChat, frame: Frame) -> None:
+        """Hands a frame of a started chat to its inbox's method of the frame's type."""
+        serve: Callable[[Frame], Awaitable[None]] = getattr(chat.inbox, frame.type)
+        await serve(frame)
 
     async def start(self, frame: Start) -> None:
         """Starts a new chat or resumes one, then sends the session frame."""

@@ -20,18 +20,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable, Coroutine
-from typing import Any, Protocol
+from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 from ..storage import commands
-from ..wire.frames import CloseCode
 
 logger = logging.getLogger("chatsessions")
 
+# Every control event is named "chat.<what>" and served by the live chat's method
+# chat_<what> (see dispatch): a new action is that method and a function that sends it.
+EVENT_TYPE = re.compile(r"chat\.[a-z][a-z_]{0,40}")
 END = "chat.end"
 NOTICE = "chat.notice"
 # A process resuming a chat asks its holder to write everything and let go.
@@ -151,42 +154,33 @@ async def _send(session_id: Any, event: dict[str, Any], record: bool = True) -> 
         raise
 
 
-class Controlled(Protocol):
-    """What the control events ask of a live chat (chat.LiveChat is one)."""
-
-    def end(self, close_code: CloseCode = CloseCode.NORMAL) -> None: ...
-
-    async def post_notice(self, content: str, author: str) -> None: ...
-
-    async def hand_over(self) -> None: ...
-
-    async def recheck_login(self, logged_out_session: str | None = None) -> None: ...
-
-    def retitled(self, title: str) -> None: ...
+def handler_name(kind: Any) -> str | None:
+    """The method of a live chat that serves an event of this type: "chat.notice" is
+    served by LiveChat.chat_notice, as Channels names a consumer's handlers. None for a
+    type no chat serves (a stray event must not call any other method)."""
+    if not isinstance(kind, str) or not EVENT_TYPE.fullmatch(kind):
+        return None
+    return kind.replace(".", "_")
 
 
-async def dispatch(event: dict[str, Any], find: Callable[[str], Controlled | None]) -> None:
+async def dispatch(event: dict[str, Any], find: Callable[[str], Any]) -> None:
     """Serves one event for the chat find returns, whether a socket is attached or not."""
     chat = find(str(event.get("session_id")))
     if chat is None:
         return
-    kind = event.get("type")
-    if kind == END:
-        chat.end(CloseCode.ENDED_BY_SERVER)
-    elif kind == NOTICE:
-        await chat.post_notice(str(event.get("content", "")), str(event.get("author", "Staff")))
-    elif kind == RELEASE:
-        await chat.hand_over()
-        layer = get_channel_layer()
-        if event.get("reply_to") and layer is not None:
-            await layer.send(str(event["reply_to"]), {"type": RELEASED, "session_id": event["session_id"]})
-    elif kind == RETITLE:
-        chat.retitled(str(event.get("title", "")))
-    elif kind == RECHECK:
-        logged_out = event.get("logged_out_session")
-        await chat.recheck_login(logged_out if isinstance(logged_out, str) else None)
-    else:
-        logger.warning("chat %s: ignored control event %r", event.get("session_id"), kind)
+    name = handler_name(event.get("type"))
+    handler = getattr(chat, name, None) if name is not None else None
+    if handler is None:
+        logger.warning("chat %s: ignored control event %r", event.get("session_id"), event.get("type"))
+        return
+    await handler(event)
+
+
+async def reply_released(event: dict[str, Any]) -> None:
+    """Tells the process that asked for a release (arequest_release) that the chat is let go."""
+    layer = get_channel_layer()
+    if event.get("reply_to") and layer is not None:
+        await layer.send(str(event["reply_to"]), {"type": RELEASED, "session_id": event["session_id"]})
 
 
 class Listener:

@@ -21,7 +21,7 @@ from ..storage import files
 from ..storage.feedback import save as save_feedback
 from ..wire import frames
 from ..wire.frames import ErrorCode
-from ..wire.protocol import ProtocolError
+from ..wire.protocol import ActionClick, End, Feedback, ProtocolError, Settings, Start, Stop, UserMessage
 from . import replay
 from .interaction import answer_of
 from .jobs import Job, JobRunner
@@ -45,19 +45,27 @@ class Chat(Protocol):
 
     async def signal(self, signal: Any, **kwargs: Any) -> None: ...
 
+    def end(self) -> None: ...
+
 
 class Inbox:
-    """One chat's way in for its client's frames (consumers.py hands them here)."""
+    """One chat's way in for its client's frames: consumers.py hands each parsed frame to
+    the method named by its type (wire/protocol.py), one at a time."""
 
     __slots__ = ("chat",)
 
     def __init__(self, chat: Chat) -> None:
         self.chat = chat
 
-    async def message(self, content: str, message_id: str | None, file_ids: Sequence[str] = ()) -> None:
+    async def start(self, frame: Start) -> None:
+        """A second start frame: one socket opens one chat."""
+        raise ProtocolError(ErrorCode.ALREADY_STARTED, "this socket has started its chat already")
+
+    async def message(self, frame: UserMessage) -> None:
         """Records a user message, with the files uploaded for it, and queues on_message
         for it; if a handler asked a question (AskUserMessage, AskFileMessage), the
         message is its answer instead."""
+        content, message_id, file_ids = frame.content, frame.id, frame.files
         interaction = self.chat.transcript.interaction
         wanted = interaction.wants_files()
         if wanted is not None and not file_ids:
@@ -110,9 +118,10 @@ class Inbox:
         message.elements = [Element.of(row) for row in rows]
         return rows
 
-    async def click(self, action_id: str) -> None:
+    async def action(self, frame: ActionClick) -> None:
         """Runs the callback of an action the chat sent, or answers the question it
         belongs to; an id the chat did not send (or took back) is refused."""
+        action_id = frame.id
         interaction = self.chat.transcript.interaction
         action = await interaction.find(
             action_id, lambda: database_sync_to_async(replay.stored_actions)(self.chat.id)
@@ -128,8 +137,9 @@ class Inbox:
         self._check_accepting()
         self.chat.jobs.add(Job(event, action, from_client=True))
 
-    async def feedback(self, message_id: str, value: int, comment: str) -> None:
+    async def feedback(self, frame: Feedback) -> None:
         """Keeps the user's feedback on an assistant message of this chat, and confirms it."""
+        message_id, value, comment = frame.message_id, frame.value, frame.comment
         self._check_open()
         await self.chat.flush()  # the message may not be written yet
         if not await database_sync_to_async(save_feedback)(
@@ -141,8 +151,9 @@ class Inbox:
         await self.chat.transcript.send(frames.feedback(message_id, value, comment))
         await self.chat.signal(signals.feedback_received, message_id=message_id, value=value, comment=comment)
 
-    async def settings(self, values: dict[str, Any]) -> None:
+    async def settings(self, frame: Settings) -> None:
         """Validates new settings values, confirms them and queues on_settings_update."""
+        values = frame.values
         self._check_accepting()
         try:
             validate_settings(self.chat.app.settings, values)
@@ -150,6 +161,14 @@ class Inbox:
             raise ProtocolError(ErrorCode.INVALID_SETTINGS, str(error)) from None
         settings = await self.chat.transcript.change_settings(values)
         self.chat.jobs.add(Job("on_settings_update", dict(settings), from_client=True))
+
+    async def stop(self, frame: Stop) -> None:
+        """Cancels the running handler, if any; on_stop runs after it."""
+        self.chat.jobs.stop()
+
+    async def end(self, frame: End) -> None:
+        """The user ended the chat: on_chat_end runs once the handlers before it are done."""
+        self.chat.end()
 
     def _check_open(self) -> None:
         if not self.chat.accepting:

@@ -45,11 +45,11 @@ _CHUNK = 64 * 1024
 
 
 class Refused(Exception):
-    """Files the server will not keep: an HTTP status, a stable code and what is wrong."""
+    """Files the server will not keep: a stable code (web/errors.py's HttpError gives its
+    HTTP status) and what is wrong."""
 
-    def __init__(self, status: int, code: str, detail: str) -> None:
+    def __init__(self, code: str, detail: str) -> None:
         super().__init__(detail)
-        self.status = status
         self.code = code
         self.detail = detail
 
@@ -113,25 +113,22 @@ def keep_uploads(user: Any, session_id: Any, uploads: Iterable[tuple[str, IO[byt
     config = get_config()
     incoming = [Incoming(clean_name(name), source) for name, source in uploads]
     if not incoming:
-        raise Refused(400, "no_files", 'send the files as multipart form fields named "file"')
+        raise Refused("no_files", 'send the files as multipart form fields named "file"')
     if len(incoming) > config["MAX_FILES_PER_MESSAGE"]:
-        raise Refused(400, "too_many_files", f"at most {config['MAX_FILES_PER_MESSAGE']} files at a time")
+        raise Refused("too_many_files", f"at most {config['MAX_FILES_PER_MESSAGE']} files at a time")
     for file in incoming:
         try:
             file.inspect()
         except WrongType as error:
-            raise Refused(415, "wrong_type", str(error)) from None
+            raise Refused("wrong_type", str(error)) from None
         if file.size > config["MAX_FILE_BYTES"]:
             raise Refused(
-                413, "file_too_large", f"{file.name} is larger than {mebibytes(config['MAX_FILE_BYTES'])}"
+                "file_too_large", f"{file.name} is larger than {mebibytes(config['MAX_FILE_BYTES'])}"
             )
         if not matches(file.mime, file.name, config["UPLOAD_TYPES"]):
-            raise Refused(
-                415, "type_not_accepted", f"{file.name}: files of type {file.mime} are not accepted"
-            )
+            raise Refused("type_not_accepted", f"{file.name}: files of type {file.mime} are not accepted")
     if sum(file.size for file in incoming) > config["MAX_MESSAGE_FILE_BYTES"]:
         raise Refused(
-            413,
             "message_too_large",
             f"the files of one message are limited to {mebibytes(config['MAX_MESSAGE_FILE_BYTES'])}",
         )
@@ -189,7 +186,6 @@ def _check_quota(user: Any) -> None:
     used = uploads.aggregate(used=Sum("size"))["used"] or 0
     if used > limit:
         raise Refused(
-            413,
             "quota_exceeded",
             f"your files would take more than {mebibytes(limit)}; delete chats you no longer need",
         )

@@ -2,7 +2,7 @@
 a live server, async (`async with`) or sync (`with`). See the README's "Testing your
 handlers" (docs/testing.md); the pytest plugin (chatsessions.pytest_plugin) adds fixtures.
 
-May import: conf, models, handler_api, live, storage, wire.
+May import: conf, models, handler_api, live, storage, web, wire.
 """
 
 import os

@@ -43,14 +43,15 @@ def _named(attachment: Attachment) -> tuple[str, bytes]:
 def in_process(user: Any, session_id: str, attachments: list[Attachment]) -> list[dict[str, Any]]:
     """Keeps files for the chat as the upload endpoint does (same checks, same storage)."""
     from ..storage import files
+    from ..web.errors import HttpError
 
     if user is None or not user.is_authenticated:
-        raise UploadRefused(403, "not_logged_in", "log in to attach files")
+        raise UploadRefused(HttpError.NOT_LOGGED_IN.status, HttpError.NOT_LOGGED_IN, "log in to attach files")
     named = [_named(attachment) for attachment in attachments]
     try:
         rows = files.keep_uploads(user, session_id, [(name, io.BytesIO(data)) for name, data in named])
     except files.Refused as refused:
-        raise UploadRefused(refused.status, refused.code, refused.detail) from None
+        raise UploadRefused(HttpError(refused.code).status, refused.code, refused.detail) from None
     return files.with_urls([files.descriptor(row) for row in rows])
 
 

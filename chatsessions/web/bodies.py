@@ -13,7 +13,6 @@ A path's limit is MAX_REQUEST_BYTES, unless its view declares its own with
 
 from __future__ import annotations
 
-import json
 import logging
 import tempfile
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from typing import Any, TypeVar
 from django.urls import Resolver404, resolve
 
 from ..conf import get_config
+from .errors import HttpError, asgi_answer
 
 logger = logging.getLogger("chatsessions")
 
@@ -58,16 +58,8 @@ def limit_for(path: str) -> int:
 
 
 def refusal(limit: int) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-    """The 413 answer: status, headers and a JSON body in the shape of the endpoints'."""
-    body = json.dumps(
-        {"error": "request_too_large", "detail": f"request bodies here are limited to {limit} bytes"}
-    ).encode()
-    headers = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(body)).encode()),
-        (b"connection", b"close"),
-    ]
-    return 413, headers, body
+    """The 413 answer: status, headers and a JSON body in errors.py's one shape."""
+    return asgi_answer(HttpError.REQUEST_TOO_LARGE, f"request bodies here are limited to {limit} bytes")
 
 
 def _header(scope: dict[str, Any], name: bytes) -> bytes | None:

@@ -23,9 +23,10 @@ from django.views.decorators.http import require_GET
 
 from ..conf import get_config
 from ..models import ChatFile
-from ..storage import files, history
+from ..storage import files
 from .bodies import max_body_bytes
-from .middleware import answers_json
+from .errors import HttpError, Problem, answers_json
+from .owners import require_app, require_login, require_own_chat
 
 logger = logging.getLogger("chatsessions")
 
@@ -37,10 +38,6 @@ _MULTIPART_OVERHEAD = 64 * 1024
 # would not run in one), and the browser's viewer runs no script of the file's.
 _SANDBOX = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
 _PDF_POLICY = "frame-ancestors 'self'"
-
-
-def _problem(status: int, code: str, detail: str) -> JsonResponse:
-    return JsonResponse({"error": code, "detail": detail}, status=status)
 
 
 def upload_limit() -> int:
@@ -60,33 +57,30 @@ _CHECKED_VIEW = HttpResponse
 def upload(request: HttpRequest, app: str, session_id: UUID) -> HttpResponse:
     """POST files (multipart, fields named "file") to a chat of the user's: answers 201
     with {"files": [...]}, each with the id a message frame names it by. Every refusal
-    is JSON: {"error": code, "detail": ...}."""
+    is JSON in errors.py's shape."""
     if request.method != "POST":
-        return _problem(405, "method_not_allowed", "POST files here")
-    if not request.user.is_authenticated:
-        return _problem(403, "not_logged_in", "log in to attach files")
+        raise Problem(HttpError.METHOD_NOT_ALLOWED, "POST files here")
+    require_login(request, "attach files")
     config = get_config()
     try:
         csrf_refusal = _csrf.process_view(request, _CHECKED_VIEW, (), {})  # reads the body
         uploaded = request.FILES.getlist("file")
     except TooManyFilesSent:
-        return _problem(400, "too_many_files", f"at most {config['MAX_FILES_PER_MESSAGE']} files at a time")
+        raise Problem(
+            HttpError.TOO_MANY_FILES, f"at most {config['MAX_FILES_PER_MESSAGE']} files at a time"
+        ) from None
     except SuspiciousFileOperation as error:  # a file name Django will not take, such as a long one
-        return _problem(400, "invalid_file_name", str(error))
+        raise Problem(HttpError.INVALID_FILE_NAME, str(error)) from None
     except (SuspiciousOperation, MultiPartParserError) as error:
-        return _problem(400, "invalid_upload", f"not a multipart body of files: {error}")
+        raise Problem(HttpError.INVALID_UPLOAD, f"not a multipart body of files: {error}") from None
     if csrf_refusal is not None:
-        return _problem(
-            403, "csrf_failed", "the CSRF token is missing or wrong: send the csrftoken cookie's value"
+        raise Problem(
+            HttpError.CSRF_FAILED, "the CSRF token is missing or wrong: send the csrftoken cookie's value"
         )
-    if app not in config["APPS"]:
-        return _problem(404, "unknown_app", f"no chat app named {app!r}")
-    if not history.own_chats(request.user, app).filter(pk=session_id).exists():
-        return _problem(404, "not_found", "no such chat of yours")
+    require_app(app)
+    require_own_chat(request, app, session_id)
     try:
         rows = files.keep_uploads(request.user, session_id, [(item.name or "", item) for item in uploaded])
-    except files.Refused as refused:
-        return _problem(refused.status, refused.code, refused.detail)
     finally:
         for item in uploaded:
             item.close()

@@ -1,7 +1,8 @@
 """The JSON endpoints of a user's chat history, for the chat page and any other client.
 
 Session-authenticated (401 without a login), CSRF-protected for changes, and only ever
-the user's own chats of the named app: any other id answers 404, as an unknown one does.
+the user's own chats of the named app: any other id answers 404, as an unknown one does
+(owners.py). Every refusal is JSON in errors.py's one shape.
 """
 
 from __future__ import annotations
@@ -21,20 +22,15 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ..conf import get_config
 from ..live import control, replay
 from ..storage import history
-from ..storage.history import BadRequest
 from ..wire.protocol import ProtocolError, load_json
-from .middleware import answers_json
+from .errors import HttpError, Problem, answers_json
+from .owners import not_found, require_app, require_login, require_own_chat
 
 logger = logging.getLogger("chatsessions")
 
 View = Callable[..., HttpResponse]
-
-
-def _problem(status: int, code: str, detail: str) -> JsonResponse:
-    return JsonResponse({"error": code, "detail": detail}, status=status)
 
 
 def _owned(view: View) -> View:
@@ -42,14 +38,9 @@ def _owned(view: View) -> View:
 
     @functools.wraps(view)
     def checked(request: HttpRequest, app: str, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return _problem(401, "not_logged_in", "log in to see your chats")
-        if app not in get_config()["APPS"]:
-            return _problem(404, "unknown_app", f"no chat app named {app!r}")
-        try:
-            return view(request, app, **kwargs)
-        except BadRequest as error:
-            return _problem(400, "invalid_parameter", str(error))
+        require_login(request, "see your chats")
+        require_app(app)
+        return view(request, app, **kwargs)
 
     return checked
 
@@ -59,7 +50,7 @@ def _number(request: HttpRequest, name: str, default: int | None, at_most: int) 
     if text is None or text == "":
         return default
     if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= at_most:
-        raise BadRequest(f"{name}: a whole number from 1 to {at_most}")
+        raise Problem(HttpError.INVALID_PARAMETER, f"{name}: a whole number from 1 to {at_most}")
     return int(text)
 
 
@@ -70,11 +61,7 @@ def _zone(request: HttpRequest) -> tzinfo:
     try:
         return zoneinfo.ZoneInfo(name)
     except (ValueError, zoneinfo.ZoneInfoNotFoundError):
-        raise BadRequest("tz: not a time zone name (like Europe/Paris)") from None
-
-
-def _not_found() -> JsonResponse:
-    return _problem(404, "not_found", "no such chat of yours")
+        raise Problem(HttpError.INVALID_PARAMETER, "tz: not a time zone name (like Europe/Paris)") from None
 
 
 @answers_json
@@ -108,17 +95,17 @@ def chat_detail(request: HttpRequest, app: str, session_id: UUID) -> HttpRespons
     if request.method == "PATCH":
         title = history.fold_title(_title_of(request))
         if not history.rename(request.user, app, session_id, title):
-            return _not_found()
+            raise not_found()
         _tell_live_chat(control.aretitle, session_id, title)
     elif request.method == "DELETE":
         if not history.delete(request.user, app, session_id):
-            return _not_found()
+            raise not_found()
         # Its socket closes with 4000; its last writes find no row and are dropped.
         _tell_live_chat(control.aend_chat, session_id)
         return HttpResponse(status=204)
     summary = history.find_chat(request.user, app, session_id)
     if summary is None:
-        return _not_found()
+        raise not_found()
     now = timezone.now()
     zone = _zone(request)
     return JsonResponse(history.chat_summary(summary, now.astimezone(zone).date(), zone))
@@ -128,14 +115,16 @@ def _title_of(request: HttpRequest) -> str:
     try:
         body = load_json(request.body.decode())
     except RequestDataTooBig:
-        raise BadRequest("the body is too large") from None
+        raise Problem(HttpError.INVALID_PARAMETER, "the body is too large") from None
     except UnicodeDecodeError:
-        raise BadRequest('the body must be JSON: {"title": "..."}') from None
+        raise Problem(HttpError.INVALID_PARAMETER, 'the body must be JSON: {"title": "..."}') from None
     except ProtocolError as error:
-        raise BadRequest(f'the body must be JSON: {{"title": "..."}} ({error.detail})') from None
+        raise Problem(
+            HttpError.INVALID_PARAMETER, f'the body must be JSON: {{"title": "..."}} ({error.detail})'
+        ) from None
     title = body.get("title") if isinstance(body, dict) else None
     if not isinstance(title, str) or not history.fold_title(title):
-        raise BadRequest("title: a string with something in it besides white space")
+        raise Problem(HttpError.INVALID_PARAMETER, "title: a string with something in it besides white space")
     return title
 
 
@@ -154,8 +143,7 @@ def chat_messages(request: HttpRequest, app: str, session_id: UUID) -> HttpRespo
     """GET: a page of a chat's messages, oldest first. Parameters: before (the cursor the
     session frame's history_before or the previous page gave; the latest page without
     it), limit."""
-    if not history.own_chats(request.user, app).filter(pk=session_id).exists():
-        return _not_found()
+    require_own_chat(request, app, session_id)
     before = _number(request, "before", None, 2**31 - 1)
     limit = _number(request, "limit", history.MESSAGES_PER_PAGE, history.MAX_MESSAGES_PER_PAGE)
     assert limit is not None

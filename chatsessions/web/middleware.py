@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
+
+from .errors import ANSWERS_JSON, HttpError, answer
 
 logger = logging.getLogger("chatsessions")
 
@@ -16,19 +17,6 @@ UNAVAILABLE_PAGE = (
     "<!doctype html><title>Service unavailable</title><h1>Service unavailable</h1>"
     "<p>The database cannot be reached just now. Try again in a moment.</p>"
 )
-
-
-#: The view attribute that answers_json sets.
-_ANSWERS_JSON = "chatsessions_answers_json"
-
-View = TypeVar("View", bound=Callable[..., Any])
-
-
-def answers_json(view: View) -> View:
-    """Marks a view whose every answer is JSON, errors included: its database outage is a
-    JSON 503 too. Put it above the view's other decorators."""
-    setattr(view, _ANSWERS_JSON, True)
-    return view
 
 
 class DatabaseUnavailableMiddleware:
@@ -47,7 +35,7 @@ class DatabaseUnavailableMiddleware:
         logger.warning("%s %s: the database cannot be reached (%s)", request.method, request.path, exception)
         headers = {"Retry-After": "5"}
         match = request.resolver_match
-        if match is not None and getattr(match.func, _ANSWERS_JSON, False):
+        if match is not None and getattr(match.func, ANSWERS_JSON, False):
             detail = "the database cannot be reached just now; try again in a moment"
-            return JsonResponse({"error": "unavailable", "detail": detail}, status=503, headers=headers)
+            return answer(HttpError.UNAVAILABLE, detail, headers)
         return HttpResponse(UNAVAILABLE_PAGE, status=503, headers=headers)

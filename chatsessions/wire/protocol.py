@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, ClassVar
 
 from . import frames
 from .frames import ErrorCode
@@ -25,8 +26,15 @@ class ProtocolError(Exception):
         return frames.error(self.code, self.detail)
 
 
+# Each frame a client sends is a class of its own, named by its "type": parsed by the
+# parser of that name (_PARSERS below) and served by the inbox's method of that name
+# (live/inbox.py). A new frame is a class, a parser and that method.
+
+
 @dataclass(frozen=True)
 class Start:
+    type: ClassVar[str] = "start"
+
     profile: str | None = None
     env: dict[str, str] = field(default_factory=dict)
     resume: str | None = None
@@ -34,6 +42,8 @@ class Start:
 
 @dataclass(frozen=True)
 class UserMessage:
+    type: ClassVar[str] = "message"
+
     content: str
     id: str | None = None
     # The ids of files uploaded for it (see file_views.upload).
@@ -42,21 +52,27 @@ class UserMessage:
 
 @dataclass(frozen=True)
 class Settings:
+    type: ClassVar[str] = "settings"
+
     values: dict[str, Any]
 
 
 @dataclass(frozen=True)
 class Stop:
-    pass
+    type: ClassVar[str] = "stop"
 
 
 @dataclass(frozen=True)
 class ActionClick:
+    type: ClassVar[str] = "action"
+
     id: str
 
 
 @dataclass(frozen=True)
 class Feedback:
+    type: ClassVar[str] = "feedback"
+
     message_id: str
     value: int
     comment: str = ""
@@ -64,7 +80,7 @@ class Feedback:
 
 @dataclass(frozen=True)
 class End:
-    pass
+    type: ClassVar[str] = "end"
 
 
 Frame = Start | UserMessage | Settings | Stop | End | ActionClick | Feedback
@@ -164,14 +180,14 @@ def _parse_feedback(data: dict[str, Any]) -> Feedback:
     return Feedback(message_id=_id(data, "for"), value=value, comment=comment)
 
 
-_PARSERS = {
-    "start": _parse_start,
-    "message": _parse_message,
-    "settings": _parse_settings,
-    "stop": lambda data: Stop(),
-    "end": lambda data: End(),
-    "action": _parse_action,
-    "feedback": _parse_feedback,
+_PARSERS: dict[str, Callable[[dict[str, Any]], Frame]] = {
+    Start.type: _parse_start,
+    UserMessage.type: _parse_message,
+    Settings.type: _parse_settings,
+    Stop.type: lambda data: Stop(),
+    End.type: lambda data: End(),
+    ActionClick.type: _parse_action,
+    Feedback.type: _parse_feedback,
 }
 
 
@@ -255,4 +271,4 @@ def parse_frame(text: str | None, data_bytes: bytes | None, max_bytes: int) -> F
             ErrorCode.UNKNOWN_TYPE,
             f"unknown frame type {data['type'][:40]!r}; expected one of {sorted(_PARSERS)}",
         )
-    return cast(Frame, parser(data))
+    return parser(data)

@@ -59,3 +59,33 @@ async def test_chats_share_one_group_and_each_listener_serves_only_its_own_chats
         assert listener._task is not None
         listener._task.cancel()
         await layer.group_discard(control.LOCAL_GROUP, listener.channel)
+
+
+def test_each_control_event_is_served_by_the_live_chat_method_of_its_name() -> None:
+    """A new control action is a function that sends it and one LiveChat method."""
+    import inspect
+
+    from chatsessions.live.chat import LiveChat
+
+    for kind in (control.END, control.NOTICE, control.RELEASE, control.RETITLE, control.RECHECK):
+        name = control.handler_name(kind)
+        assert name is not None and inspect.iscoroutinefunction(getattr(LiveChat, name, None)), kind
+
+
+def test_an_event_type_outside_chat_names_no_method() -> None:
+    for kind in ("chat.__init__", "chat._leave", "chat.end.x", "chat.", "websocket.send", "", 5, None):
+        assert control.handler_name(kind) is None, kind
+
+
+async def test_an_event_no_chat_serves_is_logged_and_ignored(caplog) -> None:
+    class Chat:
+        served: list[str] = []
+
+        async def chat_end(self, event: dict[str, Any]) -> None:
+            self.served.append(event["type"])
+
+    chat = Chat()
+    await control.dispatch({"type": "chat.nothing", "session_id": "s"}, lambda session_id: chat)
+    await control.dispatch({"type": "chat.end", "session_id": "s"}, lambda session_id: chat)
+    assert chat.served == ["chat.end"]
+    assert "ignored control event 'chat.nothing'" in caplog.text

@@ -61,3 +61,14 @@ def test_a_binary_frame_is_refused():
 
 def test_a_paired_surrogate_escape_is_text_like_any_other():
     assert parse('{"type": "message", "content": "\\ud83d\\ude00"}') == UserMessage("😀")
+
+
+def test_every_frame_type_is_served_by_the_inbox_method_of_its_name():
+    """A new frame is a class, a parser and one Inbox method: nothing else dispatches."""
+    import inspect
+
+    from chatsessions.live.inbox import Inbox
+    from chatsessions.wire.protocol import _PARSERS
+
+    for name in _PARSERS:
+        assert inspect.iscoroutinefunction(getattr(Inbox, name, None)), f"Inbox has no async {name}()"

@@ -65,7 +65,7 @@ async def test_a_lost_login_ends_the_chat_4401(alice):
     chat = await live_chat(alice)
     socket = Socket(holds=False)
     await chat.attach(socket)
-    await chat.recheck_login()
+    await chat.chat_recheck({})
     assert chat.state is State.ENDING
     await chat.jobs.idle()
     assert socket.frames[0]["code"] == "not_logged_in"
