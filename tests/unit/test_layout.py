@@ -113,6 +113,16 @@ def test_the_base_modules_import_no_room(module):
     assert {_room_of(imported) for imported in _imports(module)} <= set(BASE)
 
 
+def test_no_page_script_runs_past_400_lines():
+    static = PACKAGE / "static" / "chatsessions"
+    long = {
+        path.name: count
+        for path in static.glob("**/*.js")
+        if "vendor" not in path.parts and (count := len(path.read_text().splitlines())) > 400
+    }
+    assert not long, long
+
+
 @pytest.mark.parametrize("module", MODULES)
 def test_each_module_imports_first_in_a_fresh_process(module):
     """Imported first, before any other module of the app, each one still imports."""

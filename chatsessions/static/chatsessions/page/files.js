@@ -1,0 +1,188 @@
+// Files on the chat page: the elements a message shows (images, text, PDFs, charts,
+// downloads) and the files the user attaches, uploaded over HTTP with a progress bar each.
+
+import { downloadUrl, shownAs, sizeText } from "./rules.js";
+
+function node(tag, className, text) {
+  const made = document.createElement(tag);
+  if (className) made.className = className;
+  if (text !== undefined) made.textContent = text;
+  return made;
+}
+
+function download(element) {
+  const link = node("a", "cs-file");
+  link.href = downloadUrl(element.url);
+  link.download = element.name;
+  link.append(node("span", "cs-file-name", element.name), node("span", "cs-file-size", sizeText(element.size)));
+  return link;
+}
+
+// Plotly's bundle is large: it loads with the first chart, once.
+let plotly = null;
+function loadPlotly(src, cssSrc) {
+  plotly ??= new Promise((resolve, reject) => {
+    // Plotly's own stylesheet, under the id Plotly looks for: with its class, Plotly
+    // adds no <style> of its own, which the page's Content-Security-Policy forbids.
+    const styles = document.createElement("link");
+    styles.rel = "stylesheet";
+    styles.id = "plotly.js-style-global";
+    styles.className = "no-inline-styles";
+    styles.href = cssSrc;
+    document.head.append(styles);
+    const script = document.createElement("script");
+    script.src = src;
+    script.onload = () => resolve(window.Plotly);
+    script.onerror = () => reject(new Error("the chart library did not load"));
+    document.head.append(script);
+  });
+  return plotly;
+}
+
+async function fetchContent(url, as) {
+  const response = await fetch(url, { credentials: "same-origin" });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return as === "json" ? response.json() : response.text();
+}
+
+// One element, as its type shows; a failure shows as a download link with the reason.
+function shown(element, options) {
+  const box = node("figure", `cs-element cs-element-${element.type}`);
+  box.dataset.name = element.name;
+  const caption = node("figcaption", "", element.name);
+  const failed = (error) => box.replaceChildren(download(element), node("span", "cs-element-error", String(error.message || error)));
+  const kind = shownAs(element);
+  if (kind === "image") {
+    const image = node("img");
+    image.src = element.url;
+    image.alt = element.name;
+    image.loading = "lazy";
+    image.addEventListener("load", () => options.onResize?.());
+    const link = node("a");
+    link.href = element.url;
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.append(image);
+    box.append(link, caption);
+  } else if (kind === "pdf") {
+    const viewer = node("iframe", "cs-pdf");
+    viewer.src = element.url + (element.page ? `#page=${element.page}` : "");
+    viewer.title = element.name;
+    box.append(viewer, download(element));
+  } else if (kind === "text") {
+    const code = node("code", element.language ? `language-${element.language}` : "");
+    const block = node("pre");
+    block.append(code);
+    box.append(caption, block);
+    fetchContent(element.url, "text").then((text) => {
+      code.textContent = text;
+      if (element.language && window.Prism?.languages[element.language]) window.Prism.highlightElement(code);
+      options.onResize?.();
+    }, failed);
+  } else if (kind === "plotly") {
+    const chart = node("div", "cs-chart");
+    box.append(chart);
+    Promise.all([loadPlotly(options.plotlySrc, options.plotlyCss), fetchContent(element.url, "json")]).then(([Plotly, figure]) => {
+      Plotly.newPlot(chart, figure.data || [], { autosize: true, ...(figure.layout || {}) }, { responsive: true, displaylogo: false });
+      options.onResize?.();
+    }, failed);
+  } else {
+    box.append(download(element));
+  }
+  return box;
+}
+
+// The elements of a message, under its content (replacing any shown before).
+export function showElements(item, elements, options) {
+  item.querySelector(":scope > .cs-elements")?.remove();
+  if (!elements || !elements.length) return;
+  const list = node("div", "cs-elements");
+  list.append(...elements.map((element) => shown(element, options)));
+  item.querySelector(":scope > .cs-content").after(list);
+}
+
+// Files attached in the composer, each uploaded at once with its own progress bar.
+export class Attachments {
+  constructor(list, { uploadUrl, csrfToken, onChange }) {
+    this.list = list;
+    this.uploadUrl = uploadUrl; // a function of the chat's id
+    this.csrfToken = csrfToken;
+    this.onChange = onChange;
+    this.items = [];
+  }
+
+  add(files, sessionId) {
+    for (const file of files) this.upload(file, sessionId);
+    this.onChange();
+  }
+
+  upload(file, sessionId) {
+    const chip = node("li", "cs-attachment");
+    const bar = node("progress", "cs-progress");
+    bar.max = 1;
+    bar.value = 0;
+    const remove = node("button", "cs-remove-attachment", "×");
+    remove.type = "button";
+    remove.setAttribute("aria-label", `Remove ${file.name}`);
+    chip.append(node("span", "cs-file-name", file.name), node("span", "cs-file-size", sizeText(file.size)), bar, remove);
+    this.list.append(chip);
+    const entry = { chip, state: "uploading", described: null };
+    this.items.push(entry);
+    const request = new XMLHttpRequest();
+    request.open("POST", this.uploadUrl(sessionId));
+    request.setRequestHeader("X-CSRFToken", this.csrfToken());
+    request.setRequestHeader("Accept", "application/json");
+    request.responseType = "json";
+    request.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable) bar.value = event.loaded / event.total;
+    });
+    const settle = (state, reason) => {
+      entry.state = state;
+      chip.dataset.state = state;
+      bar.remove();
+      if (reason) {
+        chip.title = reason;
+        chip.append(node("span", "cs-attachment-error", reason));
+      }
+      this.onChange();
+    };
+    request.addEventListener("load", () => {
+      const body = request.response || {};
+      if (request.status === 201 && body.files?.length) {
+        entry.described = body.files[0];
+        settle("done");
+      } else {
+        settle("failed", body.detail || `refused (HTTP ${request.status})`);
+      }
+    });
+    request.addEventListener("error", () => settle("failed", "the upload failed; check your connection"));
+    remove.addEventListener("click", () => {
+      request.abort();
+      chip.remove();
+      this.items = this.items.filter((other) => other !== entry);
+      this.onChange();
+    });
+    const form = new FormData();
+    form.append("file", file, file.name);
+    request.send(form);
+  }
+
+  get uploading() {
+    return this.items.some((entry) => entry.state === "uploading");
+  }
+
+  get failed() {
+    return this.items.some((entry) => entry.state === "failed");
+  }
+
+  get ready() {
+    return this.items.filter((entry) => entry.state === "done").map((entry) => entry.described);
+  }
+
+  clear() {
+    this.items = [];
+    this.list.replaceChildren();
+    this.onChange();
+  }
+}
+

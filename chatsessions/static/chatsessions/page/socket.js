@@ -1,0 +1,169 @@
+// The socket: one WebSocket to the chat, each frame in handed to the handler of its type
+// (as the server dispatches the client's), closes answered as rules.afterClose says.
+
+import { attachments } from "./composer.js";
+import { applySettings, buildEnv, buildProfiles, buildSettings, readEnv } from "./forms.js";
+import { hideAsk, showActions, showAsk, showFeedback, starters } from "./interactive.js";
+import { removeMessage, showContent, showMessage, showStep, stream } from "./messages.js";
+import { afterClose as closeOutcome, framesOf, reduce } from "./rules.js";
+import {
+  CLOSE,
+  findMessage,
+  goToLogin,
+  historyUrl,
+  notice,
+  page,
+  root,
+  setStatus,
+  setTitle,
+  showRunning,
+  stored,
+  ui,
+} from "./shared.js";
+import { chats } from "./sidebar.js";
+
+let socket = null;
+let attempts = 0;
+let afterClose = null; // what to do when the socket we are closing has closed
+
+export function connect() {
+  setStatus("connecting", "Connecting…");
+  const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+  socket = new WebSocket(scheme + location.host + root.dataset.socketPath);
+  socket.addEventListener("open", () => {
+    socket.send(
+      JSON.stringify({ type: "start", profile: stored.get("profile"), env: readEnv(), resume: stored.get("session") }),
+    );
+  });
+  socket.addEventListener("message", (event) => {
+    for (const frame of framesOf(JSON.parse(event.data))) receive(frame);
+  });
+  socket.addEventListener("close", (event) => closed(event.code));
+}
+
+export function send(frame) {
+  if (socket && socket.readyState === WebSocket.OPEN) {
+    socket.send(JSON.stringify(frame));
+    return true;
+  }
+  notice("Not connected; your message was not sent.");
+  return false;
+}
+
+// What each frame the server sends does to the page, by its type; the chat's state
+// changes first (rules.reduce), and the handler gets the state before the frame.
+const shows = {
+  session(frame, before) {
+    attempts = 0;
+    stored.set("session", frame.id);
+    ui.messages.replaceChildren();
+    page.contents.clear();
+    page.following = true;
+    ui.jump.hidden = true;
+    for (const shown of frame.history) (shown.type === "step" ? showStep : showMessage)(shown);
+    starters.show(frame.resumed ? [] : frame.starters || []);
+    ui.older.hidden = page.chat.olderCursor === null || !historyUrl;
+    buildProfiles(frame.profiles, frame.chat_profile);
+    buildSettings(frame.settings);
+    applySettings(frame.chat_settings);
+    buildEnv(frame.user_env);
+    if (root.dataset.sessionId !== frame.id) attachments?.clear(); // uploaded to another chat
+    root.dataset.sessionId = frame.id;
+    if (ui.attach) ui.attach.disabled = false;
+    setStatus("connected", frame.resumed ? "Connected (resumed)" : "Connected");
+    showRunning(Boolean(frame.running));
+    hideAsk(before.asking);
+    if (frame.ask) showAsk(frame.ask);
+    chats.mark(frame.id);
+    if (!frame.resumed) setTitle("");
+    ui.input.focus();
+  },
+  message: showMessage,
+  stream: (frame) => stream(frame.id, frame.token),
+  step: (frame) => showStep(frame),
+  actions(frame) {
+    const item = findMessage(frame.for);
+    if (item) showActions(item, frame.actions);
+  },
+  ask(frame, before) {
+    hideAsk(before.asking);
+    showAsk(frame);
+  },
+  ask_end(frame, before) {
+    if (!page.chat.asking) hideAsk(before.asking);
+  },
+  feedback(frame) {
+    const item = findMessage(frame.for);
+    if (item) showFeedback(item, frame);
+  },
+  update: (frame) => showContent(frame.id, frame.content),
+  remove: (frame) => removeMessage(frame.id),
+  task(frame) {
+    showRunning(page.chat.running);
+    // A first message titles the chat, and any turn makes it the newest: the list
+    // shows that once it is written (no request while it is at the top already).
+    if (frame.state === "end" && !chats.isNewest(root.dataset.sessionId)) chats.refreshSoon();
+  },
+  settings(frame) {
+    applySettings(frame.values);
+    notice("Settings applied.", "info");
+  },
+  error: (frame) => notice(`${frame.detail} (${frame.code})`),
+};
+
+function receive(frame) {
+  const before = page.chat;
+  page.chat = reduce(before, frame);
+  shows[frame.type]?.(frame, before);
+}
+
+function closed(code) {
+  socket = null;
+  if (afterClose) {
+    const next = afterClose;
+    afterClose = null;
+    next();
+    return;
+  }
+  const outcome = closeOutcome(code, CLOSE, attempts);
+  if (outcome.forget) stored.set(outcome.forget, null);
+  if (outcome.notice) notice(outcome.notice);
+  if (outcome.state) setStatus(outcome.state, outcome.text);
+  if (outcome.login) goToLogin();
+  if (outcome.reconnect !== undefined) {
+    if (outcome.reconnect) attempts += 1;
+    setTimeout(connect, outcome.reconnect);
+  }
+}
+
+// Closes the socket on purpose, then runs next: no reconnect loop in between.
+export function restart(next) {
+  if (socket && socket.readyState <= WebSocket.OPEN) {
+    afterClose = next;
+    socket.close(CLOSE.NORMAL);
+  } else {
+    next();
+  }
+}
+
+// Ends the chat on screen (on_chat_end runs; it can be reopened from the list), then
+// opens the chat resume names, or a new one. Resolves once the old socket has closed.
+export function switchTo(resume) {
+  return new Promise((resolve) => {
+    const open = () => {
+      stored.set("session", resume);
+      delete root.dataset.sessionId;
+      ui.messages.replaceChildren();
+      setTitle(resume ? chats.titleOf(resume) : "");
+      resolve();
+      connect();
+    };
+    if (socket && socket.readyState === WebSocket.OPEN && root.dataset.sessionId) {
+      // The server runs on_chat_end and then closes the socket with CLOSE.NORMAL.
+      afterClose = open;
+      socket.send(JSON.stringify({ type: "end" }));
+    } else {
+      restart(open);
+    }
+  });
+}
