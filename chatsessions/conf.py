@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-#: Every setting the app reads, with its default. The README documents each one.
+#: Every setting the app reads, with its default. docs/settings.md documents each one.
 DEFAULTS: dict[str, Any] = {
     # Chat app name -> dotted path of its handler module. "default" is served at
     # /ws/chat/, any other name N at /ws/chat/N/.

@@ -34,7 +34,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # With DEBUG off, serves the collected static files (chat.js, chat.css, the admin's)
-    # from the ASGI server itself; nginx may serve STATIC_ROOT instead (see the README).
+    # from the ASGI server itself; nginx may serve STATIC_ROOT instead (see docs/deployment.md).
     # With DEBUG on, runserver serves them from the apps, and there is no STATIC_ROOT yet.
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -83,7 +83,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 # REDIS_URL switches to Redis, which several worker processes need to reach each other's
-# chats. CHANNEL_LAYER=pubsub picks the pub/sub layer (see the README's deployment notes).
+# chats. CHANNEL_LAYER=pubsub picks the pub/sub layer (see docs/deployment.md).
 REDIS_URL = os.environ.get("REDIS_URL")
 if REDIS_URL and os.environ.get("CHANNEL_LAYER") == "pubsub":
     CHANNEL_LAYERS = {
@@ -139,7 +139,7 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Chat files (uploads, handlers' elements): a folder of their own that no web server
-    # serves; the file view lets in only their owner. (S3: see the README.)
+    # serves; the file view lets in only their owner. (S3: see docs/handler-api.md.)
     "chatfiles": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": os.environ.get("DJANGO_CHAT_FILES", BASE_DIR / "chatfiles")},

@@ -1,5 +1,5 @@
 """The history benchmark runs (on a small scale): it must not rot between the runs that
-give the README its figures. It times nothing here."""
+give docs/benchmarks.md its figures. It times nothing here."""
 
 import subprocess
 import sys

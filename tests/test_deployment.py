@@ -1,4 +1,4 @@
-"""Production as the README sets it up: the documented variables, collectstatic with DEBUG
+"""Production as docs/deployment.md sets it up: the documented variables, collectstatic with DEBUG
 off, the demo command under the autoreloader."""
 
 from __future__ import annotations
@@ -14,21 +14,14 @@ import time
 from playwright.sync_api import expect
 
 from tests.browsing import last_reply, say
+from tests.documented import block
 from tests.servers import ROOT, Server, free_port, wait_for_port
-
-
-def readme_block(marker: str) -> str:
-    """The fenced block that follows marker in the README."""
-    readme = (ROOT / "README.md").read_text()
-    block = re.search(r"```\w*\n(.*?)```", readme[readme.index(marker) :], re.S)
-    assert block, f"no block after {marker!r} in the README"
-    return block[1]
 
 
 def test_check_deploy_reports_nothing_with_the_readmes_production_variables(tmp_path):
     key = tmp_path / "secret-key"
     key.write_text(secrets.token_urlsafe(50))
-    exports = readme_block("README test: tests/test_deployment.py runs this block's exports")
+    exports = block("tests/test_deployment.py", "docs/deployment.md")
     script = exports.replace("/etc/chat/secret-key", str(key))
     script += f"\nexec {sys.executable} manage.py check --deploy --fail-level WARNING\n"
     env = {

@@ -400,10 +400,10 @@ async def test_staff_see_a_chats_files_in_its_transcript_and_delete_them(chat_us
 
 
 def test_the_readmes_s3_storage_is_a_private_bucket_with_no_local_paths(chat_user, chat_of, settings):
-    from tests.test_fresh_project import readme_block
+    from tests.documented import block
 
     configured = {"STORAGES": dict(settings.STORAGES), "CHATSESSIONS": dict(settings.CHATSESSIONS)}
-    exec(readme_block("s3"), {}, configured)
+    exec(block("s3", "docs/handler-api.md"), {}, configured)
     settings.STORAGES, settings.CHATSESSIONS = configured["STORAGES"], configured["CHATSESSIONS"]
     settings.DEBUG = True  # W002 (pytest-django turns DEBUG off) has its own test
     from django.core.checks import run_checks

@@ -9,26 +9,16 @@ import re
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browsing import last_reply, say
+from tests.documented import block
 from tests.servers import ROOT, Server
 
 PASSWORD = "fresh-project-password"
-
-
-def readme_block(name: str) -> str:
-    """The fenced block after `<!-- README test: name -->`, dedented."""
-    readme = (ROOT / "README.md").read_text()
-    marker = re.search(rf"<!-- README test: {re.escape(name)}\b[^>]*-->", readme)
-    assert marker, f"the README lost its {name!r} block"
-    block = re.search(r"```\w*\n(.*?)```", readme[marker.end() :], re.S)
-    assert block, f"no block after the README's {name!r} marker"
-    return textwrap.dedent(block[1])
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str]) -> str:
@@ -58,16 +48,16 @@ def project(tmp_path_factory):
         if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "VIRTUAL_ENV", "PYTHONPATH"))
     }
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
-    install = readme_block("install").replace("path/to/a/clone/of/this/repo", str(source))
+    install = block("install").replace("path/to/a/clone/of/this/repo", str(source))
     run(["bash", "-c", f"set -e; {install}"], folder, env)
     run([str(venv / "bin" / "django-admin"), "startproject", "myproject"], folder, env)
     root = folder / "myproject"
     package = root / "myproject"
     with open(package / "settings.py", "a") as settings:
-        settings.write("\n" + readme_block("settings"))
-    (package / "asgi.py").write_text(readme_block("asgi"))
-    (package / "urls.py").write_text(readme_block("urls"))
-    (package / "chat.py").write_text(readme_block("tests/test_fresh_project.py"))
+        settings.write("\n" + block("settings"))
+    (package / "asgi.py").write_text(block("asgi"))
+    (package / "urls.py").write_text(block("urls"))
+    (package / "chat.py").write_text(block("tests/test_fresh_project.py"))
     return root, env, venv
 
 
@@ -80,7 +70,7 @@ def test_the_readmes_steps_make_a_project_that_checks_clean(project):
 def test_a_user_who_is_not_staff_logs_in_and_counts_to_three(project, browser):
     root, env, venv = project
     python = str(venv / "bin" / "python")
-    steps = readme_block("run")
+    steps = block("run")
     assert steps.splitlines()[0] == "python manage.py migrate"
     run([python, "manage.py", "migrate", "-v0"], root, env)
     user = "from django.contrib.auth.models import User; User.objects.create_user"

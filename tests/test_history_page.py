@@ -2,7 +2,7 @@
 rename, delete, search), older messages on scroll, the keyboard, copy buttons, the
 narrow layout and dark mode. A demo server of its own, so the users' lists start empty.
 
-SCREENSHOTS=docs saves the README's screenshots under docs/, else in a temp dir.
+SCREENSHOTS=docs saves the documentation's screenshots under docs/, else in a temp dir.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from playwright.sync_api import expect
 from psycopg import sql
 
 from chatsessions.testing import ChatClosed, ChatTestError, NoReply
+from tests import documented
 from tests.browsing import chromium, last_reply, say
 from tests.conftest import require
 from tests.servers import (
@@ -289,16 +290,12 @@ async def test_a_management_command_pushes_a_notice_to_any_worker(workers, envir
         assert (notice["author"], notice["content"]) == ("ops", "from a command")
 
 
-# -- nginx in front, as the README configures it ------------------------------------------------
+# -- nginx in front, as docs/deployment.md configures it -----------------------------------------
 
 
 def nginx_conf(folder, workers, port, static_root) -> str:
-    """The README's nginx block, on this test's ports and folders, in a whole nginx.conf."""
-    readme = (ROOT / "README.md").read_text()
-    start = readme.index("<!-- README test: tests/test_scale.py runs this configuration")
-    block = re.search(r"```nginx\n(.*?)```", readme[start:], re.S)
-    assert block, "the README lost its nginx block"
-    site = block[1]
+    """The deployment page's nginx block, on this test's ports and folders, in a whole nginx.conf."""
+    site = documented.block("tests/test_scale.py", "docs/deployment.md", "nginx")
     upstream = " ".join(f"server 127.0.0.1:{worker.port};" for worker in workers)
     site = re.sub(r"(upstream chat \{)[^}]*\}", rf"\1 {upstream} }}", site)
     site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
@@ -308,7 +305,9 @@ def nginx_conf(folder, workers, port, static_root) -> str:
     )
     return (
         f"user root; daemon off; pid {folder / 'nginx.pid'}; error_log {folder / 'error.log'};\n"
-        f"events {{}}\nhttp {{ access_log {folder / 'access.log'}; {temp}\n{site}\n}}\n"
+        # As the stock nginx.conf does: the page's ES modules run only as JavaScript.
+        f"events {{}}\nhttp {{ include /etc/nginx/mime.types; default_type application/octet-stream;\n"
+        f"access_log {folder / 'access.log'}; {temp}\n{site}\n}}\n"
     )
 
 
@@ -373,7 +372,7 @@ def test_through_the_readmes_nginx_a_user_logs_in_chats_and_resumes_on_the_other
             say(page, "two")
             expect(last_reply(page)).to_have_text("You sent 2 message(s)!")
             assert page.locator("[data-chatsessions]").get_attribute("data-session-id") == session_id
-            # An upload past nginx's default body limit (1 MB) goes through the README's nginx.
+            # An upload past nginx's default body limit (1 MB) goes through the documented nginx.
             big = {"name": "big.txt", "mimeType": "text/plain", "buffer": b"many words\n" * 300_000}
             page.locator(".cs-file-input").set_input_files([big])
             expect(page.locator(".cs-attachment")).to_have_attribute("data-state", "done")

@@ -1,10 +1,9 @@
-"""chatsessions.testing as a handler author uses it: the README's example, in process and
+"""chatsessions.testing as a handler author uses it: the example of docs/testing.md, in process and
 against a live server, async and sync, and the failures it reports."""
 
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import time
@@ -17,16 +16,14 @@ from django.test import TransactionTestCase, override_settings
 
 from chatsessions.models import ChatMessage
 from chatsessions.testing import ChatClient, ChatError, HandlerError, NoReply
+from tests.documented import block
 from tests.servers import ROOT
 
 
 def readme_test_module() -> str:
-    """The README's example test file, with its placeholder module made the counter."""
-    readme = (ROOT / "README.md").read_text()
-    marker = readme.index("<!-- README test: tests/test_testing_kit.py")
-    code = re.search(r"```python\n(.*?)```", readme[marker:], re.S)
-    assert code, "the README's example test is gone"
-    return code[1].replace("myproject.chat", "chatsite.chat.counter")
+    """The testing page's example test file, with its placeholder module made the counter."""
+    code = block("tests/test_testing_kit.py", "docs/testing.md", "python")
+    return code.replace("myproject.chat", "chatsite.chat.counter")
 
 
 def test_the_readme_example_test_passes_as_a_user_runs_it(tmp_path):
@@ -102,7 +99,7 @@ async def test_a_handler_error_is_raised_from_the_handlers_own_exception(chat_cl
 
 
 class SyncFormTest(TransactionTestCase):
-    """The sync form, in a Django test case (a TransactionTestCase: see the README)."""
+    """The sync form, in a Django test case (a TransactionTestCase: see docs/testing.md)."""
 
     def test_a_conversation_without_async(self):
         user = get_user_model().objects.create_user("dora")

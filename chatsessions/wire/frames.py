@@ -29,7 +29,7 @@ class CloseCode(IntEnum):
 
 
 class ErrorCode(StrEnum):
-    """The code of an error frame; the README's protocol section says when each is sent."""
+    """The code of an error frame; docs/protocol.md says when each is sent."""
 
     # Refused before the chat starts (the socket then closes).
     START_REQUIRED = "start_required"
