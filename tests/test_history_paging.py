@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import urllib.parse
 import urllib.request
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from chatsessions.live import replay
 from chatsessions.models import ChatFeedback, ChatMessage, ChatSession
-from chatsessions.storage import history
 from chatsessions.testing import ChatClient
 from chatsessions.testing.transport import login_cookie
 
@@ -140,20 +139,6 @@ def test_every_page_costs_the_same_few_queries(carol):
     # A session and its user, then the page itself (and for messages, the chat's owner
     # and the user's feedback on them).
     assert few <= 3 and first <= 5
-
-
-@pytest.mark.parametrize(
-    ("moment", "group"),
-    [
-        (datetime(2026, 11, 24, 0, 30, tzinfo=UTC), "Today"),
-        (datetime(2026, 11, 23, 23, 30, tzinfo=UTC), "Yesterday"),
-        (datetime(2026, 11, 18, 12, 0, tzinfo=UTC), "Previous 7 days"),
-        (datetime(2026, 10, 30, 12, 0, tzinfo=UTC), "Previous 30 days"),
-        (datetime(2026, 9, 2, 12, 0, tzinfo=UTC), "September 2026"),
-    ],
-)
-def test_chats_are_grouped_by_the_day_of_their_last_activity(moment, group):
-    assert history.day_group(moment, date(2026, 11, 24), UTC) == group
 
 
 def test_the_days_are_those_of_the_users_time_zone(live_server, carol):

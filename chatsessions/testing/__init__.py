@@ -1,5 +1,6 @@
 """Testing chat handlers: ChatClient drives a chat as the page does, in process or against
-a live server, async (`async with`) or sync (`with`). See docs/testing.md; the pytest plugin (chatsessions.pytest_plugin) adds fixtures.
+a live server, async (`async with`) or sync (`with`). See docs/testing.md; the pytest
+plugin (chatsessions.pytest_plugin) adds fixtures.
 
 May import: conf, models, handler_api, live, storage, web, wire.
 """

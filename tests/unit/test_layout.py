@@ -113,6 +113,19 @@ def test_the_base_modules_import_no_room(module):
     assert {_room_of(imported) for imported in _imports(module)} <= set(BASE)
 
 
+def test_the_unit_tests_mirror_the_package():
+    """tests/unit/<room>/test_<module>.py tests chatsessions/<room>/<module>.py."""
+    unit = Path(__file__).resolve().parent
+    strays = [
+        str(path.relative_to(unit))
+        for path in unit.rglob("test_*.py")
+        if path.parent != unit
+        and not (PACKAGE / path.parent.relative_to(unit) / f"{path.stem.removeprefix('test_')}.py").exists()
+    ]
+    assert not strays, f"unit tests of no module: {strays}"
+    assert sorted(path.name for path in unit.glob("test_*.py")) == ["test_layout.py"]
+
+
 def test_no_page_script_runs_past_400_lines():
     static = PACKAGE / "static" / "chatsessions"
     long = {

@@ -8,19 +8,9 @@ from chatsessions.handler_api.session import SessionStore
 from chatsessions.live.journal import Journal, Lost
 from chatsessions.live.writer import writer
 from chatsessions.models import ChatMessage, ChatSession
-from chatsessions.storage.batches import Batch, Edit, SessionChanges
 from chatsessions.storage.persistence import storable
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-
-
-def test_a_later_batch_merges_after_an_earlier_one():
-    earlier = Batch(edits=[Edit("m1", "a")], session=SessionChanges(status="live", message_count=1))
-    later = Batch(edits=[Edit("m1", "b")], session=SessionChanges(status="disconnected"))
-    merged = later.after(earlier)
-    assert merged.edits == [Edit("m1", "a"), Edit("m1", "b")]
-    assert merged.session.changed() == {"status": "disconnected", "message_count": 1}
-    assert not Batch() and Batch(session=SessionChanges(status="live"))
 
 
 def test_storable_replaces_what_no_database_keeps_and_cuts_to_the_columns():

@@ -1,9 +1,8 @@
-"""SessionStore and validate_settings alone."""
+"""SessionStore alone: reserved keys, dirtiness, the snapshot."""
 
 import pytest
 
 from chatsessions.handler_api.session import ReservedKeyError, SessionStore
-from chatsessions.handler_api.widgets import Select, Slider, validate_settings
 
 
 def store(env=None, data=None):
@@ -39,12 +38,3 @@ def test_the_snapshot_keeps_json_and_leaves_out_objects_and_env_values():
     written, unpersisted = chat.snapshot()
     assert written == {"n": 1}
     assert unpersisted == {"when": "object", "copy": "list, holds a user env value"}
-
-
-def test_settings_values_are_checked_against_the_declared_widgets():
-    widgets = [Select("style", "Style", values=["plain", "shouting"], initial="plain"), Slider("t", "T")]
-    validate_settings(widgets, {"style": "shouting", "t": 0.5})
-    with pytest.raises(ValueError, match="not a declared setting"):
-        validate_settings(widgets, {"volume": 11})
-    with pytest.raises(ValueError, match="must be one of"):
-        validate_settings(widgets, {"style": "whisper"})
