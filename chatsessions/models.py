@@ -61,7 +61,7 @@ class ChatSession(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
-        # The user's chat list (history.py): one index range, newest activity first.
+        # The user's chat list (storage/history.py): one index range, newest activity first.
         indexes = [
             models.Index(fields=["owner", "app", "-last_activity_at", "-id"], name="chatsession_history"),
         ]

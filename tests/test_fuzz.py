@@ -212,12 +212,12 @@ def own_chat(server, cookie):
 
 
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None, database=None)
-@given(request=http_requests, app=st.sampled_from(["probe", "default", "nosuchapp"]))
-def test_generated_history_requests_get_a_clear_answer(server, cookie, own_chat, request, app):
+@given(request=http_requests, app=st.sampled_from(["probe", "default", "nosuchapp"]), csrf=st.booleans())
+def test_generated_history_requests_get_a_clear_answer(server, cookie, own_chat, request, app, csrf):
     method, path, params, body = request
     query = urllib.parse.urlencode(params, errors="surrogatepass")
     url = f"{server.base}/chat/api/{app}/{path.replace('OWN', own_chat)}?{query}"
-    token = SimpleCookie(cookie)["csrftoken"].value
+    token = SimpleCookie(cookie)["csrftoken"].value if csrf else "forged"
     headers = {"Cookie": cookie, "X-CSRFToken": token, "Content-Type": "application/json"}
     try:
         with urllib.request.urlopen(
@@ -226,9 +226,10 @@ def test_generated_history_requests_get_a_clear_answer(server, cookie, own_chat,
             status, content_type = answer.status, answer.headers["Content-Type"]
     except urllib.error.HTTPError as error:
         status, content_type = error.code, error.headers["Content-Type"]
-    # 404 for a URL no route takes is Django's HTML page; every answer of the views is JSON.
-    assert status in {200, 204, 400, 404, 405}, (method, url, status)
-    if status in {200, 400}:
+    # 404 for a URL no route takes is Django's HTML page; every answer of the views is
+    # JSON, their refusals of a method or a forged CSRF token included.
+    assert status in {200, 204, 400, 404, 405} | ({403} if not csrf else set()), (method, url, status)
+    if status in {200, 400, 403, 405}:
         assert content_type == "application/json", (method, url, content_type)
 
 

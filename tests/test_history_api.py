@@ -148,10 +148,17 @@ async def test_changes_need_the_csrf_token(demo_server, word):
         await conversation.send(word)
     path = alice.api(f"{session_id}/")
     for method, body in [("PATCH", {"title": "renamed"}), ("DELETE", None)]:
-        status, _ = await asyncio.to_thread(alice.request, method, path, body, csrf=False)
-        assert status == 403
+        status, refusal = await asyncio.to_thread(alice.request, method, path, body, csrf=False)
+        assert (status, refusal["error"]) == (403, "csrf_failed")  # JSON, as every refusal here
     status, summary = await asyncio.to_thread(alice.request, "GET", path)
     assert (status, summary["title"]) == (200, word)
+
+
+async def test_a_method_an_endpoint_does_not_take_is_refused_in_json(demo_server):
+    alice = Http(demo_server, "alice")
+    for path in (alice.api(), alice.api(f"{uuid.uuid4()}/messages/")):
+        status, refusal = await asyncio.to_thread(alice.request, "POST", path, {})
+        assert (status, refusal["error"]) == (405, "method_not_allowed")
 
 
 async def test_a_rename_holds_in_the_list_and_in_the_live_chat(demo_server, word):

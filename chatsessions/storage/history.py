@@ -1,10 +1,10 @@
 """A user's past chats: the list (newest activity first, grouped by day, searchable,
 paged), a chat's older messages, renaming and deleting.
 
-Synchronous ORM code for the JSON views (api.py) and the resume (opening.py); replay.py
-turns its rows into frames. Every page
-is one query, whatever the number of chats or messages: keyset paging on an index, never
-an OFFSET that reads the skipped rows.
+Synchronous ORM code for the JSON views (web/history_api.py) and the resume
+(live/opening.py); live/replay.py turns its rows into frames. Every page is one query,
+whatever the number of chats or messages: keyset paging on an index, never an OFFSET
+that reads the skipped rows.
 """
 
 from __future__ import annotations

@@ -70,10 +70,11 @@ _STATUS = {
 class Problem(Exception):
     """A request refused: its code (which gives the status) and what is wrong."""
 
-    def __init__(self, code: HttpError, detail: str) -> None:
+    def __init__(self, code: HttpError, detail: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(detail)
         self.code = code
         self.detail = detail
+        self.headers = headers
 
 
 def body(code: HttpError, detail: str) -> dict[str, str]:
@@ -113,7 +114,7 @@ def answers_json(view: View) -> View:
         try:
             return view(request, *args, **kwargs)
         except Problem as problem:
-            return answer(problem.code, problem.detail)
+            return answer(problem.code, problem.detail, problem.headers)
         except Refused as refused:
             return answer(HttpError(refused.code), refused.detail)
         except BadRequest as error:  # a parameter of the history's the query cannot take

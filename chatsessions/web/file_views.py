@@ -16,7 +16,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import SuspiciousFileOperation, SuspiciousOperation, TooManyFilesSent
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.http.multipartparser import MultiPartParserError
-from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
@@ -26,7 +25,7 @@ from ..models import ChatFile
 from ..storage import files
 from .bodies import max_body_bytes
 from .errors import HttpError, Problem, answers_json
-from .owners import require_app, require_login, require_own_chat
+from .guards import require_app, require_csrf_token, require_login, require_method, require_own_chat
 
 logger = logging.getLogger("chatsessions")
 
@@ -45,25 +44,18 @@ def upload_limit() -> int:
     return int(get_config()["MAX_MESSAGE_FILE_BYTES"]) + _MULTIPART_OVERHEAD
 
 
-#: Django's CSRF check, run by the upload view itself (see upload), for a view that is
-#: not exempt.
-_csrf = CsrfViewMiddleware(lambda request: HttpResponse())
-_CHECKED_VIEW = HttpResponse
-
-
 @max_body_bytes(upload_limit)
 @answers_json
-@csrf_exempt  # checked inside: Django's own check would answer a body it cannot parse in HTML
+@csrf_exempt  # checked inside (guards.py): Django's own check would answer in HTML
 def upload(request: HttpRequest, app: str, session_id: UUID) -> HttpResponse:
     """POST files (multipart, fields named "file") to a chat of the user's: answers 201
     with {"files": [...]}, each with the id a message frame names it by. Every refusal
     is JSON in errors.py's shape."""
-    if request.method != "POST":
-        raise Problem(HttpError.METHOD_NOT_ALLOWED, "POST files here")
+    require_method(request, "POST")
     require_login(request, "attach files")
     config = get_config()
     try:
-        csrf_refusal = _csrf.process_view(request, _CHECKED_VIEW, (), {})  # reads the body
+        require_csrf_token(request)  # reads the body
         uploaded = request.FILES.getlist("file")
     except TooManyFilesSent:
         raise Problem(
@@ -73,10 +65,6 @@ def upload(request: HttpRequest, app: str, session_id: UUID) -> HttpResponse:
         raise Problem(HttpError.INVALID_FILE_NAME, str(error)) from None
     except (SuspiciousOperation, MultiPartParserError) as error:
         raise Problem(HttpError.INVALID_UPLOAD, f"not a multipart body of files: {error}") from None
-    if csrf_refusal is not None:
-        raise Problem(
-            HttpError.CSRF_FAILED, "the CSRF token is missing or wrong: send the csrftoken cookie's value"
-        )
     require_app(app)
     require_own_chat(request, app, session_id)
     try:

@@ -2,7 +2,7 @@
 
 Session-authenticated (401 without a login), CSRF-protected for changes, and only ever
 the user's own chats of the named app: any other id answers 404, as an unknown one does
-(owners.py). Every refusal is JSON in errors.py's one shape.
+(guards.py). Every refusal is JSON in errors.py's one shape, Django's CSRF refusal too.
 """
 
 from __future__ import annotations
@@ -19,30 +19,42 @@ from asgiref.sync import async_to_sync
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.csrf import csrf_exempt
 
 from ..live import control, replay
 from ..storage import history
 from ..wire.protocol import ProtocolError, load_json
 from .errors import HttpError, Problem, answers_json
-from .owners import not_found, require_app, require_login, require_own_chat
+from .guards import (
+    not_found,
+    require_app,
+    require_csrf_token,
+    require_login,
+    require_method,
+    require_own_chat,
+)
 
 logger = logging.getLogger("chatsessions")
 
 View = Callable[..., HttpResponse]
 
 
-def _owned(view: View) -> View:
-    """Answers 401 without a login and 404 for an app not in APPS; then runs view."""
+def _endpoint(*methods: str) -> Callable[[View], View]:
+    """Takes methods only, with the CSRF token for a change, from a logged-in user, for
+    an app in APPS (guards.py); every refusal, and the view's own, answers in JSON."""
 
-    @functools.wraps(view)
-    def checked(request: HttpRequest, app: str, **kwargs: Any) -> HttpResponse:
-        require_login(request, "see your chats")
-        require_app(app)
-        return view(request, app, **kwargs)
+    def guarded(view: View) -> View:
+        @functools.wraps(view)
+        def checked(request: HttpRequest, app: str, **kwargs: Any) -> HttpResponse:
+            require_method(request, *methods)
+            require_csrf_token(request)
+            require_login(request, "see your chats")
+            require_app(app)
+            return view(request, app, **kwargs)
 
-    return checked
+        return answers_json(csrf_exempt(checked))
+
+    return guarded
 
 
 def _number(request: HttpRequest, name: str, default: int | None, at_most: int) -> int | None:
@@ -64,9 +76,7 @@ def _zone(request: HttpRequest) -> tzinfo:
         raise Problem(HttpError.INVALID_PARAMETER, "tz: not a time zone name (like Europe/Paris)") from None
 
 
-@answers_json
-@require_GET
-@_owned
+@_endpoint("GET")
 def chat_list(request: HttpRequest, app: str) -> HttpResponse:
     """GET: a page of the user's chats, newest activity first. Parameters: q (search in
     titles and messages), cursor (the previous page's next), limit, tz (for the day
@@ -85,10 +95,7 @@ def chat_list(request: HttpRequest, app: str) -> HttpResponse:
     return JsonResponse(page)
 
 
-@answers_json
-@csrf_protect
-@require_http_methods(["GET", "PATCH", "DELETE"])
-@_owned
+@_endpoint("GET", "PATCH", "DELETE")
 def chat_detail(request: HttpRequest, app: str, session_id: UUID) -> HttpResponse:
     """GET: one chat. PATCH {"title": ...}: renames it. DELETE: deletes it and its
     messages; a live chat ends first."""
@@ -136,9 +143,7 @@ def _tell_live_chat(send: Callable[..., Any], session_id: UUID, *args: Any) -> N
         logger.warning("chat %s: changed, but its live process could not be told", session_id, exc_info=True)
 
 
-@answers_json
-@require_GET
-@_owned
+@_endpoint("GET")
 def chat_messages(request: HttpRequest, app: str, session_id: UUID) -> HttpResponse:
     """GET: a page of a chat's messages, oldest first. Parameters: before (the cursor the
     session frame's history_before or the previous page gave; the latest page without

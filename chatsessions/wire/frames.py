@@ -95,7 +95,7 @@ def handler_error(event: str, exception: BaseException | None, expose: bool) -> 
     """The error frame for a handler that raised; its message only if expose."""
     detail = f"{event} failed"
     if expose:
-        # A HandlerExit (see handlers.py) shows as the SystemExit or the like it stands for.
+        # A HandlerExit (see handler_api/registry.py) shows as the SystemExit or the like it stands for.
         shown = getattr(exception, "original", exception)
         detail += f": {type(shown).__name__}: {shown}"
     return error(ErrorCode.HANDLER_ERROR, detail)
