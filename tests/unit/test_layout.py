@@ -113,6 +113,28 @@ def test_the_base_modules_import_no_room(module):
     assert {_room_of(imported) for imported in _imports(module)} <= set(BASE)
 
 
+#: The paths the docs tell a project to import, and what each gives: moving the code
+#: into rooms must not break a project's asgi.py, settings or own code.
+PUBLIC_PATHS = {
+    "chatsessions.auth": ["ChatAuthMiddlewareStack"],
+    "chatsessions.bodies": ["RequestBodyLimit", "max_body_bytes"],
+    "chatsessions.conf": ["get_config"],
+    "chatsessions.control": ["aend_chat", "asend_notice", "end_chat", "group_name", "send_notice"],
+    "chatsessions.middleware": ["DatabaseUnavailableMiddleware"],
+    "chatsessions.outbox": ["frames_in"],
+    "chatsessions.routing": ["websocket_urlpatterns"],
+    "chatsessions.signals": ["session_started", "session_ended", "message_received"],
+    "chatsessions.testing": ["ChatClient", "SyncChatClient", "UploadRefused"],
+    "chatsessions.urls": ["urlpatterns"],
+}
+
+
+@pytest.mark.parametrize("module", sorted(PUBLIC_PATHS))
+def test_the_public_paths_still_give_their_names(module):
+    imported = importlib.import_module(module)
+    assert [name for name in PUBLIC_PATHS[module] if not hasattr(imported, name)] == []
+
+
 def test_the_unit_tests_mirror_the_package():
     """tests/unit/<room>/test_<module>.py tests chatsessions/<room>/<module>.py."""
     unit = Path(__file__).resolve().parent
