@@ -1,9 +1,10 @@
 """Chainlit-style chat sessions for Django Channels: the handler author's API."""
 
+from .context import context
 from .handler_api.actions import Action
 from .handler_api.asking import AskActionMessage, AskFileMessage, AskUserMessage
 from .handler_api.elements import Element, File, Image, Pdf, Plotly, Pyplot, Text
-from .handler_api.message import Message
+from .handler_api.message import ErrorMessage, Message
 from .handler_api.profiles import ChatProfile, Starter
 from .handler_api.registry import (
     action_callback,
@@ -15,14 +16,14 @@ from .handler_api.registry import (
     on_message,
     on_settings_update,
     on_stop,
-    run_sync,
     set_chat_profiles,
     set_starters,
     sleep,
 )
 from .handler_api.session import NoActiveChatError, ReservedKeyError, set_title, user_session
-from .handler_api.steps import Step, context, step
+from .handler_api.steps import Step, step
 from .handler_api.widgets import NumberInput, Select, Slider, Switch, TextInput
+from .sync import make_async, run_sync
 
 __all__ = [
     "Action",
@@ -31,6 +32,7 @@ __all__ = [
     "AskUserMessage",
     "ChatProfile",
     "Element",
+    "ErrorMessage",
     "File",
     "Image",
     "Message",
@@ -51,6 +53,7 @@ __all__ = [
     "context",
     "declare_chat_settings",
     "declare_user_env",
+    "make_async",
     "on_chat_end",
     "on_chat_resume",
     "on_chat_start",

@@ -62,6 +62,8 @@ async def test_stop_cancels_the_running_handler_then_runs_on_stop(alice, sockets
     await chat.send_frame({"type": "message", "content": "sleep 30"})
     assert await chat.receive() == {"type": "task", "state": "start"}
     await chat.send_frame({"type": "stop"})
+    said = await chat.receive()  # first the chat says so, as Chainlit's does
+    assert (said["type"], said["content"]) == ("message", "Task manually stopped.")
     stopped = await chat.receive()
     assert stopped["content"] == "stopped"
     assert await chat.receive() == {"type": "task", "state": "end"}
@@ -76,6 +78,7 @@ async def test_the_socket_stays_responsive_while_a_handler_runs(alice, sockets):
     await chat.send_frame("{broken")
     assert (await chat.receive(timeout=1))["code"] == "invalid_json"
     await chat.send_frame({"type": "stop"})
+    assert (await chat.receive())["content"] == "Task manually stopped."
     assert (await chat.receive())["content"] == "stopped"
 
 

@@ -51,6 +51,8 @@ class Message:
         self.author = author
         self.role = role
         self.created: datetime | None = None
+        #: An error shown as one (ErrorMessage).
+        self.is_error = False
 
     def __repr__(self) -> str:
         return f"Message(id={self.id!r}, author={self.author!r}, content={self.content[:40]!r})"
@@ -70,10 +72,11 @@ class Message:
             await chat.add_message(self, self.actions, described)
         return self
 
-    async def stream_token(self, token: str) -> None:
-        """Appends token to the content and streams it to the client."""
-        self.content += token
-        await active_chat().send(frames.stream(self.id, token))
+    async def stream_token(self, token: str, is_sequence: bool = False) -> None:
+        """Appends token to the content and streams it to the client; with is_sequence,
+        token is the whole content so far and replaces it (as Chainlit's)."""
+        self.content = token if is_sequence else self.content + token
+        await active_chat().send(frames.stream(self.id, token, replace=is_sequence))
 
     async def update(self) -> None:
         """Sends the current content as a new version of the sent message."""
@@ -82,3 +85,18 @@ class Message:
     async def remove(self) -> None:
         """Removes the message from the chat and from the transcript."""
         await active_chat().remove_message(self)
+
+    async def remove_actions(self) -> None:
+        """Takes away every action button the message was sent with."""
+        for action in self.actions:
+            await action.remove()
+
+
+class ErrorMessage(Message):
+    """A message that shows an error (Chainlit's cl.ErrorMessage)."""
+
+    def __init__(self, content: Any = "", author: str = "Assistant", **kwargs: Any) -> None:
+        # Chainlit's fail_on_persist_error: a write here never fails a send (see docs).
+        kwargs.pop("fail_on_persist_error", None)
+        super().__init__(content, author, **kwargs)
+        self.is_error = True

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 from inspect import Parameter, signature
 from typing import Any, TypeVar
 
-from asgiref.sync import async_to_sync, iscoroutinefunction, sync_to_async
+from asgiref.sync import iscoroutinefunction, sync_to_async
 
 from .widgets import Widget
 
@@ -165,15 +165,6 @@ def declare_user_env(*keys: str) -> None:
     if not all(isinstance(key, str) and key for key in keys):
         raise TypeError("declare_user_env takes non-empty strings")
     _app_of(_calling_module()).user_env = list(keys)
-
-
-def run_sync(awaitable: Awaitable[T]) -> T:
-    """Waits for awaitable from a sync handler, for example run_sync(Message(...).send())."""
-
-    async def wait() -> T:
-        return await awaitable
-
-    return async_to_sync(wait)()
 
 
 async def sleep(seconds: float) -> None:

@@ -20,8 +20,8 @@ from typing import Any, TypeVar, overload
 
 from django.utils import timezone
 
-from .registry import run_sync
 from .session import active_chat
+from .sync import run_sync
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -244,15 +244,6 @@ def step(
     return decorate
 
 
-class _Context:
-    """What Chainlit's cl.context offers handler code here: the step it runs in."""
-
-    @property
-    def current_step(self) -> Step | None:
-        """The innermost step open in the running code, if any."""
-        opened = _open_steps.get()
-        return opened[-1] if opened else None
-
-
-#: As Chainlit's cl.context, for `cl.context.current_step` in a step function.
-context = _Context()
+def open_steps() -> list[Step]:
+    """The steps open in the running code, outermost first."""
+    return list(_open_steps.get() or ())

@@ -27,6 +27,9 @@ from .interaction import answer_of
 from .jobs import Job, JobRunner
 from .transcript import Transcript
 
+#: What the chat says when its user stops a running handler (Chainlit's words).
+STOPPED = "Task manually stopped."
+
 
 class Chat(Protocol):
     """The parts of a chat the inbox works with (chat.LiveChat is one)."""
@@ -163,7 +166,10 @@ class Inbox:
         self.chat.jobs.add(Job("on_settings_update", dict(settings), from_client=True))
 
     async def stop(self, frame: Stop) -> None:
-        """Cancels the running handler, if any; on_stop runs after it."""
+        """Cancels the running handler, if any, saying so in the chat as Chainlit does;
+        on_stop runs after it."""
+        if self.chat.jobs.running:
+            await self.chat.transcript.add_message(Message(STOPPED))
         self.chat.jobs.stop()
 
     async def end(self, frame: End) -> None:

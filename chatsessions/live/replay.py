@@ -19,6 +19,7 @@ def stored(row: ChatMessage) -> Message:
     """A message as the database keeps it, for a message frame or a chat's root message."""
     message = Message(row.content, author=row.author, id=row.message_id, role=row.role)
     message.created = row.created_at
+    message.is_error = bool((row.meta or {}).get("is_error"))
     return message
 
 

@@ -78,11 +78,12 @@ class Transcript:
     ) -> None:
         """Keeps a new message, with its action buttons and the descriptors of its elements
         (kept in the file storage already), and sends it."""
-        if not actions and not elements:
+        is_error = getattr(message, "is_error", False)
+        if not actions and not elements and not is_error:
             self.record(message)
             await self._send_kept(frames.message(message))
             return
-        meta: dict[str, Any] = {}
+        meta: dict[str, Any] = {"is_error": True} if is_error else {}
         if actions:
             for action in actions:
                 action.forId = message.id

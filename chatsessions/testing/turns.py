@@ -50,6 +50,8 @@ class Reply:
     actions: list[dict[str, Any]] = field(default_factory=list)
     # Its files and elements: {"id", "type", "name", "mime", "size", "display", "url", ...}.
     elements: list[dict[str, Any]] = field(default_factory=list)
+    # An error shown as one (cl.ErrorMessage).
+    is_error: bool = False
 
     def __str__(self) -> str:
         return self.content
@@ -65,6 +67,7 @@ def reply_of(frame: dict[str, Any]) -> Reply:
         frame.get("created"),
         list(frame.get("actions", ())),
         list(frame.get("elements", ())),
+        bool(frame.get("is_error")),
     )
 
 
@@ -85,7 +88,8 @@ class Turn:
         if kind == "task":
             pass  # the socket counts them; a test reads what came between
         elif kind == "stream" and last and last["type"] == "stream" and last["id"] == frame["id"]:
-            last["token"] += frame["token"]  # tokens of one message, joined
+            # Tokens of one message, joined; a sequence's token is the whole text so far.
+            last["token"] = frame["token"] if frame.get("replace") else last["token"] + frame["token"]
         else:
             self.frames.append(dict(frame))
         if kind == "message":
@@ -93,12 +97,13 @@ class Turn:
         elif kind == "step":
             self.steps[frame["id"]] = dict(frame)
         elif kind == "stream" and frame["id"] in self.steps:
-            self.steps[frame["id"]]["output"] += frame["token"]
+            step = self.steps[frame["id"]]
+            step["output"] = frame["token"] if frame.get("replace") else step["output"] + frame["token"]
         elif kind == "actions" and frame["for"] in self.messages:
             self.messages[frame["for"]].actions = list(frame["actions"])
         elif kind == "stream":
             message = self.messages.setdefault(frame["id"], Reply(frame["id"], "assistant", "", ""))
-            message.content += frame["token"]
+            message.content = frame["token"] if frame.get("replace") else message.content + frame["token"]
         elif kind == "update" and frame["id"] in self.messages:
             self.messages[frame["id"]].content = frame["content"]
         elif kind == "remove":

@@ -114,6 +114,8 @@ def message(
         "content": sent.content,
         "created": sent.created.isoformat() if sent.created else None,
     }
+    if getattr(sent, "is_error", False):
+        frame["is_error"] = True
     if actions:
         frame["actions"] = actions
     if elements:
@@ -148,7 +150,10 @@ def feedback(message_id: str, value: int, comment: str) -> dict[str, Any]:
     return {"type": "feedback", "for": message_id, "value": value, "comment": comment}
 
 
-def stream(message_id: str, token: str) -> dict[str, Any]:
+def stream(message_id: str, token: str, replace: bool = False) -> dict[str, Any]:
+    """A token of a message or a step; with replace, the whole text so far."""
+    if replace:
+        return {"type": "stream", "id": message_id, "token": token, "replace": True}
     return {"type": "stream", "id": message_id, "token": token}
 
 

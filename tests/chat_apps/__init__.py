@@ -21,4 +21,9 @@ INTERACTIVE_APPS = {
             "message_elements",
         ]
     },
+    # Chainlit's own end-to-end apps, as Chainlit wrote them (tests/chainlit_e2e).
+    "e2e-action": "tests.chainlit_e2e.action.main",
+    "e2e-context": "tests.chainlit_e2e.context.main",
+    "e2e-streaming": "tests.chainlit_e2e.streaming.main",
+    "e2e-stop-task": "tests.chainlit_e2e.stop_task.main_async",
 }

@@ -143,6 +143,8 @@ async def on_message(message: cl.Message) -> None:
     elif command == "remove":
         reply = await cl.Message("short-lived").send()
         await reply.remove()
+    elif command == "error":  # an error shown as one
+        await cl.ErrorMessage(argument).send()
     elif command == "title":
         cl.set_title(argument)
         await _say("titled")

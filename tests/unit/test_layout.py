@@ -89,8 +89,8 @@ def test_the_package_is_its_rooms_and_what_django_and_projects_name():
     """The top level holds what Django expects and the public paths a project imports."""
     top = sorted(path.stem for path in PACKAGE.glob("*.py"))
     assert top == [
-        "__init__", "admin", "apps", "auth", "bodies", "checks", "conf", "control",
-        "middleware", "models", "outbox", "pytest_plugin", "routing", "signals", "urls",
+        "__init__", "admin", "apps", "auth", "bodies", "checks", "conf", "context", "control",
+        "middleware", "models", "outbox", "pytest_plugin", "routing", "signals", "sync", "urls",
     ]  # fmt: skip
     assert ROOMS == ["handler_api", "live", "storage", "testing", "web", "wire"]
 
@@ -119,6 +119,8 @@ PUBLIC_PATHS = {
     "chatsessions.auth": ["ChatAuthMiddlewareStack"],
     "chatsessions.bodies": ["RequestBodyLimit", "max_body_bytes"],
     "chatsessions.conf": ["get_config"],
+    "chatsessions.context": ["context"],
+    "chatsessions.sync": ["make_async", "run_sync"],
     "chatsessions.control": ["aend_chat", "asend_notice", "end_chat", "group_name", "send_notice"],
     "chatsessions.middleware": ["DatabaseUnavailableMiddleware"],
     "chatsessions.outbox": ["frames_in"],

@@ -68,15 +68,17 @@ export function showContent(id, text) {
 export function showMessage(frame) {
   const item = messageElement(frame.id, frame.role || "assistant", frame.author);
   item.classList.remove("cs-streaming");
+  item.classList.toggle("cs-error-message", Boolean(frame.is_error));
   if (frame.created) setTime(item, frame.created);
   showContent(frame.id, frame.content);
   decorate(item, frame);
 }
 
-export function streamMessage(id, token) {
+// A token of a message; a sequence's token (replace) is the whole text so far.
+function streamMessage(id, token, replace) {
   const item = messageElement(id, "assistant", null);
   item.classList.add("cs-streaming");
-  showContent(id, (page.contents.get(id) || "") + token);
+  showContent(id, replace ? token : (page.contents.get(id) || "") + token);
 }
 
 export function removeMessage(id) {
@@ -106,6 +108,7 @@ function prependMessages(frames) {
       continue;
     }
     const item = buildMessage(frame.id, frame.role || "assistant", frame.author);
+    item.classList.toggle("cs-error-message", Boolean(frame.is_error));
     setTime(item, frame.created);
     render(item, frame.content);
     decorate(item, frame);
@@ -194,13 +197,13 @@ function renderStepOutput(item) {
 }
 
 // A token of a message or of a step's output.
-export function stream(id, token) {
+export function stream(id, token, replace = false) {
   const item = findMessage(id);
   if (item && item.classList.contains("cs-step")) {
-    page.contents.set(id, (page.contents.get(id) || "") + token);
+    page.contents.set(id, replace ? token : (page.contents.get(id) || "") + token);
     renderStepOutput(item);
     follow();
   } else {
-    streamMessage(id, token);
+    streamMessage(id, token, replace);
   }
 }

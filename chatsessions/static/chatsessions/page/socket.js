@@ -79,7 +79,7 @@ const shows = {
     ui.input.focus();
   },
   message: showMessage,
-  stream: (frame) => stream(frame.id, frame.token),
+  stream: (frame) => stream(frame.id, frame.token, Boolean(frame.replace)),
   step: (frame) => showStep(frame),
   actions(frame) {
     const item = findMessage(frame.for);

@@ -1,0 +1,89 @@
+"""Chainlit's own end-to-end apps (tests/chainlit_e2e/<app>/), each run with only its
+import changed, asserting what its spec.cy.ts asserts as far as the protocol shows it:
+a `.step` of the spec is a message or a step of the chat, in order."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatsessions.handler_api.session import NoActiveChatError
+from chatsessions.testing import ChatClient, NoReply
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+APPS = "tests.chainlit_e2e"
+
+
+def contents(chat: ChatClient) -> list[str]:
+    return [reply.content for reply in chat.history]
+
+
+async def test_context_finds_the_emitter_from_async_make_async_and_run_sync(chat_user):
+    async with ChatClient(f"{APPS}.context.main", user=chat_user, timeout=15) as chat:
+        assert contents(chat) == [
+            "emitter from async found!",
+            "emitter from make_async found!",
+            "emitter from async_from_sync found!",
+        ]
+        assert not any(reply.is_error for reply in chat.history)
+
+
+async def test_context_outside_a_handler_says_so():
+    from chatsessions.context import context
+
+    assert context.current_step is None
+    with pytest.raises(NoActiveChatError):
+        _ = context.emitter
+
+
+@pytest.mark.parametrize("app", ["main_async", "main_sync"])
+async def test_stop_task_stops_the_handler_and_says_so(chat_user, app):
+    async with ChatClient(f"{APPS}.stop_task.{app}", user=chat_user) as chat:
+        await chat.send_later("Hello")
+        stopped = await chat.stop()
+        assert stopped is not None and stopped.content == "Task manually stopped."
+        assert contents(chat) == ["Hello", "Message 1", "Task manually stopped."]
+        with pytest.raises(NoReply):  # "Message 2" never comes
+            await chat.receive(timeout=1.5)
+
+
+async def test_streaming_tokens_sequences_and_a_tool_step(chat_user):
+    async with ChatClient(f"{APPS}.streaming.main", user=chat_user, timeout=15) as chat:
+        assert contents(chat) == ["the quick brown fox", "the quick brown fox"]
+        (tool,) = chat.steps
+        assert (tool["name"], tool["step_type"], tool["output"]) == ("tool1", "tool", "the quick brown fox")
+        streamed = [frame for frame in chat.frames if frame["type"] == "stream"]
+        assert any(frame.get("replace") for frame in streamed)  # the sequence replaced its text
+        # Each stream, its tokens joined as the page joins them, reads the same.
+        assert [frame["token"] for frame in streamed] == ["the quick brown fox"] * 3
+
+
+async def test_action_buttons_run_their_callbacks_and_go_away(chat_user):
+    async with ChatClient(f"{APPS}.action.main", user=chat_user) as chat:
+        assert contents(chat) == ["Hello, this is a test message!", "Please, pick an action!"]
+        assert (await chat.click("First action")).content == "Thanks for pressing: first-action"
+
+        def buttons() -> list[str]:
+            return [action["id"] for action in chat.history[0].actions]
+
+        assert (await chat.click("test action")).content == "Executed test action!"
+        assert "test-action" in buttons()
+        assert (await chat.click("removable action")).content == "Executed removable action!"
+        assert "removable-action" not in buttons()
+        removed = await chat.click("multiple action one")
+        assert removed is not None and removed.content == "Action(id=multiple-action-one) has been removed!"
+        assert "multiple-action-one" not in buttons() and "multiple-action-two" in buttons()
+        removed = await chat.click("multiple action two")
+        assert removed is not None and removed.content == "Action(id=multiple-action-two) has been removed!"
+        assert (await chat.click("all actions removed")).content == "All actions have been removed!"
+        assert buttons() == []
+
+
+async def test_an_error_message_is_one_when_sent_and_when_replayed(chat_user):
+    async with ChatClient("probe", user=chat_user) as chat:
+        reply = await chat.send("error something broke")
+        assert reply is not None and (reply.content, reply.is_error) == ("something broke", True)
+        assert (await chat.send("echo fine")).is_error is False
+        session = await chat.reconnect()
+        replayed = {frame["content"]: frame.get("is_error", False) for frame in session["history"]}
+        assert replayed["something broke"] is True and replayed["echo echo fine"] is False

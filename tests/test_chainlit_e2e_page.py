@@ -1,0 +1,93 @@
+"""Chainlit's end-to-end apps on the chat page, in headless Chromium, as their specs
+click and read them (tests/chainlit_e2e; the protocol side is tests/test_chainlit_e2e.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browsing import last_reply, logged_in, say
+from tests.servers import demo_server
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    # The demo's server, with the test apps (Chainlit's among them).
+    server = demo_server(tmp_path_factory.mktemp("chainlit-e2e-page"), settings="tests.scale_settings")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def login(browser: Any, server: Any) -> Any:
+    with logged_in(browser, server) as log_in:
+        yield log_in
+
+
+def button(page: Any, action_id: str) -> Any:
+    return page.locator(f'.cs-action[data-id="{action_id}"]')
+
+
+def test_action_buttons_run_and_go_away_as_the_spec_clicks_them(login):
+    page = login("alice", "/chat/e2e-action/")
+    button(page, "first-action").click()
+    expect(page.locator(".cs-message")).to_have_count(3)
+    expect(last_reply(page)).to_have_text("Thanks for pressing: first-action")
+    button(page, "test-action").click()
+    expect(last_reply(page)).to_have_text("Executed test action!")
+    expect(button(page, "test-action")).to_have_count(1)
+    button(page, "removable-action").click()
+    expect(last_reply(page)).to_have_text("Executed removable action!")
+    expect(button(page, "removable-action")).to_have_count(0)
+    button(page, "multiple-action-one").click()
+    expect(last_reply(page)).to_have_text("Action(id=multiple-action-one) has been removed!")
+    expect(button(page, "multiple-action-one")).to_have_count(0)
+    button(page, "multiple-action-two").click()
+    expect(button(page, "multiple-action-two")).to_have_count(0)
+    button(page, "all-actions-removed").click()
+    expect(last_reply(page)).to_have_text("All actions have been removed!")
+    expect(button(page, "all-actions-removed")).to_have_count(0)
+    expect(button(page, "test-action")).to_have_count(0)
+
+
+def test_the_context_is_found_from_async_make_async_and_run_sync(login):
+    page = login("alice", "/chat/e2e-context/")
+    expect(page.locator(".cs-message .cs-content")).to_have_text(
+        [
+            "emitter from async found!",
+            "emitter from make_async found!",
+            "emitter from async_from_sync found!",
+        ],
+        timeout=15_000,
+    )
+
+
+def test_a_sequence_stream_replaces_its_text_and_the_tool_step_shows_its_tokens(login):
+    page = login("alice", "/chat/e2e-streaming/")
+    second = page.locator(".cs-message .cs-content").nth(1)
+    # While it streams, the sequence's message only ever shows a prefix of its last text.
+    expect(second).to_contain_text("the quick", timeout=10_000)
+    assert "the quick brown fox".startswith(second.inner_text().strip())
+    expect(page.locator(".cs-message .cs-content")).to_have_text(["the quick brown fox"] * 2)
+    step = page.locator(".cs-step", has_text="tool1")
+    step.locator("summary").click()
+    expect(step.locator(".cs-step-output")).to_have_text("the quick brown fox", timeout=10_000)
+
+
+def test_stop_says_the_task_was_stopped(login):
+    page = login("alice", "/chat/e2e-stop-task/")
+    say(page, "Hello")
+    expect(page.locator(".cs-stop")).to_be_visible()
+    page.click(".cs-stop")
+    expect(page.locator(".cs-stop")).to_be_hidden()
+    expect(page.locator(".cs-message")).to_have_count(3)
+    expect(last_reply(page)).to_have_text("Task manually stopped.")
+
+
+def test_an_error_message_shows_as_an_error(login):
+    page = login("alice", "/chat/probe/")
+    say(page, "error something broke")
+    expect(last_reply(page)).to_have_text("something broke")
+    expect(page.locator(".cs-message.cs-error-message")).to_have_count(1)
