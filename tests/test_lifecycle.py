@@ -70,6 +70,19 @@ async def test_stop_cancels_the_running_handler_then_runs_on_stop(alice, sockets
     assert (await chat.send("count")).content == "2"
 
 
+async def test_stops_sent_again_and_again_stop_the_handler_once(alice, sockets):
+    chat = await sockets(alice)
+    await chat.start()
+    await chat.send_frame({"type": "message", "content": "sleep 30"})
+    assert await chat.receive() == {"type": "task", "state": "start"}
+    for _ in range(5):
+        await chat.send_frame({"type": "stop"})
+    said = [await chat.receive() for _ in range(3)]
+    assert [frame.get("content") for frame in said] == ["Task manually stopped.", "stopped", None]
+    assert said[2] == {"type": "task", "state": "end"}
+    assert (await chat.send("count")).content == "2"
+
+
 async def test_the_socket_stays_responsive_while_a_handler_runs(alice, sockets):
     chat = await sockets(alice)
     await chat.start()

@@ -96,7 +96,8 @@ class ErrorMessage(Message):
     """A message that shows an error (Chainlit's cl.ErrorMessage)."""
 
     def __init__(self, content: Any = "", author: str = "Assistant", **kwargs: Any) -> None:
-        # Chainlit's fail_on_persist_error: a write here never fails a send (see docs).
+        # Chainlit's fail_on_persist_error is taken and means nothing here: the transcript
+        # is written behind the send, and a failed write is retried, never raised to it.
         kwargs.pop("fail_on_persist_error", None)
         super().__init__(content, author, **kwargs)
         self.is_error = True

@@ -168,7 +168,7 @@ class Inbox:
     async def stop(self, frame: Stop) -> None:
         """Cancels the running handler, if any, saying so in the chat as Chainlit does;
         on_stop runs after it."""
-        if self.chat.jobs.running:
+        if self.chat.jobs.stoppable:  # once, however many stops a client sends
             await self.chat.transcript.add_message(Message(STOPPED))
         self.chat.jobs.stop()
 

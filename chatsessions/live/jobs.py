@@ -82,9 +82,14 @@ class JobRunner:
         self._final = step
         self._ensure_task()
 
+    @property
+    def stoppable(self) -> bool:
+        """Whether a handler runs that no stop has been asked of yet."""
+        return self._in_handler and not self._stop_requested and self._task is not None
+
     def stop(self) -> None:
         """Cancels the running handler, if any; on_stop runs after it."""
-        if self._in_handler and not self._stop_requested and self._task is not None:
+        if self.stoppable and self._task is not None:
             self._stop_requested = True
             self._task.cancel()
 
