@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from chatsessions.handler_api.session import NoActiveChatError
-from chatsessions.testing import ChatClient, NoReply
+from chatsessions.testing import ChatClient, HandlerError, NoReply
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -87,3 +87,43 @@ async def test_an_error_message_is_one_when_sent_and_when_replayed(chat_user):
         session = await chat.reconnect()
         replayed = {frame["content"]: frame.get("is_error", False) for frame in session["history"]}
         assert replayed["something broke"] is True and replayed["echo echo fine"] is False
+
+
+async def test_on_chat_start_says_hello(chat_user):
+    async with ChatClient(f"{APPS}.on_chat_start.main", user=chat_user) as chat:
+        (hello,) = chat.history
+        assert hello.content.startswith("Hello!") and "```python" in hello.content
+
+
+async def test_user_session_is_per_chat(chat_user):
+    async with ChatClient(f"{APPS}.user_session.main", user=chat_user) as chat:
+        assert (await chat.send("Hello 1")).content == "Prev message: None"
+        assert (await chat.send("Hello 2")).content == "Prev message: Hello 1"
+        assert await chat.end() == 1000  # the New chat button
+    async with ChatClient(f"{APPS}.user_session.main", user=chat_user) as chat:
+        assert (await chat.send("Hello 3")).content == "Prev message: None"
+        assert (await chat.send("Hello 4")).content == "Prev message: Hello 3"
+        assert contents(chat) == ["Hello 3", "Prev message: None", "Hello 4", "Prev message: Hello 3"]
+
+
+async def test_error_handling_shows_the_handlers_error(chat_user):
+    with pytest.raises(HandlerError, match="This is an error message"):
+        async with ChatClient(f"{APPS}.error_handling.main", user=chat_user):
+            pass
+
+
+async def test_update_step_updates_the_message_and_the_step(chat_user):
+    async with ChatClient(f"{APPS}.update_step.main", user=chat_user) as chat:
+        assert contents(chat) == ["Hello again!"]
+        (tool,) = chat.steps
+        assert (tool["name"], tool["output"]) == ("tool1", "Foo Bar")
+
+
+async def test_remove_step_removes_steps_messages_and_a_question(chat_user):
+    async with ChatClient(f"{APPS}.remove_step.main", user=chat_user, timeout=15) as chat:
+        # Message 1, the tool, Message 2 came and went while on_chat_start ran.
+        assert contents(chat) == ["Message 3"] and chat.steps == []
+        assert chat.asked is not None and chat.asked["kind"] == "text"
+        await chat.send("foo")  # answers the question, which is then removed
+        await chat.wait()
+        assert contents(chat) == ["foo"]

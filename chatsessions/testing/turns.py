@@ -106,8 +106,9 @@ class Turn:
             message.content = frame["token"] if frame.get("replace") else message.content + frame["token"]
         elif kind == "update" and frame["id"] in self.messages:
             self.messages[frame["id"]].content = frame["content"]
-        elif kind == "remove":
+        elif kind == "remove":  # a message or a step
             self.messages.pop(frame["id"], None)
+            self.steps.pop(frame["id"], None)
         elif kind == "error":
             self.errors.append(frame)
 
