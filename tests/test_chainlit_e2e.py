@@ -127,3 +127,41 @@ async def test_remove_step_removes_steps_messages_and_a_question(chat_user):
         await chat.send("foo")  # answers the question, which is then removed
         await chat.wait()
         assert contents(chat) == ["foo"]
+
+
+async def test_step_nests_steps_async(chat_user):
+    async with ChatClient(f"{APPS}.step.main_async", user=chat_user, timeout=15) as chat:
+        reply = await chat.send("Hello")
+        assert reply is not None and reply.content == "Message from tool 2"
+        tool1, tool2, tool3 = sorted(chat.steps, key=lambda step: step["name"])
+        assert (tool1["name"], tool1["parent_id"], tool1["output"]) == ("tool1", None, "Response from tool 1")
+        assert (tool2["parent_id"], tool2["output"]) == (tool1["id"], "Response from tool 2")
+        assert (tool3["parent_id"], tool3["output"]) == (tool2["id"], "Response from tool 3")
+        assert all(step["step_type"] == "tool" for step in chat.steps)
+
+
+async def test_ask_user_takes_the_next_message_as_the_answer(chat_user):
+    async with ChatClient(f"{APPS}.ask_user.main", user=chat_user) as chat:
+        assert contents(chat) == ["What is your name?"] and chat.asked is not None
+        reply = await chat.send("Jeeves")
+        assert reply is not None and reply.content == "Your name is: Jeeves"
+        assert contents(chat) == ["What is your name?", "Jeeves", "Your name is: Jeeves"]
+
+
+async def test_starters_are_offered_and_one_runs(chat_user):
+    async with ChatClient(f"{APPS}.starters.main", user=chat_user) as chat:
+        assert [starter["label"] for starter in chat.starters] == ["test1", "test2", "test3"]
+        (first,) = [starter for starter in chat.starters if starter["label"] == "test1"]
+        reply = await chat.send(first["message"])  # the page sends a starter's message
+        assert reply is not None and reply.content == "Running starter 1"
+        assert contents(chat) == ["Running starter 1", "Running starter 1"]
+
+
+async def test_blinking_cursor_a_tool_step_then_a_slow_reply(chat_user):
+    async with ChatClient(f"{APPS}.blinking_cursor.main", user=chat_user, timeout=15) as chat:
+        assert contents(chat) == ["Hello, this is a test message!"]
+        assert await chat.send("tool") is None
+        (tool,) = chat.steps
+        assert (tool["step_type"], tool["output"]) == ("tool", "Response from the tool!")
+        reply = await chat.send("Jeeves")
+        assert reply is not None and reply.content == "Received message: Jeeves"

@@ -91,3 +91,19 @@ def test_an_error_message_shows_as_an_error(login):
     say(page, "error something broke")
     expect(last_reply(page)).to_have_text("something broke")
     expect(page.locator(".cs-message.cs-error-message")).to_have_count(1)
+
+
+def test_a_starter_button_sends_its_message(login):
+    page = login("alice", "/chat/e2e-starters/")
+    expect(page.locator(".cs-starter")).to_have_text(["test1", "test2", "test3"])
+    page.locator(".cs-starter", has_text="test1").click()
+    expect(page.locator(".cs-message .cs-content")).to_have_text(["Running starter 1"] * 2)
+
+
+def test_the_running_indicator_shows_until_the_reply_comes(login):
+    page = login("alice", "/chat/e2e-blinking-cursor/")
+    expect(last_reply(page)).to_have_text("Hello, this is a test message!")
+    say(page, "Jeeves")
+    expect(page.locator(".cs-running")).to_be_visible()
+    expect(last_reply(page)).to_have_text("Received message: Jeeves", timeout=10_000)
+    expect(page.locator(".cs-running")).to_be_hidden()

@@ -26,4 +26,6 @@ INTERACTIVE_APPS = {
     "e2e-context": "tests.chainlit_e2e.context.main",
     "e2e-streaming": "tests.chainlit_e2e.streaming.main",
     "e2e-stop-task": "tests.chainlit_e2e.stop_task.main_async",
+    "e2e-starters": "tests.chainlit_e2e.starters.main",
+    "e2e-blinking-cursor": "tests.chainlit_e2e.blinking_cursor.main",
 }
