@@ -4,6 +4,8 @@ a `.step` of the spec is a message or a step of the chat, in order."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from chatsessions.handler_api.session import NoActiveChatError
@@ -165,3 +167,41 @@ async def test_blinking_cursor_a_tool_step_then_a_slow_reply(chat_user):
         assert (tool["step_type"], tool["output"]) == ("tool", "Response from the tool!")
         reply = await chat.send("Jeeves")
         assert reply is not None and reply.content == "Received message: Jeeves"
+
+
+async def test_pyplot_sends_an_inline_chart(chat_user):
+    async with ChatClient(f"{APPS}.pyplot.main", user=chat_user, timeout=15) as chat:
+        (message,) = chat.history
+        assert message.content == "This message has a chart"
+        (chart,) = message.elements
+        assert (chart["name"], chart["type"], chart["display"]) == ("chart", "image", "inline")
+
+
+async def test_plotly_sends_an_inline_chart(chat_user):
+    async with ChatClient(f"{APPS}.plotly.main", user=chat_user, timeout=15) as chat:
+        (message,) = chat.history
+        (chart,) = message.elements
+        assert (chart["name"], chart["type"], chart["display"]) == ("chart", "plotly", "inline")
+
+
+async def test_file_element_sends_four_files_to_download(chat_user):
+    async with ChatClient(f"{APPS}.file_element.main", user=chat_user, timeout=15) as chat:
+        (message,) = chat.history
+        assert sorted(element["name"] for element in message.elements) == sorted(
+            ["example.mp4", "cat.jpeg", "hello.py", "example.mp3"]
+        )
+
+
+async def test_upload_attachments_reach_the_handler_as_elements(chat_user):
+    fixtures = Path(__file__).parent / "fixtures"
+    names = ["state_of_the_union.txt", "hello.cpp", "hello.py"]
+    async with ChatClient(f"{APPS}.upload_attachments.main", user=chat_user) as chat:
+        await chat.send("Message with attachments", files=[fixtures / name for name in names])
+        (sent,) = [reply for reply in chat.history if reply.role == "user"]
+        assert [element["name"] for element in sent.elements] == names
+        assert contents(chat)[1:] == [
+            "Content: Message with attachments",
+            "Received element 0: state_of_the_union.txt",
+            "Received element 1: hello.cpp",
+            "Received element 2: hello.py",
+        ]

@@ -107,3 +107,20 @@ def test_the_running_indicator_shows_until_the_reply_comes(login):
     expect(page.locator(".cs-running")).to_be_visible()
     expect(last_reply(page)).to_have_text("Received message: Jeeves", timeout=10_000)
     expect(page.locator(".cs-running")).to_be_hidden()
+
+
+def test_file_elements_are_four_downloads(login):
+    page = login("alice", "/chat/e2e-file-element/")
+    links = page.locator(".cs-message .cs-file")
+    expect(links).to_have_count(4)
+    names = sorted(links.nth(index).get_attribute("download") for index in range(4))
+    assert names == sorted(["example.mp4", "cat.jpeg", "hello.py", "example.mp3"])
+
+
+@pytest.mark.parametrize(
+    ("app", "shown"), [("e2e-pyplot", ".cs-element-image img"), ("e2e-plotly", ".cs-chart")]
+)
+def test_a_chart_shows_inline(login, app, shown):
+    page = login("alice", f"/chat/{app}/")
+    expect(page.locator(".cs-message")).to_have_count(1)
+    expect(page.locator(f".cs-message {shown}")).to_have_count(1)
