@@ -55,6 +55,15 @@ def own_demo_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.Tem
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def test_apps_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A demo server for one test module, serving the test apps too (tests/chat_apps)."""
+    folder = tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])
+    server = start_demo_server(folder, settings="tests.scale_settings")
+    yield server
+    server.stop()
+
+
 @pytest.fixture(autouse=True)
 def _forget_live_chats() -> Any:
     yield

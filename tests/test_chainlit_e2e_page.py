@@ -9,15 +9,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browsing import last_reply, logged_in, say
-from tests.servers import demo_server
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def server(test_apps_server: Any) -> Any:
     # The demo's server, with the test apps (Chainlit's among them).
-    server = demo_server(tmp_path_factory.mktemp("chainlit-e2e-page"), settings="tests.scale_settings")
-    yield server
-    server.stop()
+    return test_apps_server
 
 
 @pytest.fixture

@@ -16,18 +16,16 @@ from playwright.sync_api import expect
 from chatsessions.handler_api.elements import is_safe_url
 from tests.browsing import last_reply, logged_in, say
 from tests.chat_apps.files_app import png_bytes
-from tests.servers import ROOT, demo_server
+from tests.servers import ROOT
 from tests.test_files import OFF_SITE_URLS
 
 CSV = "city,people\nParis,2102650\nLyon,522250\nNantes,323204\n"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def server(test_apps_server: Any) -> Any:
     # The demo's server, with the test apps too (the files app sends every kind of element).
-    server = demo_server(tmp_path_factory.mktemp("files-page"), settings="tests.scale_settings")
-    yield server
-    server.stop()
+    return test_apps_server
 
 
 @pytest.fixture
