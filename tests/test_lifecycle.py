@@ -14,7 +14,7 @@ from django.test import override_settings
 
 from chatsessions.live.chat import live_chats
 from chatsessions.live.writer import writer
-from chatsessions.models import ChatMessage, ChatSession
+from chatsessions.models import ChatMessage, ChatSession, ChatWorker
 from chatsessions.testing import HandlerError
 from tests.chat_apps import probe
 from tests.conftest import eventually
@@ -305,7 +305,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from chatsessions.storage import persistence
 from chatsessions.storage.batches import Batch, NewMessage
-from chatsessions.models import ChatMessage, ChatSession
+from chatsessions.models import ChatMessage, ChatSession, ChatWorker
 
 call_command("migrate", verbosity=0)
 row = ChatSession.objects.create(owner=User.objects.create_user("alice"), app="default")
@@ -359,6 +359,25 @@ def test_a_batch_of_new_rows_with_one_the_database_refuses_inserts_the_others(al
     errors = persistence.insert_sessions([good[0], orphan, *good[1:]])
     assert [error is None for error in errors] == [True, False, True, True]
     assert set(ChatSession.objects.values_list("pk", flat=True)) == {row.pk for row in good}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_is_alive_from_its_first_chat_before_its_first_heartbeat(alice, monkeypatch):
+    # Its heartbeat loop first beats HEARTBEAT_SECONDS after it starts. A worker that
+    # sweeps for orphans meanwhile must not take its chats for a dead worker's (when
+    # RESUME_GRACE_SECONDS is shorter than a beat, as in a CI run that failed so).
+    from chatsessions.storage import persistence
+
+    monkeypatch.setattr(persistence, "_recorded_in", None)  # a fresh process
+    row = ChatSession(owner=alice, app="default", holder=persistence.this_worker().pk)
+    persistence.insert_sessions([row])
+    assert persistence.orphans(lease_seconds=60, grace_seconds=0) == []
+    claimed = ChatSession.objects.create(owner=alice, app="default")
+    monkeypatch.setattr(persistence, "_recorded_in", None)
+    ChatWorker.objects.all().delete()
+    persistence.take_over(str(claimed.pk), 0, persistence.this_worker().pk)
+    assert persistence.orphans(lease_seconds=60, grace_seconds=0) == []
+    assert ChatWorker.objects.get().pk == persistence.this_worker().pk
 
 
 @pytest.mark.django_db(transaction=True)

@@ -81,6 +81,7 @@ def insert_sessions(rows: list[ChatSession]) -> list[Exception | None]:
     ago, say), the rows are inserted one by one, so that only that row fails. Any other
     error (the database cannot be reached) is raised: every row failed.
     """
+    record_alive_once()
     try:
         with transaction.atomic():
             ChatSession.objects.bulk_create(rows)
@@ -114,6 +115,19 @@ def this_worker() -> ChatWorker:
             id=uuid4(), host=socket.gethostname()[:255], pid=os.getpid(), started_at=now, heartbeat_at=now
         )
     return _this_worker
+
+
+_recorded_in: int | None = None
+
+
+def record_alive_once() -> None:
+    """Records this process's first heartbeat before its first chat is written: a holder
+    with no recent beat looks dead, and its chats orphaned, to every other worker (its
+    heartbeat loop first beats a whole HEARTBEAT_SECONDS after it starts)."""
+    global _recorded_in
+    if _recorded_in != os.getpid():
+        beat(this_worker())
+        _recorded_in = os.getpid()
 
 
 class ClaimState(NamedTuple):
@@ -164,6 +178,7 @@ def take_over(session_id: str, seen_epoch: int, holder: UUID, reopen: bool = Fal
     live, ended = ChatSession.Status.LIVE.value, ChatSession.Status.ENDED.value
     holder_value = _field(ChatSession, "holder").get_db_prep_value(holder, connection)
     params = [seen_epoch + 1, live, holder_value, session, seen_epoch] + ([] if reopen else [ended])
+    record_alive_once()
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(_claim_sql(connection.vendor, reopen), params)
