@@ -5,7 +5,7 @@ from .handler_api.actions import Action
 from .handler_api.asking import AskActionMessage, AskFileMessage, AskUserMessage
 from .handler_api.elements import Element, File, Image, Pdf, Plotly, Pyplot, Text
 from .handler_api.message import ErrorMessage, Message
-from .handler_api.profiles import ChatProfile, Starter
+from .handler_api.profiles import ChatProfile, Starter, StarterCategory
 from .handler_api.registry import (
     action_callback,
     declare_chat_settings,
@@ -17,11 +17,13 @@ from .handler_api.registry import (
     on_settings_update,
     on_stop,
     set_chat_profiles,
+    set_starter_categories,
     set_starters,
     sleep,
 )
 from .handler_api.session import NoActiveChatError, ReservedKeyError, set_title, user_session
 from .handler_api.steps import Step, step
+from .handler_api.users import User
 from .handler_api.widgets import NumberInput, Select, Slider, Switch, TextInput
 from .sync import make_async, run_sync
 
@@ -45,10 +47,12 @@ __all__ = [
     "Select",
     "Slider",
     "Starter",
+    "StarterCategory",
     "Step",
     "Switch",
     "Text",
     "TextInput",
+    "User",
     "action_callback",
     "context",
     "declare_chat_settings",
@@ -62,6 +66,7 @@ __all__ = [
     "on_stop",
     "run_sync",
     "set_chat_profiles",
+    "set_starter_categories",
     "set_starters",
     "set_title",
     "sleep",

@@ -150,6 +150,17 @@ async def test_ask_user_takes_the_next_message_as_the_answer(chat_user):
         assert contents(chat) == ["What is your name?", "Jeeves", "Your name is: Jeeves"]
 
 
+async def test_starters_in_categories_are_offered_and_one_runs(chat_user):
+    async with ChatClient(f"{APPS}.starters_categories.main", user=chat_user) as chat:
+        categories = chat.starter_categories
+        assert [category["label"] for category in categories] == ["Creative", "Educational"]
+        assert [starter["label"] for starter in categories[0]["starters"]] == ["poem", "story"]
+        assert chat.starters == []
+        poem = categories[0]["starters"][0]
+        assert (await chat.send(poem["message"])).content == "Write a poem"
+        assert contents(chat) == ["Write a poem", "Write a poem"]
+
+
 async def test_starters_are_offered_and_one_runs(chat_user):
     async with ChatClient(f"{APPS}.starters.main", user=chat_user) as chat:
         assert [starter["label"] for starter in chat.starters] == ["test1", "test2", "test3"]

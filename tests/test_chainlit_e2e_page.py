@@ -97,6 +97,23 @@ def test_a_starter_button_sends_its_message(login):
     expect(page.locator(".cs-message .cs-content")).to_have_text(["Running starter 1"] * 2)
 
 
+def test_a_category_shows_its_starters_and_hides_them_on_a_second_click(login):
+    page = login("alice", "/chat/e2e-starters-categories/")
+    categories = page.locator(".cs-starter-category")
+    expect(categories).to_have_text(["Creative", "Educational"])
+    expect(page.locator(".cs-starter")).to_have_count(0)
+    categories.nth(0).click()
+    expect(page.locator(".cs-starter")).to_have_text(["poem", "story"])
+    categories.nth(0).click()
+    expect(page.locator(".cs-starter")).to_have_count(0)
+    categories.nth(1).click()
+    expect(page.locator(".cs-starter")).to_have_text(["explain"])
+    categories.nth(0).click()  # one category open at a time
+    page.locator('.cs-starter[data-label="poem"]').click()
+    expect(page.locator(".cs-message .cs-content")).to_have_text(["Write a poem"] * 2)
+    expect(page.locator(".cs-starter-category")).to_have_count(0)
+
+
 def test_the_running_indicator_shows_until_the_reply_comes(login):
     page = login("alice", "/chat/e2e-blinking-cursor/")
     expect(last_reply(page)).to_have_text("Hello, this is a test message!")

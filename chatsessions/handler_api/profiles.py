@@ -1,5 +1,5 @@
 """Chat profiles, the variants of a chat app a user picks before the chat starts, and
-starters, the suggested first messages an empty chat shows."""
+starters, the suggested first messages an empty chat shows (alone, or in categories)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,25 @@ class Starter:
     def __post_init__(self) -> None:
         if not all(isinstance(text, str) and text for text in (self.label, self.message)):
             raise ValueError("Starter needs a label and a message, both non-empty strings")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class StarterCategory:
+    """A group of starters behind a button of its own (set_starter_categories); icon is an
+    image URL."""
+
+    label: str
+    icon: str | None = None
+    starters: list[Starter] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.label, str) or not self.label:
+            raise ValueError("StarterCategory needs a non-empty string label")
+        if not isinstance(self.starters, list) or not all(isinstance(s, Starter) for s in self.starters):
+            raise TypeError("StarterCategory.starters must be a list of Starter")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

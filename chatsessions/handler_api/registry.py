@@ -26,6 +26,7 @@ EVENTS = (
     "on_stop",
     "set_chat_profiles",
     "set_starters",
+    "set_starter_categories",
 )
 
 
@@ -130,6 +131,7 @@ on_settings_update = _decorator("on_settings_update")
 on_stop = _decorator("on_stop")
 set_chat_profiles = _decorator("set_chat_profiles")
 set_starters = _decorator("set_starters")
+set_starter_categories = _decorator("set_starter_categories")
 
 
 def action_event(name: str) -> str:

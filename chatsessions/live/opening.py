@@ -12,7 +12,7 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 from ..conf import HANDOVER_WAIT_SECONDS, get_config
 from ..handler_api.message import Message
-from ..handler_api.profiles import ChatProfile, Starter
+from ..handler_api.profiles import ChatProfile, Starter, StarterCategory
 from ..handler_api.registry import ChatApp, load_app
 from ..models import ChatSession
 from ..storage import persistence
@@ -146,21 +146,33 @@ async def starters(
     """The starters a new chat shows: its profile's, else those set_starters returns."""
     if profile is not None and profile.starters:
         return [starter.to_dict() for starter in profile.starters]
-    handler = app.handler("set_starters")
+    return await _suggested(app, "set_starters", Starter, user, send_frame)
+
+
+async def starter_categories(app: ChatApp, user: Any, send_frame: SendFrame) -> list[dict[str, Any]]:
+    """The starters in categories a new chat shows, as set_starter_categories returns them."""
+    return await _suggested(app, "set_starter_categories", StarterCategory, user, send_frame)
+
+
+async def _suggested(
+    app: ChatApp, event: str, kind: type[Starter | StarterCategory], user: Any, send_frame: SendFrame
+) -> list[dict[str, Any]]:
+    handler = app.handler(event)
     if handler is None:
         return []
     try:
-        # Chainlit passes the user and the browser's language; the page sends none.
-        chosen = await handler(user, None)
+        # Chainlit passes the user, the browser's language and the chat profile; the page
+        # sends no language.
+        chosen = await handler(user, None, None)
         if chosen is None:
             return []
-        if not isinstance(chosen, (list, tuple)) or not all(isinstance(s, Starter) for s in chosen):
-            raise TypeError("set_starters must return a list of Starter")
+        if not isinstance(chosen, (list, tuple)) or not all(isinstance(s, kind) for s in chosen):
+            raise TypeError(f"{event} must return a list of {kind.__name__}")
     except Exception as error:
-        logger.exception("set_starters of %s failed", app.module)
-        await send_frame(frames.handler_error("set_starters", error, get_config()["EXPOSE_HANDLER_ERRORS"]))
+        logger.exception("%s of %s failed", event, app.module)
+        await send_frame(frames.handler_error(event, error, get_config()["EXPOSE_HANDLER_ERRORS"]))
         return []
-    return [starter.to_dict() for starter in chosen]
+    return [item.to_dict() for item in chosen]
 
 
 async def session_frame(opened: Opened, send_frame: SendFrame) -> dict[str, Any]:
@@ -170,10 +182,12 @@ async def session_frame(opened: Opened, send_frame: SendFrame) -> dict[str, Any]
     replayed: list[dict[str, Any]] = []
     before = None
     suggested: list[dict[str, Any]] = []
+    categories: list[dict[str, Any]] = []
     if not resumed:
         current = chat.store.reserved["chat_profile"]
         profile = next((p for p in profiles if p.name == current), None)
         suggested = await starters(chat.app, chat.user, profile, send_frame)
+        categories = await starter_categories(chat.app, chat.user, send_frame)
     elif opened.history is not None:
         writer().mark(chat.journal)  # its env keys, say; nothing of its transcript is new
         replayed, before = opened.history
@@ -195,6 +209,7 @@ async def session_frame(opened: Opened, send_frame: SendFrame) -> dict[str, Any]
         history=replayed,
         history_before=before,
         starters=suggested,
+        starter_categories=categories,
         # A resumed chat may be in a handler, even one that waits on a question.
         running=chat.jobs.running,
         ask=asking.frame() if (asking := chat.transcript.interaction.asking) else None,

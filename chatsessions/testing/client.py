@@ -387,6 +387,10 @@ class SyncChatClient:
         return self.client.starters
 
     @property
+    def starter_categories(self) -> list[dict[str, Any]]:
+        return self.client.starter_categories
+
+    @property
     def steps(self) -> list[dict[str, Any]]:
         return self.client.steps
 

@@ -36,6 +36,11 @@ class Interactive:
         """The starters the new chat showed ({"label", "message", "icon", "command"})."""
         return list(self.session.get("starters", ()))
 
+    @property
+    def starter_categories(self) -> list[dict[str, Any]]:
+        """The starters in categories the new chat showed ({"label", "icon", "starters"})."""
+        return list(self.session.get("starter_categories", ()))
+
     async def stop(self) -> Reply | None:
         """Stops the running handler (the Stop button) and returns its last message."""
         turn = Turn()

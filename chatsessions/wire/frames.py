@@ -182,6 +182,7 @@ def session(
     history: list[dict[str, Any]],
     history_before: int | None,
     starters: list[dict[str, Any]],
+    starter_categories: list[dict[str, Any]],
     running: bool,
     ask: dict[str, Any] | None,
 ) -> dict[str, Any]:
@@ -198,6 +199,7 @@ def session(
         "history": history,
         "history_before": history_before,
         "starters": starters,
+        "starter_categories": starter_categories,
         "running": running,
         "ask": ask,
     }

@@ -27,6 +27,7 @@ INTERACTIVE_APPS = {
     "e2e-streaming": "tests.chainlit_e2e.streaming.main",
     "e2e-stop-task": "tests.chainlit_e2e.stop_task.main_async",
     "e2e-starters": "tests.chainlit_e2e.starters.main",
+    "e2e-starters-categories": "tests.chainlit_e2e.starters_categories.main",
     "e2e-blinking-cursor": "tests.chainlit_e2e.blinking_cursor.main",
     "e2e-file-element": "tests.chainlit_e2e.file_element.main",
     "e2e-pyplot": "tests.chainlit_e2e.pyplot.main",

@@ -111,33 +111,17 @@ export function showFeedback(item, given) {
   if (down) down.title = given.value === 0 && given.comment ? `Bad answer: ${given.comment}` : "Bad answer";
 }
 
-// Suggested first messages, shown in an empty chat; a click sends one.
+// Suggested first messages, shown in an empty chat; a click sends one. Starters in
+// categories sit behind a button per category, which shows or hides its own.
 export const starters = {
   box: null,
-  show(list) {
+  show(list, categories = []) {
     this.hide();
-    if (!list.length) return;
+    if (!list.length && !categories.length) return;
     this.box = document.createElement("div");
     this.box.className = "cs-starters";
-    for (const starter of list) {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "cs-starter";
-      if (safeIcon(starter.icon)) {
-        const icon = document.createElement("img");
-        icon.src = starter.icon;
-        icon.alt = "";
-        icon.addEventListener("error", () => icon.remove());
-        button.append(icon);
-      }
-      button.append(starter.label);
-      button.title = starter.message;
-      button.addEventListener("click", () => {
-        ui.input.value = starter.message;
-        wired.sendMessage();
-      });
-      this.box.append(button);
-    }
+    for (const starter of list) this.box.append(starterButton(starter));
+    if (categories.length) this.box.append(categoryBar(categories));
     ui.messages.before(this.box);
   },
   hide() {
@@ -145,3 +129,53 @@ export const starters = {
     this.box = null;
   },
 };
+
+function withIcon(button, url) {
+  if (!safeIcon(url)) return;
+  const icon = document.createElement("img");
+  icon.src = url;
+  icon.alt = "";
+  icon.addEventListener("error", () => icon.remove());
+  button.append(icon);
+}
+
+function starterButton(starter) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "cs-starter";
+  button.dataset.label = starter.label;
+  withIcon(button, starter.icon);
+  button.append(starter.label);
+  button.title = starter.message;
+  button.addEventListener("click", () => {
+    ui.input.value = starter.message;
+    wired.sendMessage();
+  });
+  return button;
+}
+
+function categoryBar(categories) {
+  const bar = document.createElement("div");
+  bar.className = "cs-starter-categories";
+  const shown = document.createElement("div");
+  shown.className = "cs-starters-shown";
+  for (const category of categories) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "cs-starter-category";
+    button.setAttribute("aria-pressed", "false");
+    withIcon(button, category.icon);
+    button.append(category.label);
+    button.addEventListener("click", () => {
+      const open = button.getAttribute("aria-pressed") !== "true";
+      for (const other of bar.querySelectorAll(".cs-starter-category")) other.setAttribute("aria-pressed", "false");
+      button.setAttribute("aria-pressed", String(open));
+      shown.replaceChildren(...(open ? category.starters.map(starterButton) : []));
+    });
+    bar.append(button);
+  }
+  const wrapper = document.createElement("div");
+  wrapper.className = "cs-starter-groups";
+  wrapper.append(bar, shown);
+  return wrapper;
+}

@@ -61,7 +61,7 @@ const shows = {
     page.following = true;
     ui.jump.hidden = true;
     for (const shown of frame.history) (shown.type === "step" ? showStep : showMessage)(shown);
-    starters.show(frame.resumed ? [] : frame.starters || []);
+    starters.show(frame.resumed ? [] : frame.starters || [], frame.resumed ? [] : frame.starter_categories || []);
     ui.older.hidden = page.chat.olderCursor === null || !historyUrl;
     buildProfiles(frame.profiles, frame.chat_profile);
     buildSettings(frame.settings);
