@@ -3,7 +3,7 @@
 from .context import context
 from .handler_api.actions import Action
 from .handler_api.asking import AskActionMessage, AskFileMessage, AskUserMessage
-from .handler_api.elements import Element, File, Image, Pdf, Plotly, Pyplot, Text
+from .handler_api.elements import Audio, Dataframe, Element, File, Image, Pdf, Plotly, Pyplot, Text, Video
 from .handler_api.message import ErrorMessage, Message
 from .handler_api.profiles import ChatProfile, Starter, StarterCategory
 from .handler_api.registry import (
@@ -32,7 +32,9 @@ __all__ = [
     "AskActionMessage",
     "AskFileMessage",
     "AskUserMessage",
+    "Audio",
     "ChatProfile",
+    "Dataframe",
     "Element",
     "ErrorMessage",
     "File",
@@ -53,6 +55,7 @@ __all__ = [
     "Text",
     "TextInput",
     "User",
+    "Video",
     "action_callback",
     "context",
     "declare_chat_settings",

@@ -4,9 +4,11 @@ a `.step` of the spec is a message or a step of the chat, in order."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from channels.db import database_sync_to_async
 
 from chatsessions.handler_api.session import NoActiveChatError
 from chatsessions.testing import ChatClient, HandlerError, NoReply
@@ -201,6 +203,35 @@ async def test_file_element_sends_four_files_to_download(chat_user):
         assert sorted(element["name"] for element in message.elements) == sorted(
             ["example.mp4", "cat.jpeg", "hello.py", "example.mp3"]
         )
+
+
+def stored_bytes(element: dict) -> bytes:
+    from chatsessions.models import ChatFile
+    from chatsessions.storage import files
+
+    with files.storage().open(ChatFile.objects.get(pk=element["id"]).storage_name, "rb") as opened:
+        return opened.read()
+
+
+async def test_a_dataframe_is_sent_as_a_table(chat_user):
+    async with ChatClient(f"{APPS}.dataframe.main", user=chat_user, timeout=15) as chat:
+        (message,) = chat.history
+        assert message.content == "This message has a Dataframe"
+        (element,) = message.elements
+        assert (element["type"], element["name"]) == ("dataframe", "Dataframe")
+        assert element["mime"] == "application/json"
+        table = json.loads(await database_sync_to_async(stored_bytes)(element))
+        assert table["columns"] == ["Name", "Age", "City", "Salary"]
+        assert len(table["data"]) == 15 and table["data"][0] == ["Alice", 25, "New York", 70000]
+
+
+async def test_an_audio_element_is_sent_to_play(chat_user):
+    async with ChatClient(f"{APPS}.audio_element.main", user=chat_user, timeout=15) as chat:
+        (message,) = chat.history
+        assert message.content == "This message has an audio"
+        (element,) = message.elements
+        assert (element["type"], element["name"], element["mime"]) == ("audio", "example.mp3", "audio/mpeg")
+        assert element["auto_play"] is False
 
 
 async def test_upload_attachments_reach_the_handler_as_elements(chat_user):

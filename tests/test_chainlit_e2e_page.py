@@ -138,3 +138,24 @@ def test_a_chart_shows_inline(login, app, shown):
     page = login("alice", f"/chat/{app}/")
     expect(page.locator(".cs-message")).to_have_count(1)
     expect(page.locator(f".cs-message {shown}")).to_have_count(1)
+
+
+def test_a_dataframe_shows_as_a_table(login):
+    page = login("alice", "/chat/e2e-dataframe/")
+    table = page.locator(".cs-message .cs-dataframe")
+    expect(table.locator("th")).to_have_text(["Name", "Age", "City", "Salary"])
+    expect(table.locator("tbody tr")).to_have_count(15)
+    expect(table.locator("tbody tr").first.locator("td")).to_have_text(["Alice", "25", "New York", "70000"])
+
+
+def test_an_audio_element_plays_in_a_player(login):
+    page = login("alice", "/chat/e2e-audio-element/")
+    player = page.locator(".cs-message audio.cs-audio")
+    expect(player).to_have_count(1)
+    duration = player.evaluate(
+        """audio => audio.readyState >= 1 ? audio.duration : new Promise((resolve, reject) => {
+            audio.addEventListener("loadedmetadata", () => resolve(audio.duration));
+            audio.addEventListener("error", () => reject(new Error("cannot play")));
+        })"""
+    )
+    assert duration > 0

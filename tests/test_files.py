@@ -16,6 +16,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 
+import chatsessions as cl
 from chatsessions.handler_api.elements import Element
 from chatsessions.models import ChatFile, ChatSession
 from chatsessions.storage import files
@@ -184,6 +185,26 @@ async def test_every_kind_of_element_is_kept_and_shown(chat_user):
     assert b"".join(code.streaming_content) == b"print('hi')"
     rows = await sync_to_async(list)(ChatFile.objects.filter(origin=ChatFile.Origin.ELEMENT))
     assert len(rows) == 6 and all(row.owner_id == chat_user.pk and row.message_id == reply.id for row in rows)
+
+
+async def test_sound_and_video_elements_are_kept_to_play(chat_user):
+    async with ChatClient(APP, user=chat_user) as chat:
+        reply = await chat.send("players")
+    assert [(item["name"], item["type"], item["mime"]) for item in reply.elements] == [
+        ("clip", "video", "video/mp4"),
+        ("tune", "audio", "audio/mpeg"),
+    ]
+    assert reply.elements[1]["auto_play"] is True
+    client = await sync_to_async(logged_in)(chat_user)
+    served = await sync_to_async(client.get)(reply.elements[0]["url"])
+    assert served["Content-Type"] == "video/mp4" and served["Content-Disposition"].startswith("inline")
+
+
+def test_an_audio_element_of_another_type_or_a_dataframe_of_none_is_refused():
+    with pytest.raises(ValueError, match="its content is image/png, not one of audio/"):
+        cl.Audio(name="tune", content=png_bytes()).incoming()
+    with pytest.raises(TypeError, match="pandas or polars DataFrame"):
+        cl.Dataframe(data={"a": [1]})
 
 
 async def test_an_element_not_of_its_type_fails_the_handler(chat_user):

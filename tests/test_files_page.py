@@ -115,6 +115,23 @@ def test_every_kind_of_element_shows(login, server):
     expect(page.locator(".cs-element")).to_have_count(7)
 
 
+def test_a_video_and_a_sound_play_in_their_players(login):
+    page = login("alice", "/chat/files/")
+    say(page, "players")
+    message = page.locator(".cs-message.cs-assistant").last
+    expect(message.locator(".cs-content")).to_have_text("sound and video")
+    for player in (message.locator("video.cs-video"), message.locator("audio.cs-audio")):
+        duration = player.evaluate(
+            """player => player.readyState >= 1 ? player.duration : new Promise((resolve, reject) => {
+                player.addEventListener("loadedmetadata", () => resolve(player.duration));
+                player.addEventListener("error", () => reject(new Error("cannot play")));
+            })"""
+        )
+        assert duration > 0
+    assert message.locator("audio.cs-audio").evaluate("audio => audio.autoplay")
+    assert not message.locator("video.cs-video").evaluate("video => video.autoplay")
+
+
 def test_a_large_upload_shows_its_progress_and_a_wrong_one_why_it_was_refused(login):
     page = login("alice", "/chat/files/")
     # A slow line, so that the upload takes a few seconds.

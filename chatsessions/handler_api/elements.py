@@ -1,4 +1,5 @@
-"""Elements: the files, images, text, PDFs and charts of a message, as in Chainlit:
+"""Elements: the files, images, text, PDFs, charts, tables, sounds and videos of a
+message, as in Chainlit:
 
     image = cl.Image(path="./cat.jpeg", name="image1", display="inline")
     await cl.Message(content="This message has an image!", elements=[image]).send()
@@ -58,9 +59,10 @@ def is_safe_url(url: str) -> bool:
 class Element:
     """Something shown with a message: from content (bytes or text), a path or a URL."""
 
-    #: How the page shows it: "image", "text", "pdf", "file" or "plotly".
+    #: How the page shows it: "image", "text", "pdf", "file", "plotly", "dataframe",
+    #: "audio" or "video".
     type: ClassVar[str] = "file"
-    #: The types its content may have (None: any).
+    #: The types its content may have ("audio/*" for a family; None: any).
     allowed: ClassVar[tuple[str, ...] | None] = None
 
     def __init__(
@@ -107,7 +109,7 @@ class Element:
     @classmethod
     def of(cls, row: ChatFile) -> Element:
         """The element of a stored file, of the class its type shows as."""
-        kinds: dict[str, type[Element]] = {"image": Image, "pdf": Pdf}
+        kinds: dict[str, type[Element]] = {"image": Image, "pdf": Pdf, "audio": Audio, "video": Video}
         element = kinds.get(_files().element_type(row.mime), File)(
             row.name, url=_files().url_of(str(row.pk)) or "/", mime=row.mime, size=row.size, id=str(row.pk)
         )
@@ -147,7 +149,10 @@ class Element:
         """Its bytes, inspected, ready for the storage (blocking: reads a path)."""
         incoming = _files().Incoming(_files().clean_name(self.name), self.open())
         incoming.inspect(self.mime)
-        if self.allowed is not None and incoming.mime not in self.allowed:
+        if self.allowed is not None and not any(
+            incoming.mime == allowed or (allowed.endswith("/*") and incoming.mime.startswith(allowed[:-1]))
+            for allowed in self.allowed
+        ):
             raise ValueError(
                 f"{type(self).__name__} {self.name!r}: its content is {incoming.mime}, "
                 f"not one of {', '.join(self.allowed)}"
@@ -222,6 +227,47 @@ class Plotly(Element):
             raise TypeError("Plotly needs figure=, a plotly Figure or its JSON as a dict")
         kwargs.update(content=content, mime="application/json")
         super().__init__(name, **kwargs)
+
+
+class Dataframe(Element):
+    """A table: a pandas or polars DataFrame, sent as JSON (pandas' "split" layout) and
+    drawn by the page."""
+
+    type = "dataframe"
+
+    def __init__(self, name: str = "", *, data: Any = None, **kwargs: Any) -> None:
+        kind = f"{type(data).__module__.split('.')[0]}.{type(data).__name__}"
+        if kind == "pandas.DataFrame":
+            content = data.to_json(orient="split", date_format="iso")
+        elif kind == "polars.DataFrame":
+            split = {"columns": data.columns, "index": list(range(len(data))), "data": data.rows()}
+            content = json.dumps(split, default=str)
+        else:
+            raise TypeError("Dataframe needs data=, a pandas or polars DataFrame")
+        kwargs.update(content=content, mime="application/json")
+        kwargs.setdefault("size", "large")
+        super().__init__(name, **kwargs)
+
+
+class Audio(Element):
+    """A sound, in a player; auto_play starts it as it shows."""
+
+    type = "audio"
+    allowed = ("audio/*", "video/mp4", "video/webm", "application/ogg")
+
+    def __init__(self, name: str = "", *, auto_play: bool = False, **kwargs: Any) -> None:
+        super().__init__(name, **kwargs)
+        self.auto_play = bool(auto_play)
+
+    def shown(self) -> dict[str, Any]:
+        return {**super().shown(), "auto_play": self.auto_play}
+
+
+class Video(Element):
+    """A video, in a player (Chainlit's player_config is for its own player, not used)."""
+
+    type = "video"
+    allowed = ("video/*", "application/ogg")
 
 
 def _local_path(row: ChatFile) -> str | None:

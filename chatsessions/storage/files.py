@@ -35,10 +35,13 @@ from .sniffing import HEAD_BYTES, WrongType, matches, type_of
 
 logger = logging.getLogger("chatsessions")
 
-#: Types the file view shows in the page (and the browser's own viewer); any other type
-#: is always a download, so that no HTML or SVG a user uploaded runs from our origin.
+#: Types the file view shows in the page (and the browser's own viewer, or player); any
+#: other type is always a download, so that no HTML or SVG a user uploaded runs from our
+#: origin.
 INLINE_TYPES = frozenset(
     {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
+    | {"audio/mpeg", "audio/ogg", "audio/wav", "audio/x-wav", "audio/webm", "audio/mp4", "audio/aac"}
+    | {"audio/flac", "audio/x-flac", "video/mp4", "video/webm", "video/ogg"}
 )
 
 _CHUNK = 64 * 1024
@@ -240,9 +243,10 @@ def refusal(rows: list[ChatFile], wanted: dict[str, Any]) -> str | None:
 
 
 def element_type(mime: str) -> str:
-    """How the page shows a file of this type: an image, a PDF viewer, or a download."""
-    if mime in INLINE_TYPES and mime.startswith("image/"):
-        return "image"
+    """How the page shows a file of this type: an image, a PDF viewer, a player, or a
+    download."""
+    if mime in INLINE_TYPES and mime.split("/")[0] in ("image", "audio", "video"):
+        return mime.split("/")[0]
     if mime == "application/pdf":
         return "pdf"
     return "file"

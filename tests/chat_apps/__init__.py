@@ -32,4 +32,6 @@ INTERACTIVE_APPS = {
     "e2e-file-element": "tests.chainlit_e2e.file_element.main",
     "e2e-pyplot": "tests.chainlit_e2e.pyplot.main",
     "e2e-plotly": "tests.chainlit_e2e.plotly.main",
+    "e2e-dataframe": "tests.chainlit_e2e.dataframe.main",
+    "e2e-audio-element": "tests.chainlit_e2e.audio_element.main",
 }

@@ -1,9 +1,10 @@
 """A chat app for files and elements: it describes the files attached to a message, asks
-for files, and sends every kind of element."""
+for files, and sends every kind of element (sound and video with "players")."""
 
 import hashlib
 import io
 import json
+from pathlib import Path
 
 import chatsessions as cl
 
@@ -63,6 +64,15 @@ async def on_message(message: cl.Message):
                 cl.Plotly(name="bars", figure={"data": [{"type": "bar", "y": [2, 1, 3]}]}),
                 cl.Pyplot(name="plot", figure=figure),
                 cl.Image(name="remote", url="https://example.com/cat.png"),
+            ],
+        ).send()
+    elif text == "players":
+        fixtures = Path(__file__).parent.parent / "fixtures"
+        await cl.Message(
+            content="sound and video",
+            elements=[
+                cl.Video(name="clip", path=fixtures / "example.mp4"),
+                cl.Audio(name="tune", content=(fixtures / "example.mp3").read_bytes(), auto_play=True),
             ],
         ).send()
     elif text == "not an image":

@@ -1,5 +1,6 @@
 // Files on the chat page: the elements a message shows (images, text, PDFs, charts,
-// downloads) and the files the user attaches, uploaded over HTTP with a progress bar each.
+// tables, sound and video players, downloads) and the files the user attaches, uploaded
+// over HTTP with a progress bar each.
 
 import { downloadUrl, shownAs, sizeText } from "./rules.js";
 
@@ -86,10 +87,43 @@ function shown(element, options) {
       Plotly.newPlot(chart, figure.data || [], { autosize: true, ...(figure.layout || {}) }, { responsive: true, displaylogo: false });
       options.onResize?.();
     }, failed);
+  } else if (kind === "audio" || kind === "video") {
+    const player = node(kind, `cs-${kind}`);
+    player.controls = true;
+    player.preload = "metadata";
+    player.src = element.url;
+    if (element.auto_play) player.autoplay = true;
+    player.addEventListener("loadedmetadata", () => options.onResize?.());
+    player.addEventListener("error", () => failed(new Error(`this ${kind} cannot be played here`)));
+    box.append(player, caption);
+  } else if (kind === "dataframe") {
+    box.append(caption);
+    fetchContent(element.url, "json").then((frame) => {
+      box.append(dataTable(frame));
+      options.onResize?.();
+    }, failed);
   } else {
     box.append(download(element));
   }
   return box;
+}
+
+// A table of a DataFrame in pandas' "split" layout ({columns, index, data}), its
+// cells as text.
+function dataTable(frame) {
+  const table = node("table", "cs-dataframe");
+  const head = node("tr");
+  for (const column of frame.columns || []) head.append(node("th", "", String(column)));
+  table.append(node("thead"), node("tbody"));
+  table.tHead.append(head);
+  for (const row of frame.data || []) {
+    const line = node("tr");
+    for (const cell of row) line.append(node("td", "", cell === null ? "" : String(cell)));
+    table.tBodies[0].append(line);
+  }
+  const scroller = node("div", "cs-dataframe-box");
+  scroller.append(table);
+  return scroller;
 }
 
 // The elements of a message, under its content (replacing any shown before).

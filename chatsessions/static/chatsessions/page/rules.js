@@ -95,7 +95,7 @@ export function sizeText(bytes) {
 }
 
 // How an element is shown: inline as its type, or as a download link.
-export const SHOWN_INLINE = new Set(["image", "pdf", "text", "plotly"]);
+export const SHOWN_INLINE = new Set(["image", "pdf", "text", "plotly", "dataframe", "audio", "video"]);
 export const shownAs = (element) => (SHOWN_INLINE.has(element.type) ? element.type : "download");
 
 // The link that downloads a file: a file of this site's own is asked for as a download.
