@@ -22,6 +22,7 @@ from .handler_api.registry import (
     sleep,
 )
 from .handler_api.session import NoActiveChatError, ReservedKeyError, set_title, user_session
+from .handler_api.sidebar import ElementSidebar
 from .handler_api.steps import Step, step
 from .handler_api.users import User
 from .handler_api.widgets import NumberInput, Select, Slider, Switch, TextInput
@@ -36,6 +37,7 @@ __all__ = [
     "ChatProfile",
     "Dataframe",
     "Element",
+    "ElementSidebar",
     "ErrorMessage",
     "File",
     "Image",

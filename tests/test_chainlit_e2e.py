@@ -247,3 +247,47 @@ async def test_upload_attachments_reach_the_handler_as_elements(chat_user):
             "Received element 1: hello.cpp",
             "Received element 2: hello.py",
         ]
+
+
+async def test_elements_inline_side_and_page(chat_user):
+    async with ChatClient(f"{APPS}.elements.main", user=chat_user, timeout=15) as chat:
+        assert [step["name"] for step in chat.steps] == ["gen_img"]
+        first, second, third = chat.history
+        assert first.content == "Here is image1, a nice image of a cat!"
+        shown = [(e["name"], e["type"], e["display"]) for e in first.elements]
+        assert shown == [("image1", "image", "inline")]
+        for message in (second, third):
+            assert [(e["name"], e["type"], e["display"]) for e in message.elements] == [
+                ("image1", "image", "inline"),
+                ("pdf1", "pdf", "inline"),
+                ("text1", "text", "side"),
+                ("text2", "text", "page"),
+            ]
+
+
+async def test_a_pdf_inline_and_one_for_the_side_view(chat_user):
+    async with ChatClient(f"{APPS}.pdf_viewer.main", user=chat_user, timeout=15) as chat:
+        assert contents(chat) == ["Inline PDF below.", "Side PDF - panel should open automatically."]
+        shown = [(e["name"], e["mime"], e["display"]) for reply in chat.history for e in reply.elements]
+        assert shown == [("inline_pdf", "application/pdf", "inline"), ("side_pdf", "application/pdf", "side")]
+
+
+async def test_the_element_sidebar_is_titled_filled_changed_and_emptied(chat_user):
+    async with ChatClient(f"{APPS}.sidebar.main", user=chat_user, timeout=15) as chat:
+
+        def sidebar_frames() -> list[dict]:
+            return [frame for frame in chat.frames if frame["type"] == "sidebar"]
+
+        filled, titled = sidebar_frames()
+        assert [(e["name"], e["type"]) for e in filled["elements"]] == [
+            ("image1", "image"),
+            ("pdf1", "pdf"),
+            ("text1", "text"),
+            ("text2", "text"),
+        ]
+        assert filled["key"] is None and titled == {"type": "sidebar", "title": "Test title"}
+        await chat.send_later("Update sidebar")
+        await chat.wait()  # chat.frames: this turn's
+        changed, retitled, emptied = sidebar_frames()
+        assert [e["type"] for e in changed["elements"]] == ["text"]
+        assert retitled["title"] == "Title changed!" and emptied["elements"] == []

@@ -159,3 +159,50 @@ def test_an_audio_element_plays_in_a_player(login):
         })"""
     )
     assert duration > 0
+
+
+def test_elements_show_inline_or_behind_a_link_to_the_side_or_page_view(login):
+    page = login("alice", "/chat/e2e-elements/")
+    messages = page.locator(".cs-message")
+    expect(messages).to_have_count(3)
+    expect(messages.nth(0).locator(".cs-element-image")).to_have_count(1)
+    third = messages.nth(2)
+    expect(third.locator(".cs-element-image")).to_have_count(1)
+    expect(third.locator(".cs-element-pdf")).to_have_count(1)
+    expect(third.locator(".cs-element-link")).to_have_text(["text1", "text2"])
+    expect(page.locator(".cs-side-view")).to_be_hidden()
+    third.locator(".cs-element-link", has_text="text1").click()
+    expect(page.locator(".cs-side-view-title")).to_have_text("text1")
+    expect(page.locator(".cs-side-view-content")).to_contain_text("Here is a side text document")
+    third.locator(".cs-element-link", has_text="text2").click()
+    view = page.locator(".cs-element-view")
+    expect(view).to_be_visible()
+    expect(view).to_contain_text("text2")
+    expect(view).to_contain_text("Here is a page text document")
+    view.locator(".cs-close").click()
+    expect(view).to_be_hidden()
+    page.locator(".cs-side-view .cs-close").click()
+    expect(page.locator(".cs-side-view")).to_be_hidden()
+
+
+def test_a_side_pdf_opens_the_side_view_as_it_arrives(login):
+    page = login("alice", "/chat/e2e-pdf-viewer/")
+    expect(page.locator(".cs-message").nth(0).locator(".cs-element-pdf iframe")).to_have_count(1)
+    expect(page.locator(".cs-side-view-title")).to_have_text("side_pdf")
+    expect(page.locator(".cs-side-view-content .cs-element-pdf iframe")).to_have_count(1)
+
+
+def test_the_element_sidebar_shows_what_the_handler_sets_then_closes(login):
+    page = login("alice", "/chat/e2e-sidebar/")
+    content = page.locator(".cs-side-view-content")
+    expect(page.locator(".cs-side-view-title")).to_have_text("Test title")
+    expect(content.locator(".cs-element-image")).to_have_count(1)
+    expect(content.locator(".cs-element-pdf")).to_have_count(1)
+    expect(content.locator(".cs-element-text pre")).to_have_text(
+        ["Here is a side text document", "Here is a page text document"]
+    )
+    say(page, "Update sidebar")
+    expect(page.locator(".cs-side-view-title")).to_have_text("Title changed!")
+    expect(content.locator(".cs-element-image")).to_have_count(0)
+    expect(content.locator(".cs-element-text pre")).to_have_text(["Text changed!"])
+    expect(page.locator(".cs-side-view")).to_be_hidden(timeout=10_000)

@@ -157,6 +157,19 @@ def stream(message_id: str, token: str, replace: bool = False) -> dict[str, Any]
     return {"type": "stream", "id": message_id, "token": token}
 
 
+def sidebar(
+    title: str | None = None, elements: list[dict[str, Any]] | None = None, key: str | None = None
+) -> dict[str, Any]:
+    """The handler's side view (ElementSidebar): a title opens it; elements fill it, none
+    close it."""
+    frame: dict[str, Any] = {"type": "sidebar"}
+    if title is not None:
+        frame["title"] = title
+    if elements is not None:
+        frame.update(elements=elements, key=key)
+    return frame
+
+
 def update(message_id: str, content: str) -> dict[str, Any]:
     return {"type": "update", "id": message_id, "content": content}
 

@@ -33,5 +33,8 @@ INTERACTIVE_APPS = {
     "e2e-pyplot": "tests.chainlit_e2e.pyplot.main",
     "e2e-plotly": "tests.chainlit_e2e.plotly.main",
     "e2e-dataframe": "tests.chainlit_e2e.dataframe.main",
+    "e2e-elements": "tests.chainlit_e2e.elements.main",
+    "e2e-pdf-viewer": "tests.chainlit_e2e.pdf_viewer.main",
+    "e2e-sidebar": "tests.chainlit_e2e.sidebar.main",
     "e2e-audio-element": "tests.chainlit_e2e.audio_element.main",
 }

@@ -119,8 +119,8 @@ test("sizes read in B, KB or MB; anything else reads as nothing", () => {
 });
 
 test("known element types show inline, any other as a download", () => {
-  for (const type of ["image", "pdf", "text", "plotly"]) assert.equal(shownAs({ type }), type);
-  for (const type of ["file", "video", "", undefined, "__proto__"]) assert.equal(shownAs({ type }), "download");
+  for (const type of ["image", "pdf", "text", "plotly", "dataframe", "audio", "video"]) assert.equal(shownAs({ type }), type);
+  for (const type of ["file", "custom", "", undefined, "__proto__"]) assert.equal(shownAs({ type }), "download");
   assert.equal(downloadUrl("/chat/files/1/"), "/chat/files/1/?download=1");
   assert.equal(downloadUrl("/chat/files/1/?x=1"), "/chat/files/1/?x=1");
   assert.equal(downloadUrl("https://bucket.example/f?sig=1"), "https://bucket.example/f?sig=1");

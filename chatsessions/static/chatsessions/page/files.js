@@ -47,7 +47,15 @@ async function fetchContent(url, as) {
 }
 
 // One element, as its type shows; a failure shows as a download link with the reason.
-function shown(element, options) {
+// An element displayed "side" or "page" shows as a link that opens it there.
+export function showElement(element, options) {
+  if ((element.display === "side" || element.display === "page") && options.openElement) {
+    const link = node("button", "cs-element-link", element.name);
+    link.type = "button";
+    link.dataset.display = element.display;
+    link.addEventListener("click", () => options.openElement(element, options));
+    return link;
+  }
   const box = node("figure", `cs-element cs-element-${element.type}`);
   box.dataset.name = element.name;
   const caption = node("figcaption", "", element.name);
@@ -131,7 +139,7 @@ export function showElements(item, elements, options) {
   item.querySelector(":scope > .cs-elements")?.remove();
   if (!elements || !elements.length) return;
   const list = node("div", "cs-elements");
-  list.append(...elements.map((element) => shown(element, options)));
+  list.append(...elements.map((element) => showElement(element, options)));
   item.querySelector(":scope > .cs-content").after(list);
 }
 

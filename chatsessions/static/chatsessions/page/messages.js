@@ -1,6 +1,7 @@
 // The conversation: messages (streamed, updated, replayed, older pages above) and steps.
 
 import { showElements } from "./files.js";
+import { openElement } from "./sideview.js";
 import { feedbackButtons, showActions, showFeedback } from "./interactive.js";
 import { copyButton, decorateCode, renderMarkdown } from "./markdown.js";
 import { fenced, shownAuthor, stepTime } from "./rules.js";
@@ -91,6 +92,7 @@ export const elementOptions = {
   plotlySrc: root.dataset.plotlySrc,
   plotlyCss: root.dataset.plotlyCss,
   onResize: () => follow(),
+  openElement,
 };
 function decorate(item, frame) {
   if (frame.elements) showElements(item, frame.elements, elementOptions);

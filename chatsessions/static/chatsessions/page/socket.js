@@ -4,8 +4,9 @@
 import { attachments } from "./composer.js";
 import { applySettings, buildEnv, buildProfiles, buildSettings, readEnv } from "./forms.js";
 import { hideAsk, showActions, showAsk, showFeedback, starters } from "./interactive.js";
-import { removeMessage, showContent, showMessage, showStep, stream } from "./messages.js";
+import { elementOptions, removeMessage, showContent, showMessage, showStep, stream } from "./messages.js";
 import { afterClose as closeOutcome, framesOf, reduce } from "./rules.js";
+import { applySidebar, close as closeSideView, openElement } from "./sideview.js";
 import {
   CLOSE,
   findMessage,
@@ -57,6 +58,7 @@ const shows = {
     attempts = 0;
     stored.set("session", frame.id);
     ui.messages.replaceChildren();
+    closeSideView();
     page.contents.clear();
     page.following = true;
     ui.jump.hidden = true;
@@ -78,7 +80,13 @@ const shows = {
     if (!frame.resumed) setTitle("");
     ui.input.focus();
   },
-  message: showMessage,
+  message(frame) {
+    showMessage(frame);
+    // As in Chainlit, a PDF displayed "side" opens the side view as it arrives.
+    const sidePdf = frame.elements?.find((element) => element.display === "side" && element.type === "pdf");
+    if (sidePdf) openElement(sidePdf, elementOptions);
+  },
+  sidebar: (frame) => applySidebar(frame, elementOptions),
   stream: (frame) => stream(frame.id, frame.token, Boolean(frame.replace)),
   step: (frame) => showStep(frame),
   actions(frame) {
