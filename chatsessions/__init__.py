@@ -3,6 +3,7 @@
 from .context import context
 from .handler_api.actions import Action
 from .handler_api.asking import AskActionMessage, AskFileMessage, AskUserMessage
+from .handler_api.chat_settings import ChatSettings
 from .handler_api.elements import Audio, Dataframe, Element, File, Image, Pdf, Plotly, Pyplot, Text, Video
 from .handler_api.message import ErrorMessage, Message
 from .handler_api.profiles import ChatProfile, Starter, StarterCategory
@@ -25,7 +26,7 @@ from .handler_api.session import NoActiveChatError, ReservedKeyError, set_title,
 from .handler_api.sidebar import ElementSidebar
 from .handler_api.steps import Step, step
 from .handler_api.users import User
-from .handler_api.widgets import NumberInput, Select, Slider, Switch, TextInput
+from .handler_api.widgets import Checkbox, NumberInput, Select, Slider, Switch, TextInput
 from .sync import make_async, run_sync
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "AskUserMessage",
     "Audio",
     "ChatProfile",
+    "ChatSettings",
+    "Checkbox",
     "Dataframe",
     "Element",
     "ElementSidebar",

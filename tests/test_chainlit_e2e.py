@@ -291,3 +291,26 @@ async def test_the_element_sidebar_is_titled_filled_changed_and_emptied(chat_use
         changed, retitled, emptied = sidebar_frames()
         assert [e["type"] for e in changed["elements"]] == ["text"]
         assert retitled["title"] == "Title changed!" and emptied["elements"] == []
+
+
+async def test_chat_settings_sent_at_the_start_are_the_chats_and_a_change_runs_the_update(chat_user):
+    from chatsessions.testing import ChatError
+
+    async with ChatClient(f"{APPS}.chat_settings.main", user=chat_user, timeout=15) as chat:
+        (sent,) = [frame for frame in chat.frames if frame["type"] == "chat_settings"]
+        widgets = {widget["id"]: widget for widget in sent["settings"]}
+        assert list(widgets) == [
+            *("Model", "Streaming", "Temperature"),
+            *("SAI_Steps", "SAI_Cfg_Scale", "SAI_Width", "SAI_Height"),
+        ]
+        assert widgets["Model"]["initial"] == "gpt-3.5-turbo"  # initial_index=0
+        assert widgets["SAI_Width"]["tooltip"] == "Measured in pixels"
+        assert sent["values"]["Temperature"] == 1 and sent["values"]["Streaming"] is True
+        assert sent["values"]["SAI_Steps"] == 30
+        settings = await chat.settings(Model="gpt-4", Temperature=0.4, SAI_Steps=36, SAI_Cfg_Scale=7.6)
+        assert contents(chat) == ["Settings updated!"]
+        assert settings["Model"] == "gpt-4" and settings["SAI_Width"] == 512
+        with pytest.raises(ChatError, match="must be one of"):
+            await chat.settings(Model="gpt-5")  # not one it offers
+        with pytest.raises(ChatError, match="is not a declared setting"):
+            await chat.settings(tone="sharp")

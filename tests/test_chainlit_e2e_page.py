@@ -206,3 +206,32 @@ def test_the_element_sidebar_shows_what_the_handler_sets_then_closes(login):
     expect(content.locator(".cs-element-image")).to_have_count(0)
     expect(content.locator(".cs-element-text pre")).to_have_text(["Text changed!"])
     expect(page.locator(".cs-side-view")).to_be_hidden(timeout=10_000)
+
+
+def test_chat_settings_sent_by_the_handler_are_changed_and_kept(login):
+    page = login("alice", "/chat/e2e-chat-settings/")
+    page.click(".cs-toggle-settings")
+    form = page.locator(".cs-settings")
+    expect(form.locator("select[name=Model]")).to_have_value("gpt-3.5-turbo")
+    expect(form.locator("label", has=page.locator("[name=SAI_Width]"))).to_have_attribute(
+        "title", "Measured in pixels"
+    )
+    form.locator("select[name=Model]").select_option("gpt-4")
+    temperature = form.locator("input[name=Temperature]")
+    temperature.focus()
+    for _ in range(6):
+        temperature.press("ArrowLeft")
+    expect(temperature).to_have_value("0.4")
+    steps = form.locator("input[name=SAI_Steps]")
+    steps.focus()
+    for _ in range(6):
+        steps.press("ArrowRight")
+    expect(steps).to_have_value("36")
+    form.locator("button[type=submit]").click()
+    expect(last_reply(page)).to_have_text("Settings updated!")
+    page.reload()  # the chat resumes with its settings
+    expect(page.locator(".cs-status")).to_have_text("Connected (resumed)")
+    page.click(".cs-toggle-settings")
+    expect(form.locator("select[name=Model]")).to_have_value("gpt-4")
+    expect(form.locator("input[name=Temperature]")).to_have_value("0.4")
+    expect(form.locator("input[name=SAI_Steps]")).to_have_value("36")

@@ -209,6 +209,8 @@ class RunningChat(Protocol):
 
     def set_title(self, title: str) -> None: ...
 
+    async def declare_settings(self, widgets: Sequence[Any], values: dict[str, Any] | None) -> None: ...
+
 
 current_chat: ContextVar[RunningChat] = ContextVar("chatsessions_current_chat")
 

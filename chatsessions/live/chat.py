@@ -18,6 +18,7 @@ from ..conf import RELEASE_WAIT_SECONDS, get_config
 from ..handler_api.message import Message
 from ..handler_api.registry import ChatApp
 from ..handler_api.session import SessionStore
+from ..handler_api.widgets import Widget
 from ..models import ChatSession
 from ..storage import persistence
 from ..wire import frames
@@ -116,6 +117,12 @@ class LiveChat:
             return
         self.journal.status(ChatSession.Status.DISCONNECTED)
         await self.flush()
+
+    @property
+    def settings_widgets(self) -> list[Widget]:
+        """Its settings widgets: those its handler sent, else its app's declared ones."""
+        sent = self.transcript.widgets
+        return self.app.settings if sent is None else sent
 
     def set_env(self, env: dict[str, str]) -> None:
         """Replaces the user env; only its key names are written."""

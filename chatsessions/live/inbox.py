@@ -15,7 +15,7 @@ from ..conf import get_config
 from ..handler_api.elements import AskFileResponse, Element
 from ..handler_api.message import Message
 from ..handler_api.registry import ChatApp, action_event
-from ..handler_api.widgets import validate_settings
+from ..handler_api.widgets import Widget, validate_settings
 from ..models import ChatFile
 from ..storage import files
 from ..storage.feedback import save as save_feedback
@@ -43,6 +43,9 @@ class Chat(Protocol):
 
     @property
     def accepting(self) -> bool: ...
+
+    @property
+    def settings_widgets(self) -> list[Widget]: ...
 
     async def flush(self) -> None: ...
 
@@ -159,7 +162,7 @@ class Inbox:
         values = frame.values
         self._check_accepting()
         try:
-            validate_settings(self.chat.app.settings, values)
+            validate_settings(self.chat.settings_widgets, values)
         except ValueError as error:
             raise ProtocolError(ErrorCode.INVALID_SETTINGS, str(error)) from None
         settings = await self.chat.transcript.change_settings(values)

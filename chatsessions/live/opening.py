@@ -203,7 +203,7 @@ async def session_frame(opened: Opened, send_frame: SendFrame) -> dict[str, Any]
         user=chat.user.get_username() if chat.user is not None else None,
         chat_profile=chat.store.reserved["chat_profile"],
         profiles=[profile.to_dict() for profile in profiles],
-        widgets=[widget.to_dict() for widget in chat.app.settings],
+        widgets=[widget.to_dict() for widget in chat.settings_widgets],
         chat_settings=chat.store.reserved["chat_settings"],
         user_env=chat.app.user_env,
         history=replayed,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from ..conf import get_config
 from ..handler_api.message import Message
 from ..handler_api.session import ActionLike, SessionStore, StepLike
+from ..handler_api.widgets import Widget
 from ..models import ChatMessage
 from ..storage.files import with_urls
 from ..storage.history import fold_title
@@ -29,12 +30,14 @@ from .writer import writer
 class Transcript:
     """One chat's messages: sent through its delivery, kept through its journal."""
 
-    __slots__ = ("delivery", "interaction", "journal")
+    __slots__ = ("delivery", "interaction", "journal", "widgets")
 
     def __init__(self, journal: Journal, delivery: Delivery, interaction: Interaction) -> None:
         self.journal = journal
         self.delivery = delivery
         self.interaction = interaction
+        #: The settings widgets a handler sent (ChatSettings), None for the app's declared ones.
+        self.widgets: list[Widget] | None = None
 
     @property
     def store(self) -> SessionStore:
@@ -69,6 +72,16 @@ class Transcript:
         self.journal.settings(settings)
         await self.delivery.send(frames.settings(settings))
         return settings
+
+    async def declare_settings(self, widgets: Sequence[Widget], values: dict[str, Any] | None) -> None:
+        """Makes widgets this chat's settings and shows them; with values, the settings
+        are those (kept, as a change is)."""
+        self.widgets = list(widgets)
+        if values is not None:
+            self.store.reserved["chat_settings"] = dict(values)
+            self.journal.settings(dict(values))
+        shown = self.store.reserved["chat_settings"]
+        await self.delivery.send(frames.chat_settings([widget.to_dict() for widget in widgets], shown))
 
     async def add_message(
         self,

@@ -170,6 +170,11 @@ def sidebar(
     return frame
 
 
+def chat_settings(widgets: list[dict[str, Any]], values: dict[str, Any]) -> dict[str, Any]:
+    """The chat's settings widgets, sent by its handler (ChatSettings), and their values."""
+    return {"type": "chat_settings", "settings": widgets, "values": values}
+
+
 def update(message_id: str, content: str) -> dict[str, Any]:
     return {"type": "update", "id": message_id, "content": content}
 

@@ -36,5 +36,6 @@ INTERACTIVE_APPS = {
     "e2e-elements": "tests.chainlit_e2e.elements.main",
     "e2e-pdf-viewer": "tests.chainlit_e2e.pdf_viewer.main",
     "e2e-sidebar": "tests.chainlit_e2e.sidebar.main",
+    "e2e-chat-settings": "tests.chainlit_e2e.chat_settings.main",
     "e2e-audio-element": "tests.chainlit_e2e.audio_element.main",
 }

@@ -90,7 +90,8 @@ def test_the_package_is_its_rooms_and_what_django_and_projects_name():
     top = sorted(path.stem for path in PACKAGE.glob("*.py"))
     assert top == [
         "__init__", "admin", "apps", "auth", "bodies", "checks", "conf", "context", "control",
-        "middleware", "models", "outbox", "pytest_plugin", "routing", "signals", "sync", "urls",
+        "input_widget", "middleware", "models", "outbox", "pytest_plugin", "routing", "signals",
+        "sync", "urls",
     ]  # fmt: skip
     assert ROOMS == ["handler_api", "live", "storage", "testing", "web", "wire"]
 
@@ -121,6 +122,15 @@ PUBLIC_PATHS = {
     "chatsessions.conf": ["get_config"],
     "chatsessions.context": ["context"],
     "chatsessions.sync": ["make_async", "run_sync"],
+    "chatsessions.input_widget": [
+        "Checkbox",
+        "InputWidget",
+        "NumberInput",
+        "Select",
+        "Slider",
+        "Switch",
+        "TextInput",
+    ],
     "chatsessions.control": ["aend_chat", "asend_notice", "end_chat", "group_name", "send_notice"],
     "chatsessions.middleware": ["DatabaseUnavailableMiddleware"],
     "chatsessions.outbox": ["frames_in"],

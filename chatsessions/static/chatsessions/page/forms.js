@@ -32,8 +32,8 @@ function settingControl(widget) {
   let control;
   if (widget.type === "select") {
     control = document.createElement("select");
-    for (const value of widget.values) control.append(new Option(value, value));
-  } else if (widget.type === "switch") {
+    widget.values.forEach((value, index) => control.append(new Option(widget.labels?.[index] ?? value, value)));
+  } else if (widget.type === "switch" || widget.type === "checkbox") {
     control = document.createElement("input");
     control.type = "checkbox";
   } else if (widget.type === "slider") {
@@ -53,6 +53,7 @@ function settingControl(widget) {
   }
   control.name = widget.id;
   control.dataset.kind = widget.type;
+  control.disabled = Boolean(widget.disabled);
   return control;
 }
 
@@ -61,7 +62,9 @@ export function buildSettings(schema) {
   fields.replaceChildren(
     ...schema.map((widget) => {
       const control = settingControl(widget);
-      return field(widget.label, widget.type === "slider" ? withValue(control) : control, widget.description);
+      const shown = field(widget.label, widget.type === "slider" ? withValue(control) : control, widget.description);
+      if (widget.tooltip) shown.title = widget.tooltip;
+      return shown;
     }),
   );
   ui.settingsToggle.hidden = schema.length === 0;
@@ -81,7 +84,7 @@ export function readSettings() {
   const values = {};
   for (const control of ui.settings.querySelectorAll("[name]")) {
     const kind = control.dataset.kind;
-    if (kind === "switch") values[control.name] = control.checked;
+    if (kind === "switch" || kind === "checkbox") values[control.name] = control.checked;
     else if (kind === "slider") values[control.name] = Number(control.value);
     else if (kind === "number") values[control.name] = control.value === "" ? null : Number(control.value);
     else values[control.name] = control.value;

@@ -112,6 +112,10 @@ const shows = {
     // shows that once it is written (no request while it is at the top already).
     if (frame.state === "end" && !chats.isNewest(root.dataset.sessionId)) chats.refreshSoon();
   },
+  chat_settings(frame) {
+    buildSettings(frame.settings);
+    applySettings(frame.values);
+  },
   settings(frame) {
     applySettings(frame.values);
     notice("Settings applied.", "info");
