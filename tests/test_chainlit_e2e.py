@@ -314,3 +314,15 @@ async def test_chat_settings_sent_at_the_start_are_the_chats_and_a_change_runs_t
             await chat.settings(Model="gpt-5")  # not one it offers
         with pytest.raises(ChatError, match="is not a declared setting"):
             await chat.settings(tone="sharp")
+
+
+async def test_steps_carry_their_icons(chat_user):
+    async with ChatClient(f"{APPS}.step_icon.main", user=chat_user, timeout=15) as chat:
+        await chat.send("Hello")
+        shown = [(step["name"], step["icon"], step["output"]) for step in chat.steps]
+        assert shown == [
+            ("search", "search", "Response from search"),
+            ("database", "database", "Response from database"),
+            ("regular", None, "Response from regular"),
+            ("cpu", "cpu", "Response from cpu"),
+        ]

@@ -3,6 +3,7 @@ click and read them (tests/chainlit_e2e; the protocol side is tests/test_chainli
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -235,3 +236,20 @@ def test_chat_settings_sent_by_the_handler_are_changed_and_kept(login):
     expect(form.locator("select[name=Model]")).to_have_value("gpt-4")
     expect(form.locator("input[name=Temperature]")).to_have_value("0.4")
     expect(form.locator("input[name=SAI_Steps]")).to_have_value("36")
+
+
+def test_a_step_with_an_icon_shows_it_from_the_sprite(login, server):
+    page = login("alice", "/chat/e2e-step-icon/")
+    say(page, "Hello")
+    steps = page.locator(".cs-step")
+    expect(steps).to_have_count(4, timeout=15_000)
+    expect(steps.last).not_to_have_class(re.compile("cs-step-running"), timeout=15_000)
+    for name, icon in [("search", "search"), ("database", "database"), ("regular", None), ("cpu", "cpu")]:
+        summary = page.locator(".cs-step summary", has_text=name)
+        if icon is None:
+            expect(summary.locator("svg.cs-step-icon")).to_have_count(0)
+        else:
+            href = summary.locator("svg.cs-step-icon use").get_attribute("href")
+            sprite, symbol = href.split("#")
+            assert symbol == icon
+            assert f'<symbol id="{icon}"' in page.request.get(server.base + sprite).text()

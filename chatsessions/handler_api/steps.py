@@ -112,6 +112,7 @@ class Step:
             "language": self.language,
             "show_input": self.show_input,
             "default_open": self.default_open,
+            "icon": self.icon,
         }
 
     def to_frame(self) -> dict[str, Any]:

@@ -37,5 +37,6 @@ INTERACTIVE_APPS = {
     "e2e-pdf-viewer": "tests.chainlit_e2e.pdf_viewer.main",
     "e2e-sidebar": "tests.chainlit_e2e.sidebar.main",
     "e2e-chat-settings": "tests.chainlit_e2e.chat_settings.main",
+    "e2e-step-icon": "tests.chainlit_e2e.step_icon.main",
     "e2e-audio-element": "tests.chainlit_e2e.audio_element.main",
 }

@@ -16,6 +16,7 @@ import {
   shownAs,
   shownAuthor,
   sizeText,
+  stepIcon,
   stepTime,
 } from "../../chatsessions/static/chatsessions/page/rules.js";
 
@@ -152,4 +153,11 @@ test("a page of chats splits into runs of one day group, continuing the list's l
   );
   assert.equal(groupRuns(chats, null)[0].continues, false);
   assert.deepEqual(groupRuns([], "Today"), []);
+});
+
+test("a step's icon is a Lucide name, nothing else", () => {
+  for (const name of ["search", "database", "cpu", "a-arrow-down", "file-text-2"]) assert.ok(stepIcon(name), name);
+  for (const name of ["", "Search", "x#y", "../x", "a b", "-a", "a-", "a--b", "javascript:x", null, undefined, 3, {}]) {
+    assert.ok(!stepIcon(name), String(name));
+  }
 });

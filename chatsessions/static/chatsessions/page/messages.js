@@ -4,7 +4,7 @@ import { showElements } from "./files.js";
 import { openElement } from "./sideview.js";
 import { feedbackButtons, showActions, showFeedback } from "./interactive.js";
 import { copyButton, decorateCode, renderMarkdown } from "./markdown.js";
-import { fenced, shownAuthor, stepTime } from "./rules.js";
+import { fenced, shownAuthor, stepIcon, stepTime } from "./rules.js";
 import {
   api,
   dateTimeFormat,
@@ -149,12 +149,26 @@ export async function loadOlder() {
 }
 
 // A step is folded: its name, type and time; open, its input and output, and its steps.
+// A step's icon: a Lucide icon's name, drawn from the vendored sprite.
+const SVG = "http://www.w3.org/2000/svg";
+function iconOf(name) {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("class", "cs-step-icon");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  const use = document.createElementNS(SVG, "use");
+  use.setAttribute("href", `${root.dataset.iconsSrc}#${name}`);
+  svg.append(use);
+  return svg;
+}
+
 function buildStep(frame) {
   const item = element("li", "cs-step");
   item.dataset.id = frame.id;
   const details = element("details", "");
   const summary = element("summary", "");
   summary.append(element("span", "cs-step-name"), element("span", "cs-step-type"), element("span", "cs-step-time"));
+  if (stepIcon(frame.icon)) summary.prepend(iconOf(frame.icon));
   details.append(
     summary,
     element("div", "cs-step-input cs-content"),

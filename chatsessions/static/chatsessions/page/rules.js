@@ -115,3 +115,6 @@ export function groupRuns(chats, lastGroup = null) {
   }
   return runs;
 }
+
+// A step's icon is a Lucide icon's name (as in Chainlit): lowercase words joined by dashes.
+export const stepIcon = (name) => typeof name === "string" && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(name);
