@@ -25,6 +25,7 @@ from .handler_api.registry import (
 from .handler_api.session import NoActiveChatError, ReservedKeyError, set_title, user_session
 from .handler_api.sidebar import ElementSidebar
 from .handler_api.steps import Step, step
+from .handler_api.tasklist import Task, TaskList, TaskStatus
 from .handler_api.users import User
 from .handler_api.widgets import Checkbox, NumberInput, Select, Slider, Switch, TextInput
 from .sync import make_async, run_sync
@@ -57,6 +58,9 @@ __all__ = [
     "StarterCategory",
     "Step",
     "Switch",
+    "Task",
+    "TaskList",
+    "TaskStatus",
     "Text",
     "TextInput",
     "User",

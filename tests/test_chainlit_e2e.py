@@ -326,3 +326,32 @@ async def test_steps_carry_their_icons(chat_user):
             ("regular", None, "Response from regular"),
             ("cpu", "cpu", "Response from cpu"),
         ]
+
+
+async def test_the_task_list_shows_its_tasks_states_and_goes_away(chat_user):
+    async with ChatClient(f"{APPS}.tasklist.main", user=chat_user, timeout=30) as chat:
+        lists = [frame for frame in chat.frames if frame["type"] == "tasklist"]
+        assert len({frame["id"] for frame in lists}) == 1
+        last = lists[-1]
+        assert last["status"] == "Running..." and len(last["tasks"]) == 17
+        states = [task["status"] for task in last["tasks"]]
+        assert (states.count("done"), states.count("failed"), states.count("ready")) == (9, 1, 7)
+        assert states.count("running") == 0 and last["tasks"][9]["title"] == "Scheduling future tasks"
+        await chat.send("ok")
+        assert [frame for frame in chat.frames if frame["type"] == "remove_element"] == [
+            {"type": "remove_element", "id": last["id"], "for": None}
+        ]
+
+
+async def test_removed_elements_leave_their_message_and_step_and_stay_gone_on_resume(chat_user):
+    async with ChatClient(f"{APPS}.remove_elements.main", user=chat_user, timeout=15) as chat:
+        (step,) = chat.steps
+        assert (step["name"], step["output"]) == ("tool1", "This step has an image")
+        assert [element["name"] for element in step["elements"]] == ["image2"]
+        (message,) = chat.history
+        assert [element["name"] for element in message.elements] == ["image2"]
+        session = await chat.reconnect()
+        replayed = {frame["type"]: frame for frame in session["history"]}
+        assert [element["name"] for element in replayed["step"]["elements"]] == ["image2"]
+        assert [element["name"] for element in replayed["message"]["elements"]] == ["image2"]
+        assert all(element["url"] for element in replayed["step"]["elements"])

@@ -253,3 +253,29 @@ def test_a_step_with_an_icon_shows_it_from_the_sprite(login, server):
             sprite, symbol = href.split("#")
             assert symbol == icon
             assert f'<symbol id="{icon}"' in page.request.get(server.base + sprite).text()
+
+
+def test_the_task_list_shows_each_state_and_goes_when_the_handler_removes_it(login):
+    page = login("alice", "/chat/e2e-tasklist/")
+    tasks = page.locator(".cs-tasklist .cs-task")
+    expect(page.locator(".cs-tasklist .cs-task-failed")).to_have_count(1, timeout=20_000)
+    expect(tasks).to_have_count(17)
+    expect(page.locator(".cs-tasklist .cs-task-done")).to_have_count(9)
+    expect(page.locator(".cs-tasklist .cs-task-ready")).to_have_count(7)
+    expect(page.locator(".cs-tasklist .cs-task-running")).to_have_count(0)
+    expect(page.locator(".cs-tasklist-status")).to_have_text("Running...")
+    expect(page.locator(".cs-step")).to_have_count(0)
+    say(page, "ok")
+    expect(page.locator(".cs-tasklist")).to_have_count(0)
+
+
+def test_removed_elements_leave_the_message_and_the_step(login):
+    page = login("alice", "/chat/e2e-remove-elements/")
+    step = page.locator(".cs-step", has_text="tool1")
+    expect(step).to_have_count(1)
+    step.locator("summary").click()
+    expect(step.locator(".cs-element-image")).to_have_count(1)
+    expect(step.locator(".cs-element-image")).to_have_attribute("data-name", "image2")
+    message = page.locator(".cs-message", has_text="This message has an image")
+    expect(message.locator(".cs-element-image")).to_have_count(1)
+    expect(message.locator(".cs-element-image")).to_have_attribute("data-name", "image2")

@@ -21,7 +21,7 @@ from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from channels.db import database_sync_to_async
 
-from .session import RunningChat
+from .session import RunningChat, active_chat
 
 if TYPE_CHECKING:
     from ..models import ChatFile
@@ -99,6 +99,8 @@ class Element:
         self.page = page
         self.id = id or str(uuid.uuid4())
         self.for_id = for_id
+        #: Whether remove() took it away (a step shown again leaves it out).
+        self.removed = False
         self._row: ChatFile | None = None
 
     def __repr__(self) -> str:
@@ -159,6 +161,12 @@ class Element:
             )
         incoming.element = self.shown()
         return incoming
+
+    async def remove(self) -> None:
+        """Takes the element away from its message or step, in the page and the transcript
+        (its file stays until the chat is deleted)."""
+        self.removed = True
+        await active_chat().remove_element(self.id, self.for_id)
 
     def linked(self) -> dict[str, Any]:
         """The descriptor of an element shown from its URL."""

@@ -211,6 +211,8 @@ class RunningChat(Protocol):
 
     async def declare_settings(self, widgets: Sequence[Any], values: dict[str, Any] | None) -> None: ...
 
+    async def remove_element(self, element_id: str, for_id: str | None) -> None: ...
+
 
 current_chat: ContextVar[RunningChat] = ContextVar("chatsessions_current_chat")
 

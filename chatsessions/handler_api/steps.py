@@ -20,6 +20,7 @@ from typing import Any, TypeVar, overload
 
 from django.utils import timezone
 
+from .elements import Element, keep
 from .session import active_chat
 from .sync import run_sync
 
@@ -63,6 +64,7 @@ class Step:
         auto_collapse: bool = False,
         show_input: bool | str = "json",
         thread_id: str | None = None,  # Chainlit's; a step is always of the running chat
+        elements: list[Element] | None = None,
     ) -> None:
         self.name = name or "Step"
         self.type = type
@@ -81,6 +83,9 @@ class Step:
         self.end: datetime | None = None
         self._input = ""
         self._output = ""
+        #: Shown under its output; kept in the file storage when the step is shown.
+        self.elements: list[Element] = list(elements or [])
+        self._described: list[dict[str, Any]] = []
 
     @property
     def input(self) -> str:
@@ -113,6 +118,7 @@ class Step:
             "show_input": self.show_input,
             "default_open": self.default_open,
             "icon": self.icon,
+            **({"elements": self._described} if self._described else {}),
         }
 
     def to_frame(self) -> dict[str, Any]:
@@ -122,6 +128,7 @@ class Step:
 
     async def send(self) -> Step:
         """Shows the step (entering the context manager does this)."""
+        await self._keep_elements()
         if self.created is None:
             self.created = timezone.now()
             await active_chat().add_step(self)
@@ -129,8 +136,19 @@ class Step:
             await active_chat().update_step(self)
         return self
 
+    async def _keep_elements(self) -> None:
+        """Keeps the elements added since the step was last shown; forgets removed ones."""
+        described = {item["id"]: item for item in self._described}
+        shown = [element for element in self.elements if not element.removed]
+        new = [element for element in shown if element.id not in described]
+        if new:
+            for item in await keep(active_chat(), self.id, new):
+                described[item["id"]] = item
+        self._described = [described[element.id] for element in shown if element.id in described]
+
     async def update(self) -> None:
-        """Shows the step's current input, output and state."""
+        """Shows the step's current input, output, elements and state."""
+        await self._keep_elements()
         await active_chat().update_step(self)
 
     async def remove(self) -> None:

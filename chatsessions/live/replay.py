@@ -31,9 +31,10 @@ def replayed(rows: list[ChatMessage], user: Any) -> list[dict[str, Any]]:
     for row in rows:
         meta = row.meta or {}
         if row.role == ChatMessage.Role.STEP:
-            shown.append(
-                frames.step({**meta, "id": row.message_id, "name": row.author, "output": row.content})
-            )
+            step = frames.step({**meta, "id": row.message_id, "name": row.author, "output": row.content})
+            if meta.get("elements"):
+                step["elements"] = with_urls(meta["elements"])
+            shown.append(step)
             continue
         actions = [Action.from_dict(action).to_frame() for action in meta.get("actions", ())]
         frame = frames.message(stored(row), actions, with_urls(meta.get("elements", [])))

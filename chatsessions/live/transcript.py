@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from ..conf import get_config
@@ -18,7 +19,7 @@ from ..handler_api.session import ActionLike, SessionStore, StepLike
 from ..handler_api.widgets import Widget
 from ..models import ChatMessage
 from ..storage.files import with_urls
-from ..storage.history import fold_title
+from ..storage.history import elements_of, fold_title
 from ..wire import frames
 from ..wire.frames import MessageLike
 from .delivery import Delivery
@@ -30,7 +31,7 @@ from .writer import writer
 class Transcript:
     """One chat's messages: sent through its delivery, kept through its journal."""
 
-    __slots__ = ("delivery", "interaction", "journal", "widgets")
+    __slots__ = ("delivery", "elements_of", "interaction", "journal", "widgets")
 
     def __init__(self, journal: Journal, delivery: Delivery, interaction: Interaction) -> None:
         self.journal = journal
@@ -38,6 +39,9 @@ class Transcript:
         self.interaction = interaction
         #: The settings widgets a handler sent (ChatSettings), None for the app's declared ones.
         self.widgets: list[Widget] | None = None
+        #: The element descriptors of the messages and steps sent with elements here, by
+        #: id: what is left of them when an element is removed.
+        self.elements_of: dict[str, list[dict[str, Any]]] = {}
 
     @property
     def store(self) -> SessionStore:
@@ -103,7 +107,7 @@ class Transcript:
             self.interaction.keep(actions)
             meta["actions"] = [action.to_dict() for action in actions]
         if elements:
-            meta["elements"] = list(elements)
+            meta["elements"] = self.elements_of[message.id] = list(elements)
         self.record(message, meta)
         frame = frames.message(
             message, [action.to_frame() for action in actions], with_urls(meta.get("elements", []))
@@ -141,17 +145,39 @@ class Transcript:
     async def add_step(self, step: StepLike) -> None:
         """Keeps a step that started, and shows it."""
         created = step.created or timezone.now()
-        self.journal.added(step.id, ChatMessage.Role.STEP, step.name, step.output, created, step.meta())
-        await self._send_kept(frames.step(step.to_frame()))
+        meta = step.meta()
+        self.journal.added(step.id, ChatMessage.Role.STEP, step.name, step.output, created, meta)
+        await self._send_kept(self._step_frame(step, meta))
 
     async def update_step(self, step: StepLike) -> None:
-        self.journal.edited(step.id, step.output, step.meta())
-        await self._send_kept(frames.step(step.to_frame()))
+        meta = step.meta()
+        self.journal.edited(step.id, step.output, meta)
+        await self._send_kept(self._step_frame(step, meta))
+
+    def _step_frame(self, step: StepLike, meta: dict[str, Any]) -> dict[str, Any]:
+        frame = frames.step(step.to_frame())
+        if meta.get("elements"):
+            self.elements_of[step.id] = meta["elements"]
+            frame["elements"] = with_urls(meta["elements"])
+        return frame
+
+    async def remove_element(self, element_id: str, for_id: str | None) -> None:
+        """Takes an element away from the message or step for_id, and from the page."""
+        if for_id:
+            kept = self.elements_of.get(for_id)
+            if kept is None:  # sent before the chat came to this process
+                await writer().committed(self.journal)
+                kept = await database_sync_to_async(elements_of)(self.journal.session_id, for_id)
+            left = [item for item in kept if item.get("id") != element_id]
+            if len(left) != len(kept):
+                self.elements_of[for_id] = left
+                self.journal.edited(for_id, None, {"elements": left}, merge=True)
+        await self._send_kept(frames.remove_element(element_id, for_id))
 
     async def stream_step(self, step: StepLike, token: str, replace: bool) -> None:
         """Shows a step's output growing; its update keeps it."""
         if replace:
-            await self.delivery.send(frames.step(step.to_frame()))
+            await self.delivery.send(self._step_frame(step, step.meta()))
         else:
             await self.delivery.send(frames.stream(step.id, token))
 

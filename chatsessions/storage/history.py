@@ -151,6 +151,13 @@ def messages_before(session_id: Any, before: int | None, limit: int) -> tuple[li
     return page, (page[0].sequence if len(newest) > limit else None)
 
 
+def elements_of(session_id: Any, message_id: str) -> list[dict[str, Any]]:
+    """The element descriptors a message or step of the chat keeps (none if it is gone)."""
+    rows = ChatMessage.objects.filter(session_id=session_id, message_id=message_id)
+    meta = rows.values_list("meta", flat=True).first() or {}
+    return list(meta.get("elements", ()))
+
+
 def rename(user: Any, app: str, session_id: UUID, title: str) -> bool:
     """Retitles a chat of the user's; returns False if there is none to retitle."""
     return own_chats(user, app).filter(pk=session_id).update(title=title) == 1

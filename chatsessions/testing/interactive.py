@@ -9,7 +9,7 @@ from typing import Any
 
 from ..handler_api.registry import ChatApp, action_event
 from .socket import TestSocket
-from .turns import ChatError, Reply, Turn
+from .turns import ChatError, Reply, Turn, without
 
 
 class Interactive:
@@ -109,4 +109,6 @@ class Interactive:
                 earlier.content = frame["content"]
             elif frame["type"] == "remove":
                 self.history.remove(earlier)
+            elif frame["type"] == "remove_element":
+                earlier.elements = without(earlier.elements, frame["id"])
         self.steps = list(turn.steps.values())

@@ -71,6 +71,11 @@ def reply_of(frame: dict[str, Any]) -> Reply:
     )
 
 
+def without(elements: list[dict[str, Any]], element_id: str) -> list[dict[str, Any]]:
+    """The elements but the one removed."""
+    return [element for element in elements if element.get("id") != element_id]
+
+
 @dataclass
 class Turn:
     """The frames the server sent for one thing the client did (task frames left out,
@@ -109,6 +114,12 @@ class Turn:
         elif kind == "remove":  # a message or a step
             self.messages.pop(frame["id"], None)
             self.steps.pop(frame["id"], None)
+        elif kind == "remove_element":
+            owner = frame.get("for") or ""
+            if owner in self.messages:
+                self.messages[owner].elements = without(self.messages[owner].elements, frame["id"])
+            if owner in self.steps:
+                self.steps[owner]["elements"] = without(self.steps[owner].get("elements", []), frame["id"])
         elif kind == "error":
             self.errors.append(frame)
 

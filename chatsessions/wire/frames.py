@@ -170,6 +170,16 @@ def sidebar(
     return frame
 
 
+def remove_element(element_id: str, for_id: str | None) -> dict[str, Any]:
+    """An element taken away from the message or step for_id (or a task list)."""
+    return {"type": "remove_element", "id": element_id, "for": for_id}
+
+
+def tasklist(list_id: str, status: str, tasks: list[dict[str, Any]]) -> dict[str, Any]:
+    """The task list (TaskList), new or changed."""
+    return {"type": "tasklist", "id": list_id, "status": status, "tasks": tasks}
+
+
 def chat_settings(widgets: list[dict[str, Any]], values: dict[str, Any]) -> dict[str, Any]:
     """The chat's settings widgets, sent by its handler (ChatSettings), and their values."""
     return {"type": "chat_settings", "settings": widgets, "values": values}

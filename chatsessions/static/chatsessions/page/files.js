@@ -53,11 +53,13 @@ export function showElement(element, options) {
     const link = node("button", "cs-element-link", element.name);
     link.type = "button";
     link.dataset.display = element.display;
+    link.dataset.id = element.id;
     link.addEventListener("click", () => options.openElement(element, options));
     return link;
   }
   const box = node("figure", `cs-element cs-element-${element.type}`);
   box.dataset.name = element.name;
+  box.dataset.id = element.id;
   const caption = node("figcaption", "", element.name);
   const failed = (error) => box.replaceChildren(download(element), node("span", "cs-element-error", String(error.message || error)));
   const kind = shownAs(element);
@@ -134,13 +136,18 @@ function dataTable(frame) {
   return scroller;
 }
 
-// The elements of a message, under its content (replacing any shown before).
-export function showElements(item, elements, options) {
-  item.querySelector(":scope > .cs-elements")?.remove();
+// The elements of a message (or a step), under its content (replacing any shown before).
+export function showElements(item, elements, options, after = item.querySelector(":scope > .cs-content")) {
+  after.parentElement.querySelector(":scope > .cs-elements")?.remove();
   if (!elements || !elements.length) return;
   const list = node("div", "cs-elements");
   list.append(...elements.map((element) => showElement(element, options)));
-  item.querySelector(":scope > .cs-content").after(list);
+  after.after(list);
+}
+
+// An element removed by its handler goes from wherever it shows.
+export function removeElement(id) {
+  for (const shown of document.querySelectorAll(`.cs-elements > [data-id="${CSS.escape(id)}"]`)) shown.remove();
 }
 
 // Files attached in the composer, each uploaded at once with its own progress bar.

@@ -201,6 +201,7 @@ export function showStep(frame, within = ui.messages) {
   item.dataset.language = frame.language || "";
   page.contents.set(frame.id, frame.output);
   renderStepOutput(item);
+  showElements(item, frame.elements, elementOptions, item.querySelector(".cs-step-output"));
   if (within === ui.messages) follow();
 }
 

@@ -7,6 +7,8 @@ import { hideAsk, showActions, showAsk, showFeedback, starters } from "./interac
 import { elementOptions, removeMessage, showContent, showMessage, showStep, stream } from "./messages.js";
 import { afterClose as closeOutcome, framesOf, reduce } from "./rules.js";
 import { applySidebar, close as closeSideView, openElement } from "./sideview.js";
+import { removeTaskList, showTaskList } from "./tasklist.js";
+import { removeElement } from "./files.js";
 import {
   CLOSE,
   findMessage,
@@ -59,6 +61,7 @@ const shows = {
     stored.set("session", frame.id);
     ui.messages.replaceChildren();
     closeSideView();
+    removeTaskList();
     page.contents.clear();
     page.following = true;
     ui.jump.hidden = true;
@@ -87,6 +90,11 @@ const shows = {
     if (sidePdf) openElement(sidePdf, elementOptions);
   },
   sidebar: (frame) => applySidebar(frame, elementOptions),
+  tasklist: (frame) => showTaskList(frame),
+  remove_element(frame) {
+    removeElement(frame.id);
+    removeTaskList(frame.id);
+  },
   stream: (frame) => stream(frame.id, frame.token, Boolean(frame.replace)),
   step: (frame) => showStep(frame),
   actions(frame) {
