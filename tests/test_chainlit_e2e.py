@@ -355,3 +355,39 @@ async def test_removed_elements_leave_their_message_and_step_and_stay_gone_on_re
         assert [element["name"] for element in replayed["step"]["elements"]] == ["image2"]
         assert [element["name"] for element in replayed["message"]["elements"]] == ["image2"]
         assert all(element["url"] for element in replayed["step"]["elements"])
+
+
+async def test_ask_file_takes_a_text_file_refuses_a_cpp_one_then_takes_a_python_one(chat_user):
+    from chatsessions.testing import ChatError
+
+    fixtures = Path(__file__).parent / "fixtures"
+    async with ChatClient(f"{APPS}.ask_file.main", user=chat_user, timeout=15) as chat:
+        assert contents(chat) == ["Please upload a text file to begin!"]
+        text = (fixtures / "state_of_the_union.txt").read_text()
+        reply = await chat.send(files=[fixtures / "state_of_the_union.txt"])
+        assert reply is not None and reply.content == "Please upload a python file to begin!"
+        said = f"`Text file state_of_the_union.txt` uploaded, it contains {len(text)} characters!"
+        assert contents(chat)[1] == said
+        with pytest.raises(ChatError, match="the question asks for"):
+            await chat.send(files=[fixtures / "hello.cpp"])
+        reply = await chat.send(files=[fixtures / "hello.py"])
+        python = (fixtures / "hello.py").read_text()
+        assert reply.content == f"`Python file hello.py` uploaded, it contains {len(python)} characters!"
+        # As the spec counts them: two questions, two answers, no message of the user's.
+        assert [reply.role for reply in chat.history] == ["assistant"] * 4
+        assert [element["name"] for element in chat.history[0].elements] == ["state_of_the_union.txt"]
+        assert [element["name"] for element in chat.history[2].elements] == ["hello.py"]
+        session = await chat.reconnect()  # the files stay with their questions
+        shown = [[e["name"] for e in frame.get("elements", [])] for frame in session["history"]]
+        assert shown == [["state_of_the_union.txt"], [], ["hello.py"], []]
+
+
+async def test_ask_multiple_files_takes_two(chat_user):
+    fixtures = Path(__file__).parent / "fixtures"
+    async with ChatClient(f"{APPS}.ask_multiple_files.main", user=chat_user, timeout=15) as chat:
+        reply = await chat.send(files=[fixtures / "state_of_the_union.txt", fixtures / "hello.py"])
+        assert reply.content == "2 files uploaded: state_of_the_union.txt,hello.py"
+        assert contents(chat) == [
+            "Please upload from one to two python files to begin!",
+            "2 files uploaded: state_of_the_union.txt,hello.py",
+        ]

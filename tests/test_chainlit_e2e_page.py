@@ -4,6 +4,7 @@ click and read them (tests/chainlit_e2e; the protocol side is tests/test_chainli
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -279,3 +280,29 @@ def test_removed_elements_leave_the_message_and_the_step(login):
     message = page.locator(".cs-message", has_text="This message has an image")
     expect(message.locator(".cs-element-image")).to_have_count(1)
     expect(message.locator(".cs-element-image")).to_have_attribute("data-name", "image2")
+
+
+def test_ask_file_is_answered_by_choosing_files_shown_with_the_question(login):
+    fixtures = Path(__file__).parent / "fixtures"
+    page = login("alice", "/chat/e2e-ask-file/")
+    asking = page.locator(".cs-message.cs-asking")
+    expect(asking.locator(".cs-content")).to_have_text("Please upload a text file to begin!")
+    with page.expect_file_chooser() as chooser:
+        asking.locator(".cs-choose-files").click()
+    chooser.value.set_files(str(fixtures / "state_of_the_union.txt"))
+    messages = page.locator(".cs-message")
+    expect(messages.nth(1)).to_contain_text("Text file state_of_the_union.txt uploaded, it contains")
+    expect(messages.nth(0).locator(".cs-element")).to_have_count(1)  # the file, with its question
+    expect(messages).to_have_count(3)  # and the next question
+    with page.expect_file_chooser() as chooser:
+        page.locator(".cs-message.cs-asking .cs-choose-files").click()
+    chooser.value.set_files(str(fixtures / "hello.cpp"))
+    expect(page.locator(".cs-notices")).to_contain_text("the question asks for")
+    expect(messages).to_have_count(3)
+    with page.expect_file_chooser() as chooser:
+        page.locator(".cs-message.cs-asking .cs-choose-files").click()
+    chooser.value.set_files(str(fixtures / "hello.py"))
+    expect(messages).to_have_count(4)
+    expect(messages.nth(3)).to_contain_text("Python file hello.py uploaded, it contains")
+    expect(page.locator(".cs-choose-files")).to_have_count(0)
+    expect(page.locator(".cs-message.cs-user")).to_have_count(0)

@@ -133,7 +133,10 @@ async def test_a_settings_change_is_confirmed_and_runs_on_settings_update(alice,
         "id": "style",
         "label": "Style",
         "description": "",
+        "tooltip": "",
+        "disabled": False,
         "values": ["plain", "shouting"],
+        "labels": ["plain", "shouting"],
         "initial": "plain",
     }
     values = await chat.settings(style="shouting", temperature=0.9)

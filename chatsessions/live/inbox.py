@@ -70,31 +70,48 @@ class Inbox:
     async def message(self, frame: UserMessage) -> None:
         """Records a user message, with the files uploaded for it, and queues on_message
         for it; if a handler asked a question (AskUserMessage, AskFileMessage), the
-        message is its answer instead."""
+        message is its answer instead. Files that answer a question are shown with the
+        question, as in Chainlit: no message of the user's says them again."""
         content, message_id, file_ids = frame.content, frame.id, frame.files
         interaction = self.chat.transcript.interaction
         wanted = interaction.wants_files()
-        if wanted is not None and not file_ids:
-            raise ProtocolError(ErrorCode.INVALID_FIELD, "the question waits for files: attach at least one")
-        answers = wanted is not None or interaction.answers_text()
+        if wanted is not None:
+            await self._answer_with_files(frame, wanted)
+            return
+        answers = interaction.answers_text()
         if not answers:
             self._check_accepting()
         message = Message(content, author=self.chat.author, id=message_id, role="user")
-        rows = await self._attach(message, file_ids, wanted) if file_ids else []
+        rows = await self._attach(message.id, file_ids, None) if file_ids else []
+        message.elements = [Element.of(row) for row in rows]
         meta = {"elements": [files.descriptor(row) for row in rows]} if rows else None
         self.chat.transcript.record(message, meta)
         # Receivers see the message before the handler does; the socket's frames are
         # handled one at a time, so the order of messages stays the order of arrival.
         await self.chat.signal(signals.message_received, message=message)
-        if wanted is not None:
-            interaction.answer([AskFileResponse(row) for row in rows])
-        elif answers:
+        if answers:
             interaction.answer(answer_of(message))
         else:
             self.chat.jobs.add(Job("on_message", message, from_client=True))
 
+    async def _answer_with_files(self, frame: UserMessage, wanted: dict[str, Any]) -> None:
+        """Answers the question for files with the message's files, kept with the question;
+        text typed beside them is kept as a message of the user's."""
+        interaction = self.chat.transcript.interaction
+        if not frame.files:
+            raise ProtocolError(ErrorCode.INVALID_FIELD, "the question waits for files: attach at least one")
+        assert interaction.asking is not None  # wanted is its spec
+        question = interaction.asking.for_id
+        rows = await self._attach(question, frame.files, wanted)
+        if frame.content.strip():
+            message = Message(frame.content, author=self.chat.author, id=frame.id, role="user")
+            self.chat.transcript.record(message)
+            await self.chat.signal(signals.message_received, message=message)
+        await self.chat.transcript.add_elements(question, [files.descriptor(row) for row in rows])
+        interaction.answer([AskFileResponse(row) for row in rows])
+
     async def _attach(
-        self, message: Message, file_ids: Sequence[str], wanted: dict[str, Any] | None
+        self, message_id: str, file_ids: Sequence[str], wanted: dict[str, Any] | None
     ) -> list[ChatFile]:
         """Attaches the user's uploads to message, if they are theirs, unsent, within the
         limits and what the question asked for; else refuses the message."""
@@ -114,14 +131,13 @@ class Inbox:
                     raise ProtocolError(ErrorCode.FILE_REFUSED, refusal)
 
         rows = await database_sync_to_async(files.attach)(
-            self.chat.id, self.chat.user, list(file_ids), message.id, check
+            self.chat.id, self.chat.user, list(file_ids), message_id, check
         )
         if rows is None:
             raise ProtocolError(
                 ErrorCode.UNKNOWN_FILE,
                 "message.files names a file that is not an unsent upload of yours here",
             )
-        message.elements = [Element.of(row) for row in rows]
         return rows
 
     async def action(self, frame: ActionClick) -> None:

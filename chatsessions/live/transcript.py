@@ -161,18 +161,30 @@ class Transcript:
             frame["elements"] = with_urls(meta["elements"])
         return frame
 
+    async def add_elements(self, message_id: str, elements: list[dict[str, Any]]) -> None:
+        """Adds elements (kept in the file storage already) to a sent message."""
+        kept = [*await self._elements(message_id), *elements]
+        self.elements_of[message_id] = kept
+        self.journal.edited(message_id, None, {"elements": kept}, merge=True)
+        await self._send_kept(frames.elements(message_id, with_urls(kept)))
+
     async def remove_element(self, element_id: str, for_id: str | None) -> None:
         """Takes an element away from the message or step for_id, and from the page."""
         if for_id:
-            kept = self.elements_of.get(for_id)
-            if kept is None:  # sent before the chat came to this process
-                await writer().committed(self.journal)
-                kept = await database_sync_to_async(elements_of)(self.journal.session_id, for_id)
+            kept = await self._elements(for_id)
             left = [item for item in kept if item.get("id") != element_id]
             if len(left) != len(kept):
                 self.elements_of[for_id] = left
                 self.journal.edited(for_id, None, {"elements": left}, merge=True)
         await self._send_kept(frames.remove_element(element_id, for_id))
+
+    async def _elements(self, message_id: str) -> list[dict[str, Any]]:
+        """The elements a sent message or step has now."""
+        kept = self.elements_of.get(message_id)
+        if kept is None:  # none sent with it here: as written (a moment from now, maybe)
+            await writer().committed(self.journal)
+            kept = await database_sync_to_async(elements_of)(self.journal.session_id, message_id)
+        return kept
 
     async def stream_step(self, step: StepLike, token: str, replace: bool) -> None:
         """Shows a step's output growing; its update keeps it."""

@@ -195,7 +195,13 @@ class ChatClient(Interactive, Attaching):
         if described:
             frame["files"] = [item["id"] for item in described]
         await self.socket.send(frame)
-        self.history.append(Reply(id or "", "user", self._username(), text, elements=described))
+        # Files that answer a question for files show with it (an "elements" frame), not
+        # as a message of the user's; text typed beside them is one.
+        asked = self.asked
+        answers_files = bool(described) and asked is not None and asked["kind"] == "file"
+        if not answers_files or text.strip():
+            shown = [] if answers_files else described
+            self.history.append(Reply(id or "", "user", self._username(), text, elements=shown))
         # An answer to the question a handler asked runs no on_message: that handler goes on.
         runs = 0 if self.answering_text(with_files=bool(described)) else self._runs("on_message")
         turn = await self._finish_turn(Turn(), runs)

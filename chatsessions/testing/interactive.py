@@ -105,6 +105,8 @@ class Interactive:
                 continue
             if frame["type"] == "actions":
                 earlier.actions = list(frame["actions"])
+            elif frame["type"] == "elements":
+                earlier.elements = list(frame["elements"])
             elif frame["type"] == "update":
                 earlier.content = frame["content"]
             elif frame["type"] == "remove":

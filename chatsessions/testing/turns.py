@@ -106,6 +106,8 @@ class Turn:
             step["output"] = frame["token"] if frame.get("replace") else step["output"] + frame["token"]
         elif kind == "actions" and frame["for"] in self.messages:
             self.messages[frame["for"]].actions = list(frame["actions"])
+        elif kind == "elements" and frame["for"] in self.messages:
+            self.messages[frame["for"]].elements = list(frame["elements"])
         elif kind == "stream":
             message = self.messages.setdefault(frame["id"], Reply(frame["id"], "assistant", "", ""))
             message.content = frame["token"] if frame.get("replace") else message.content + frame["token"]

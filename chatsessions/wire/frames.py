@@ -170,6 +170,11 @@ def sidebar(
     return frame
 
 
+def elements(message_id: str, shown: list[dict[str, Any]]) -> dict[str, Any]:
+    """The elements a sent message shows now (the files that answered its question)."""
+    return {"type": "elements", "for": message_id, "elements": shown}
+
+
 def remove_element(element_id: str, for_id: str | None) -> dict[str, Any]:
     """An element taken away from the message or step for_id (or a task list)."""
     return {"type": "remove_element", "id": element_id, "for": for_id}

@@ -39,6 +39,7 @@ INTERACTIVE_APPS = {
     "e2e-chat-settings": "tests.chainlit_e2e.chat_settings.main",
     "e2e-step-icon": "tests.chainlit_e2e.step_icon.main",
     "e2e-tasklist": "tests.chainlit_e2e.tasklist.main",
+    "e2e-ask-file": "tests.chainlit_e2e.ask_file.main",
     "e2e-remove-elements": "tests.chainlit_e2e.remove_elements.main",
     "e2e-audio-element": "tests.chainlit_e2e.audio_element.main",
 }

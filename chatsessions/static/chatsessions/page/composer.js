@@ -20,13 +20,18 @@ export function sendMessage() {
   const id = crypto.randomUUID ? crypto.randomUUID().replaceAll("-", "") : String(Date.now()) + Math.random();
   const frame = { type: "message", id, content };
   if (files.length) frame.files = files.map((file) => file.id);
+  // Files that answer a question for files show with the question (the server sends
+  // them back so); text typed beside them shows as a message.
+  const answersFiles = files.length > 0 && page.chat.asking?.kind === "file";
   if (!send(frame)) return;
   page.following = true;
   ui.jump.hidden = true;
   starters.hide();
-  const item = messageElement(id, "user", "You");
-  showContent(id, content);
-  if (files.length) showElements(item, files, elementOptions);
+  if (!answersFiles || content.trim()) {
+    const item = messageElement(id, "user", "You");
+    showContent(id, content);
+    if (files.length && !answersFiles) showElements(item, files, elementOptions);
+  }
   ui.input.value = "";
   attachments?.clear();
 }

@@ -8,7 +8,7 @@ import { elementOptions, removeMessage, showContent, showMessage, showStep, stre
 import { afterClose as closeOutcome, framesOf, reduce } from "./rules.js";
 import { applySidebar, close as closeSideView, openElement } from "./sideview.js";
 import { removeTaskList, showTaskList } from "./tasklist.js";
-import { removeElement } from "./files.js";
+import { removeElement, showElements } from "./files.js";
 import {
   CLOSE,
   findMessage,
@@ -100,6 +100,10 @@ const shows = {
   actions(frame) {
     const item = findMessage(frame.for);
     if (item) showActions(item, frame.actions);
+  },
+  elements(frame) {
+    const item = findMessage(frame.for);
+    if (item) showElements(item, frame.elements, elementOptions);
   },
   ask(frame, before) {
     hideAsk(before.asking);
