@@ -4,6 +4,7 @@ from .context import context
 from .handler_api.actions import Action
 from .handler_api.asking import AskActionMessage, AskFileMessage, AskUserMessage
 from .handler_api.chat_settings import ChatSettings
+from .handler_api.conversation import chat_context
 from .handler_api.elements import Audio, Dataframe, Element, File, Image, Pdf, Plotly, Pyplot, Text, Video
 from .handler_api.message import ErrorMessage, Message
 from .handler_api.profiles import ChatProfile, Starter, StarterCategory
@@ -66,6 +67,7 @@ __all__ = [
     "User",
     "Video",
     "action_callback",
+    "chat_context",
     "context",
     "declare_chat_settings",
     "declare_user_env",

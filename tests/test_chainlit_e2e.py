@@ -391,3 +391,61 @@ async def test_ask_multiple_files_takes_two(chat_user):
             "Please upload from one to two python files to begin!",
             "2 files uploaded: state_of_the_union.txt,hello.py",
         ]
+
+
+async def test_the_chat_context_holds_the_conversation_so_far(chat_user):
+    async with ChatClient(f"{APPS}.chat_context.main", user=chat_user) as chat:
+        assert (await chat.send("Hello 1")).content == "Chat context length: 1"
+        assert (await chat.send("Hello 2")).content == "Chat context length: 3"
+
+
+async def test_an_edited_message_drops_what_came_after_and_runs_again(chat_user):
+    from chatsessions.testing import ChatError
+    from chatsessions.wire.frames import ErrorCode
+
+    async with ChatClient(f"{APPS}.edit_message.main", user=chat_user) as chat:
+        await chat.send("Hello 1", id="first")
+        assert (await chat.send("Hello 2", id="second")).content == "Chat context length: 3"
+        assert len(chat.history) == 4
+        reply = await chat.edit("first", "Hello 3")
+        assert reply is not None and reply.content == "Chat context length: 1"
+        assert contents(chat) == ["Hello 3", "Chat context length: 1"]
+        session = await chat.reconnect()  # as written
+        assert [frame["content"] for frame in session["history"]] == ["Hello 3", "Chat context length: 1"]
+        # What a careless or hostile client gets:
+        assistant = chat.history[1].id
+        for message_id in (assistant, "second", "no-such-message"):
+            with pytest.raises(ChatError) as refused:
+                await chat.edit(message_id, "mine now")
+            assert refused.value.code == ErrorCode.UNKNOWN_MESSAGE
+
+
+async def test_an_edit_while_a_handler_runs_is_refused(chat_user):
+    from chatsessions.testing import ChatError
+    from chatsessions.wire.frames import ErrorCode
+
+    async with ChatClient("tests.chat_apps.probe", user=chat_user) as chat:
+        await chat.send("count", id="first")
+        await chat.send_later("sleep 1")
+        await chat.expect("task")  # it runs
+        with pytest.raises(ChatError) as refused:
+            await chat.edit("first", "too soon")
+        assert refused.value.code == ErrorCode.EDIT_REFUSED
+        await chat.wait()
+        # It runs again; user_session is not rewound (the probe counts every message).
+        assert (await chat.edit("first", "count")).content == "3"
+        assert contents(chat) == ["count", "3"]
+
+
+async def test_an_edit_of_another_users_message_is_refused(chat_user, django_user_model):
+    from chatsessions.testing import ChatError
+    from chatsessions.wire.frames import ErrorCode
+
+    other = await database_sync_to_async(django_user_model.objects.create_user)("mallory", password="x")
+    async with ChatClient(f"{APPS}.edit_message.main", user=chat_user) as alice:
+        await alice.send("Hello 1", id="alices")
+        async with ChatClient(f"{APPS}.edit_message.main", user=other) as mallory:
+            with pytest.raises(ChatError) as refused:
+                await mallory.edit("alices", "mine now")
+            assert refused.value.code == ErrorCode.UNKNOWN_MESSAGE
+        assert contents(alice) == ["Hello 1", "Chat context length: 1"]

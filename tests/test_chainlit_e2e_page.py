@@ -306,3 +306,24 @@ def test_ask_file_is_answered_by_choosing_files_shown_with_the_question(login):
     expect(messages.nth(3)).to_contain_text("Python file hello.py uploaded, it contains")
     expect(page.locator(".cs-choose-files")).to_have_count(0)
     expect(page.locator(".cs-message.cs-user")).to_have_count(0)
+
+
+def test_an_edited_message_runs_again_from_there(login):
+    page = login("alice", "/chat/e2e-edit-message/")
+    say(page, "Hello 1")
+    expect(last_reply(page)).to_have_text("Chat context length: 1")
+    say(page, "Hello 2")
+    messages = page.locator(".cs-message")
+    expect(messages).to_have_count(4)
+    expect(last_reply(page)).to_have_text("Chat context length: 3")
+    first = messages.nth(0)
+    first.hover()
+    first.locator(".cs-edit-message").click()
+    first.locator(".cs-edit-input").fill("Hello 3")
+    first.locator(".cs-confirm-edit").click()
+    expect(messages).to_have_count(2)
+    expect(messages.nth(0).locator(".cs-content")).to_have_text("Hello 3")
+    expect(messages.nth(1)).to_contain_text("Chat context length: 1")
+    page.reload()  # as the chat keeps it
+    expect(page.locator(".cs-status")).to_have_text("Connected (resumed)")
+    expect(page.locator(".cs-message .cs-content")).to_have_text(["Hello 3", "Chat context length: 1"])

@@ -50,12 +50,14 @@ settings_values = st.dictionaries(
 )
 protocol_frames = st.fixed_dictionaries(
     {
-        "type": st.sampled_from(["message", "settings", "start", "stop", "action", "feedback", "shout", ""])
+        "type": st.sampled_from(
+            ["message", "settings", "start", "stop", "action", "feedback", "edit", "shout", ""]
+        )
         | text
     },
     optional={
         "content": text | json_values,
-        "id": text | json_values,
+        "id": st.sampled_from(["m1", "m2"]) | text | json_values,  # an edit may name a sent one
         "for": text | json_values,
         "value": st.sampled_from([0, 1, 2, -1, True, None, "1", 1.0]) | json_values,
         "comment": text | json_values,
@@ -70,8 +72,8 @@ protocol_frames = st.fixed_dictionaries(
 
 
 def encode(frame: dict) -> str:
-    if frame.get("type") == "message" and isinstance(frame.get("content"), str):
-        # Every message the probe accepts is an echo: it counts, and answers at once.
+    if frame.get("type") in ("message", "edit") and isinstance(frame.get("content"), str):
+        # Every message (or edit) the probe accepts is an echo: it counts, and answers at once.
         frame = {**frame, "content": "echo " + frame["content"]}
     return json.dumps(frame)
 
@@ -118,7 +120,15 @@ async def run_chat(server: Worker, cookie: str, frames: list) -> None:
             await chat.send_frame({"type": "message", "content": f"echo sync {start}"})
             while True:
                 frame = await chat.receive()
-                assert frame["type"] in {"error", "message", "settings", "task", "feedback"}, frame
+                assert frame["type"] in {
+                    "error",
+                    "message",
+                    "settings",
+                    "task",
+                    "feedback",
+                    "update",
+                    "remove",
+                }, frame
                 if frame["type"] == "error":
                     assert frame["code"] != "internal_error", frame
                 if frame["type"] == "message" and frame["role"] == "assistant":

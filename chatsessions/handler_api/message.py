@@ -57,6 +57,11 @@ class Message:
     def __repr__(self) -> str:
         return f"Message(id={self.id!r}, author={self.author!r}, content={self.content[:40]!r})"
 
+    @property
+    def type(self) -> str:
+        """Chainlit's kind of message: "user_message", "assistant_message" or "system_message"."""
+        return {"user": "user_message", "assistant": "assistant_message"}.get(self.role, "system_message")
+
     def to_frame(self) -> dict[str, Any]:
         """Returns the message frame the client renders."""
         return frames.message(self)

@@ -170,6 +170,9 @@ class StepLike(Protocol):
 class RunningChat(Protocol):
     """What handler code reaches of the chat it runs in (transcript.Transcript is one)."""
 
+    #: Its user and assistant messages in order (conversation.py's chat_context).
+    conversation: list[Any]
+
     @property
     def store(self) -> SessionStore: ...
 

@@ -21,7 +21,17 @@ from ..storage import files
 from ..storage.feedback import save as save_feedback
 from ..wire import frames
 from ..wire.frames import ErrorCode
-from ..wire.protocol import ActionClick, End, Feedback, ProtocolError, Settings, Start, Stop, UserMessage
+from ..wire.protocol import (
+    ActionClick,
+    Edit,
+    End,
+    Feedback,
+    ProtocolError,
+    Settings,
+    Start,
+    Stop,
+    UserMessage,
+)
 from . import replay
 from .interaction import answer_of
 from .jobs import Job, JobRunner
@@ -93,6 +103,29 @@ class Inbox:
             interaction.answer(answer_of(message))
         else:
             self.chat.jobs.add(Job("on_message", message, from_client=True))
+
+    async def edit(self, frame: Edit) -> None:
+        """The user edited a message of theirs: its content changes, the messages after it
+        go, and on_message runs for it again (as in Chainlit). Refused while a handler
+        runs or waits, and for any message but one of the user's the chat holds here."""
+        self._check_accepting()
+        transcript = self.chat.transcript
+        if self.chat.jobs.running or self.chat.jobs.waiting or transcript.interaction.asking is not None:
+            raise ProtocolError(ErrorCode.EDIT_REFUSED, "wait for the reply (or stop it), then edit")
+        conversation = transcript.conversation
+        mine = (i for i, message in enumerate(conversation) if message.id == frame.message_id)
+        index = next(mine, None)
+        if index is not None and conversation[index].role != "user":
+            index = None
+        if index is None:
+            raise ProtocolError(ErrorCode.UNKNOWN_MESSAGE, "edit is for a message of yours in this chat")
+        edited = conversation[index]
+        for later in conversation[index + 1 :]:
+            await transcript.remove_message(later)
+        edited.content = frame.content
+        await transcript.edit_message(edited)
+        await self.chat.signal(signals.message_received, message=edited)
+        self.chat.jobs.add(Job("on_message", edited, from_client=True))
 
     async def _answer_with_files(self, frame: UserMessage, wanted: dict[str, Any]) -> None:
         """Answers the question for files with the message's files, kept with the question;

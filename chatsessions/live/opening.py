@@ -312,6 +312,8 @@ async def _take_over(
     if taken is persistence.NotTaken.CLAIMED:
         raise ResumeConflict(session_id)
     chat = await _go_live(LiveChat(taken.row, app, user, {}, taken.next_sequence, _root(taken)))
+    if history_page is not None:  # what it replays is what its chat_context holds
+        chat.transcript.conversation.extend(replay.conversation_of(history_page[0]))
     return chat, history_page
 
 

@@ -44,6 +44,16 @@ def replayed(rows: list[ChatMessage], user: Any) -> list[dict[str, Any]]:
     return shown
 
 
+def conversation_of(shown: list[dict[str, Any]]) -> list[Message]:
+    """The user and assistant messages of replayed frames, for a rebuilt chat's
+    cl.chat_context."""
+    return [
+        Message(frame["content"], author=frame["author"], id=frame["id"], role=frame["role"])
+        for frame in shown
+        if frame["type"] == "message" and frame["role"] in ("user", "assistant")
+    ]
+
+
 def page(
     session_id: Any, before: int | None, limit: int, user: Any
 ) -> tuple[list[dict[str, Any]], int | None]:

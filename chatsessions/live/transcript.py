@@ -27,11 +27,14 @@ from .interaction import Interaction
 from .journal import Journal
 from .writer import writer
 
+#: The roles of the messages the conversation holds (not notices, not steps).
+CONVERSING = frozenset({ChatMessage.Role.USER.value, ChatMessage.Role.ASSISTANT.value})
+
 
 class Transcript:
     """One chat's messages: sent through its delivery, kept through its journal."""
 
-    __slots__ = ("delivery", "elements_of", "interaction", "journal", "widgets")
+    __slots__ = ("conversation", "delivery", "elements_of", "interaction", "journal", "widgets")
 
     def __init__(self, journal: Journal, delivery: Delivery, interaction: Interaction) -> None:
         self.journal = journal
@@ -42,6 +45,8 @@ class Transcript:
         #: The element descriptors of the messages and steps sent with elements here, by
         #: id: what is left of them when an element is removed.
         self.elements_of: dict[str, list[dict[str, Any]]] = {}
+        #: Its user and assistant messages in order, for cl.chat_context and edits.
+        self.conversation: list[MessageLike] = []
 
     @property
     def store(self) -> SessionStore:
@@ -59,6 +64,8 @@ class Transcript:
             message.created = timezone.now()
         self.journal.added(message.id, message.role, message.author, message.content, message.created, meta)
         self.store.reserved["root_message"] = message
+        if message.role in CONVERSING:
+            self.conversation.append(message)
         if message.role == ChatMessage.Role.USER and not self.journal.title:
             names = ", ".join(item["name"] for item in meta.get("elements", ())) if meta else ""
             self.set_title(message.content.strip() or names)
@@ -211,6 +218,8 @@ class Transcript:
         """Removes a sent message, and its buttons."""
         self.interaction.drop_message(message.id)
         self.journal.removed(message.id, message.role)
+        if message in self.conversation:
+            self.conversation.remove(message)
         await self._send_kept(frames.remove(message.id))
 
     async def _send_kept(self, frame: dict[str, Any]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import uuid
 from collections.abc import Coroutine, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -188,20 +189,14 @@ class ChatClient(Interactive, Attaching):
         """Sends a message, with files (paths or (name, bytes) pairs, uploaded first), and
         returns the reply: the last message the handler sent for it (None if it sent none).
         Raises HandlerError if the handler raised, UploadRefused if the files were."""
-        frame: dict[str, Any] = {"type": "message", "content": text}
-        if id is not None:
-            frame["id"] = id
+        # Each message has an id, as the page gives it: a later change (an edit, say) finds it.
+        id = id or uuid.uuid4().hex
+        frame: dict[str, Any] = {"type": "message", "id": id, "content": text}
         described = await self.upload(*files) if files else []
         if described:
             frame["files"] = [item["id"] for item in described]
         await self.socket.send(frame)
-        # Files that answer a question for files show with it (an "elements" frame), not
-        # as a message of the user's; text typed beside them is one.
-        asked = self.asked
-        answers_files = bool(described) and asked is not None and asked["kind"] == "file"
-        if not answers_files or text.strip():
-            shown = [] if answers_files else described
-            self.history.append(Reply(id or "", "user", self._username(), text, elements=shown))
+        self._sent(Reply(id, "user", self._username(), text, elements=described))
         # An answer to the question a handler asked runs no on_message: that handler goes on.
         runs = 0 if self.answering_text(with_files=bool(described)) else self._runs("on_message")
         turn = await self._finish_turn(Turn(), runs)
@@ -220,8 +215,9 @@ class ChatClient(Interactive, Attaching):
     async def send_later(self, text: str) -> None:
         """Sends a message without waiting for its turn: for stop(), or to queue several.
         The next send(), stop() or wait() collects its frames too."""
-        await self.socket.send({"type": "message", "content": text})
-        self.history.append(Reply("", "user", self._username(), text))
+        message_id = uuid.uuid4().hex
+        await self.socket.send({"type": "message", "id": message_id, "content": text})
+        self.history.append(Reply(message_id, "user", self._username(), text))
         self.socket.pending += 0 if self.answering_text() else self._runs("on_message")
 
     async def end(self) -> int:
@@ -405,6 +401,9 @@ class SyncChatClient:
 
     def send_later(self, text: str) -> None:
         self._run(self.client.send_later(text))
+
+    def edit(self, message_id: str, content: str) -> Reply | None:
+        return self._run(self.client.edit(message_id, content))
 
     def stop(self) -> Reply | None:
         return self._run(self.client.stop())

@@ -52,6 +52,24 @@ class Interactive:
         # A stop ends a question's wait too: the turn is over when the handler has ended.
         return (await self._finish_turn(turn, 0, through_questions=True)).reply
 
+    async def edit(self, message_id: str, content: str) -> Reply | None:
+        """Edits a sent message of the user's (send it with an id): the messages after it
+        go, on_message runs for it again; returns the reply, as send() does."""
+        await self.socket.send({"type": "edit", "id": message_id, "content": content})
+        turn = await self._finish_turn(Turn(), 1 if self.app.handler("on_message") else 0)
+        return turn.reply
+
+    def _sent(self, message: Reply) -> None:
+        """Keeps a message the client sent in the history. Files that answer a question
+        for files show with it (an "elements" frame), not as a message of the user's;
+        text typed beside them is one."""
+        asked = self.socket.asking
+        if message.elements and asked is not None and asked["kind"] == "file":
+            if not message.content.strip():
+                return
+            message.elements = []
+        self.history.append(message)
+
     async def wait(self) -> Turn:
         """Waits until every handler run that the client caused has ended, also one that
         waits on a question (until the question times out)."""

@@ -61,6 +61,8 @@ class ErrorCode(StrEnum):
     # Interactive chats: a click or a feedback the server cannot take.
     UNKNOWN_ACTION = "unknown_action"
     UNKNOWN_MESSAGE = "unknown_message"
+    # An edit while a handler runs or waits on a question.
+    EDIT_REFUSED = "edit_refused"
     # Files named in a message frame: not an unsent upload of this chat's user, or not
     # what the question asked for (its types, count or size).
     UNKNOWN_FILE = "unknown_file"

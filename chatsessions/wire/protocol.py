@@ -79,11 +79,21 @@ class Feedback:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """The user edited a message of theirs: the chat goes on from it, as if it were new."""
+
+    type: ClassVar[str] = "edit"
+
+    message_id: str
+    content: str
+
+
+@dataclass(frozen=True)
 class End:
     type: ClassVar[str] = "end"
 
 
-Frame = Start | UserMessage | Settings | Stop | End | ActionClick | Feedback
+Frame = Start | UserMessage | Settings | Stop | End | ActionClick | Feedback | Edit
 
 MAX_ID_LENGTH = 64
 MAX_ENV_VALUE_LENGTH = 10_000
@@ -180,6 +190,13 @@ def _parse_feedback(data: dict[str, Any]) -> Feedback:
     return Feedback(message_id=_id(data, "for"), value=value, comment=comment)
 
 
+def _parse_edit(data: dict[str, Any]) -> Edit:
+    content = _field(data, "content", str, _MISSING)
+    if content is _MISSING:
+        raise ProtocolError(ErrorCode.INVALID_FIELD, "edit.content is required")
+    return Edit(message_id=_id(data, "id"), content=content)
+
+
 _PARSERS: dict[str, Callable[[dict[str, Any]], Frame]] = {
     Start.type: _parse_start,
     UserMessage.type: _parse_message,
@@ -188,6 +205,7 @@ _PARSERS: dict[str, Callable[[dict[str, Any]], Frame]] = {
     End.type: lambda data: End(),
     ActionClick.type: _parse_action,
     Feedback.type: _parse_feedback,
+    Edit.type: _parse_edit,
 }
 
 

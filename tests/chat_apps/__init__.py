@@ -40,6 +40,7 @@ INTERACTIVE_APPS = {
     "e2e-step-icon": "tests.chainlit_e2e.step_icon.main",
     "e2e-tasklist": "tests.chainlit_e2e.tasklist.main",
     "e2e-ask-file": "tests.chainlit_e2e.ask_file.main",
+    "e2e-edit-message": "tests.chainlit_e2e.edit_message.main",
     "e2e-remove-elements": "tests.chainlit_e2e.remove_elements.main",
     "e2e-audio-element": "tests.chainlit_e2e.audio_element.main",
 }

@@ -1,5 +1,6 @@
 // The conversation: messages (streamed, updated, replayed, older pages above) and steps.
 
+import { editButton } from "./editing.js";
 import { showElements } from "./files.js";
 import { openElement } from "./sideview.js";
 import { feedbackButtons, showActions, showFeedback } from "./interactive.js";
@@ -27,6 +28,7 @@ function buildMessage(id, role, author) {
   const who = element("span", "cs-author");
   meta.append(who, element("time", ""), copyButton("Copy message", () => page.contents.get(id) || ""));
   if (role === "assistant") meta.append(feedbackButtons(id));
+  if (role === "user") meta.append(editButton(id));
   item.append(meta, element("div", "cs-content"));
   if (author) who.textContent = who.title = authorOf(role, author);
   return item;
