@@ -4,6 +4,7 @@ from .context import context
 from .handler_api.actions import Action
 from .handler_api.asking import AskActionMessage, AskFileMessage, AskUserMessage
 from .handler_api.chat_settings import ChatSettings
+from .handler_api.composer import Mode, ModeOption
 from .handler_api.conversation import chat_context
 from .handler_api.elements import Audio, Dataframe, Element, File, Image, Pdf, Plotly, Pyplot, Text, Video
 from .handler_api.message import ErrorMessage, Message
@@ -47,6 +48,8 @@ __all__ = [
     "File",
     "Image",
     "Message",
+    "Mode",
+    "ModeOption",
     "NoActiveChatError",
     "NumberInput",
     "Pdf",

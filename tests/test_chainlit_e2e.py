@@ -449,3 +449,49 @@ async def test_an_edit_of_another_users_message_is_refused(chat_user, django_use
                 await mallory.edit("alices", "mine now")
             assert refused.value.code == ErrorCode.UNKNOWN_MESSAGE
         assert contents(alice) == ["Hello 1", "Chat context length: 1"]
+
+
+async def test_commands_are_offered_sent_with_a_message_and_cleared_by_the_handler(chat_user):
+    from chatsessions.testing import ChatError
+    from chatsessions.wire.frames import ErrorCode
+
+    async with ChatClient(f"{APPS}.command.main", user=chat_user) as chat:
+        ((offered,),) = [[f for f in chat.frames if f["type"] == "commands"]]
+        by_id = {command["id"]: command for command in offered["commands"]}
+        assert list(by_id) == ["Picture", "Search", "Canvas", "Sticky", "StickyButton"]
+        assert [c for c in by_id if by_id[c]["button"]] == ["Search", "StickyButton"]
+        assert by_id["Sticky"]["persistent"] and by_id["Search"]["icon"] == "globe"
+        assert (await chat.send("Hello", command="Search")).content == "Command: Search"
+        assert (await chat.send("Hello")).content == "Command: None"
+        with pytest.raises(ChatError) as refused:  # a command the chat does not offer
+            await chat.send("Hello", command="Launch")
+        assert refused.value.code == ErrorCode.INVALID_FIELD
+        assert (await chat.send("Hello", command="Picture")).content == "Command: Picture"
+        assert [f for f in chat.frames if f["type"] == "commands"] == [{"type": "commands", "commands": []}]
+        with pytest.raises(ChatError):  # offered no more
+            await chat.send("Hello", command="Search")
+        session = await chat.reconnect()
+        assert session["commands"] == []
+        sent = [frame for frame in session["history"] if frame["role"] == "user"]
+        assert [frame.get("command") for frame in sent] == ["Search", None, "Picture"]
+
+
+async def test_modes_are_offered_and_each_message_says_the_options_picked(chat_user):
+    from chatsessions.testing import ChatError
+    from chatsessions.wire.frames import ErrorCode
+
+    async with ChatClient(f"{APPS}.modes.main", user=chat_user) as chat:
+        ((offered,),) = [[f for f in chat.frames if f["type"] == "modes"]]
+        assert [mode["id"] for mode in offered["modes"]] == ["model", "reasoning"]
+        assert [o["name"] for o in offered["modes"][0]["options"]] == ["Gemini 3 Pro", "Gemini 3 Flash"]
+        reply = await chat.send("Hi")  # the defaults
+        assert reply.content == "Model: gemini_3_flash\nReasoning: medium\n\nYour message: Hi"
+        reply = await chat.send("Hi", modes={"model": "gemini_3_pro", "reasoning": "high"})
+        assert reply.content == "Model: gemini_3_pro\nReasoning: high\n\nYour message: Hi"
+        reply = await chat.send("Hi", modes={"reasoning": "low"})  # the others keep their default
+        assert reply.content.startswith("Model: gemini_3_flash\nReasoning: low")
+        for chosen in ({"model": "gpt-9"}, {"temperature": "hot"}):
+            with pytest.raises(ChatError) as refused:
+                await chat.send("Hi", modes=chosen)
+            assert refused.value.code == ErrorCode.INVALID_FIELD
+        assert [mode["id"] for mode in (await chat.reconnect())["modes"]] == ["model", "reasoning"]

@@ -327,3 +327,56 @@ def test_an_edited_message_runs_again_from_there(login):
     page.reload()  # as the chat keeps it
     expect(page.locator(".cs-status")).to_have_text("Connected (resumed)")
     expect(page.locator(".cs-message .cs-content")).to_have_text(["Hello 3", "Chat context length: 1"])
+
+
+def test_commands_are_picked_by_slash_button_or_menu_and_cleared_by_the_handler(login):
+    page = login("alice", "/chat/e2e-command/")
+    expect(page.locator(".cs-command-button")).to_have_text(["Search", "StickyButton"])
+    expect(page.locator(".cs-commands-toggle")).to_be_visible()
+    page.fill(".cs-input", "/sear")
+    expect(page.locator(".cs-command-item")).to_have_count(1)
+    page.locator(".cs-command-item").click()
+    expect(page.locator('.cs-command-button[data-id="Search"]')).to_have_attribute("aria-pressed", "true")
+    say(page, "Hello")
+    expect(last_reply(page)).to_have_text("Command: Search")
+    user = page.locator(".cs-message.cs-user").first
+    expect(user.locator(".cs-command-span")).to_have_text("Search")
+    expect(page.locator('.cs-command-button[data-id="Search"]')).to_have_attribute("aria-pressed", "false")
+    page.locator(".cs-commands-toggle").click()  # the menu lists them all
+    expect(page.locator(".cs-command-item")).to_have_count(5)
+    page.locator('.cs-command-item[data-id="Sticky"]').click()
+    expect(page.locator(".cs-command-chosen")).to_have_text("Sticky")
+    say(page, "one")
+    expect(last_reply(page)).to_have_text("Command: Sticky")
+    expect(page.locator(".cs-command-chosen")).to_have_text("Sticky")  # persistent: it stays
+    page.locator(".cs-command-chosen").click()  # dropped
+    page.fill(".cs-input", "/pic")
+    page.press(".cs-input", "Enter")  # picks the first match, sends nothing
+    expect(page.locator(".cs-command-chosen")).to_have_text("Picture")
+    expect(page.locator(".cs-message")).to_have_count(4)
+    say(page, "Generate an image")
+    expect(last_reply(page)).to_have_text("Command: Picture")
+    expect(page.locator(".cs-commands-toggle")).to_have_count(0)  # the handler offers none now
+    expect(page.locator(".cs-command-button")).to_have_count(0)
+
+
+def test_mode_pickers_show_their_defaults_and_send_the_choice(login):
+    page = login("alice", "/chat/e2e-modes/")
+    model, reasoning = (
+        page.locator('.cs-mode select[name="model"]'),
+        page.locator('.cs-mode select[name="reasoning"]'),
+    )
+    expect(model).to_have_value("gemini_3_flash")
+    expect(reasoning).to_have_value("medium")
+    expect(model.locator("option")).to_have_text(["Gemini 3 Pro", "Gemini 3 Flash"])
+    expect(model.locator('option[value="gemini_3_pro"]')).to_have_attribute(
+        "title", "Most capable and intelligent"
+    )
+    model.select_option("gemini_3_pro")
+    reasoning.select_option("high")
+    say(page, "Hi")
+    expect(last_reply(page)).to_contain_text("Model: gemini_3_pro")
+    expect(last_reply(page)).to_contain_text("Reasoning: high")
+    say(page, "Again")  # the choice stays
+    expect(page.locator(".cs-message")).to_have_count(4)
+    expect(last_reply(page)).to_contain_text("Model: gemini_3_pro")

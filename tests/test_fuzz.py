@@ -67,6 +67,8 @@ protocol_frames = st.fixed_dictionaries(
         "env": st.dictionaries(text, text | json_values, max_size=3),
         "resume": text,
         "files": st.lists(st.uuids().map(str) | text | json_values, max_size=4) | json_values,
+        "command": text | json_values,  # the probe offers none: every one is refused
+        "modes": st.dictionaries(text, text | json_values, max_size=3) | json_values,
     },
 )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .composer import Mode, commands_offered, modes_offered
 from .session import RunningChat, active_chat
 from .steps import Step, open_steps
 
@@ -57,6 +58,14 @@ class Emitter:
     async def send_frame(self, frame: dict[str, Any]) -> None:
         """Sends a frame the chat's client understands (see docs/protocol.md)."""
         await self.chat.send(frame)
+
+    async def set_commands(self, commands: list[dict[str, Any]]) -> None:
+        """Offers commands in the composer (Chainlit's command dicts); [] offers none."""
+        await self.chat.offer_commands(commands_offered(commands))
+
+    async def set_modes(self, modes: list[Mode]) -> None:
+        """Offers mode pickers in the composer; [] offers none."""
+        await self.chat.offer_modes(modes_offered(modes))
 
 
 class ChatContext:

@@ -42,6 +42,8 @@ class Message:
         metadata: dict[str, Any] | None = None,
         tags: list[str] | None = None,
         type: str | None = None,
+        command: str | None = None,
+        modes: dict[str, str] | None = None,
     ) -> None:
         self.id = id or _new_id()
         self.actions: list[Action] = list(actions) if actions else []
@@ -53,6 +55,9 @@ class Message:
         self.created: datetime | None = None
         #: An error shown as one (ErrorMessage).
         self.is_error = False
+        #: The user's: the command they picked for it, and each mode's option.
+        self.command = command
+        self.modes = modes
 
     def __repr__(self) -> str:
         return f"Message(id={self.id!r}, author={self.author!r}, content={self.content[:40]!r})"

@@ -216,6 +216,10 @@ class RunningChat(Protocol):
 
     async def remove_element(self, element_id: str, for_id: str | None) -> None: ...
 
+    async def offer_commands(self, commands: list[dict[str, Any]]) -> None: ...
+
+    async def offer_modes(self, modes: list[Any]) -> None: ...
+
 
 current_chat: ContextVar[RunningChat] = ContextVar("chatsessions_current_chat")
 

@@ -12,6 +12,7 @@ from channels.db import database_sync_to_async
 
 from .. import signals
 from ..conf import get_config
+from ..handler_api.composer import chosen_modes
 from ..handler_api.elements import AskFileResponse, Element
 from ..handler_api.message import Message
 from ..handler_api.registry import ChatApp, action_event
@@ -92,10 +93,13 @@ class Inbox:
         if not answers:
             self._check_accepting()
         message = Message(content, author=self.chat.author, id=message_id, role="user")
+        self._composed(message, frame)
         rows = await self._attach(message.id, file_ids, None) if file_ids else []
         message.elements = [Element.of(row) for row in rows]
-        meta = {"elements": [files.descriptor(row) for row in rows]} if rows else None
-        self.chat.transcript.record(message, meta)
+        meta: dict[str, Any] = {"elements": [files.descriptor(row) for row in rows]} if rows else {}
+        if message.command:
+            meta["command"] = message.command
+        self.chat.transcript.record(message, meta or None)
         # Receivers see the message before the handler does; the socket's frames are
         # handled one at a time, so the order of messages stays the order of arrival.
         await self.chat.signal(signals.message_received, message=message)
@@ -103,6 +107,19 @@ class Inbox:
             interaction.answer(answer_of(message))
         else:
             self.chat.jobs.add(Job("on_message", message, from_client=True))
+
+    def _composed(self, message: Message, frame: UserMessage) -> None:
+        """Gives the message the command and the modes its frame chose, if the chat offers
+        them (handler_api/composer.py)."""
+        transcript = self.chat.transcript
+        if frame.command is not None and frame.command not in {c["id"] for c in transcript.commands}:
+            raise ProtocolError(ErrorCode.INVALID_FIELD, "message.command names no command the chat offers")
+        try:
+            if transcript.modes or frame.modes:
+                message.modes = chosen_modes(transcript.modes, frame.modes)
+        except ValueError as error:
+            raise ProtocolError(ErrorCode.INVALID_FIELD, str(error)) from None
+        message.command = frame.command
 
     async def edit(self, frame: Edit) -> None:
         """The user edited a message of theirs: its content changes, the messages after it

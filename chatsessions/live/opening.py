@@ -210,6 +210,8 @@ async def session_frame(opened: Opened, send_frame: SendFrame) -> dict[str, Any]
         history_before=before,
         starters=suggested,
         starter_categories=categories,
+        commands=chat.transcript.commands,
+        modes=[mode.to_dict() for mode in chat.transcript.modes],
         # A resumed chat may be in a handler, even one that waits on a question.
         running=chat.jobs.running,
         ask=asking.frame() if (asking := chat.transcript.interaction.asking) else None,

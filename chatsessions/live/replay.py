@@ -20,6 +20,7 @@ def stored(row: ChatMessage) -> Message:
     message = Message(row.content, author=row.author, id=row.message_id, role=row.role)
     message.created = row.created_at
     message.is_error = bool((row.meta or {}).get("is_error"))
+    message.command = (row.meta or {}).get("command")
     return message
 
 

@@ -14,6 +14,7 @@ from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from ..conf import get_config
+from ..handler_api.composer import Mode
 from ..handler_api.message import Message
 from ..handler_api.session import ActionLike, SessionStore, StepLike
 from ..handler_api.widgets import Widget
@@ -34,7 +35,10 @@ CONVERSING = frozenset({ChatMessage.Role.USER.value, ChatMessage.Role.ASSISTANT.
 class Transcript:
     """One chat's messages: sent through its delivery, kept through its journal."""
 
-    __slots__ = ("conversation", "delivery", "elements_of", "interaction", "journal", "widgets")
+    __slots__ = (
+        *("commands", "conversation", "delivery", "elements_of"),
+        *("interaction", "journal", "modes", "widgets"),
+    )
 
     def __init__(self, journal: Journal, delivery: Delivery, interaction: Interaction) -> None:
         self.journal = journal
@@ -47,6 +51,9 @@ class Transcript:
         self.elements_of: dict[str, list[dict[str, Any]]] = {}
         #: Its user and assistant messages in order, for cl.chat_context and edits.
         self.conversation: list[MessageLike] = []
+        #: What its composer offers (handler_api/composer.py): commands and modes.
+        self.commands: list[dict[str, Any]] = []
+        self.modes: list[Mode] = []
 
     @property
     def store(self) -> SessionStore:
@@ -83,6 +90,14 @@ class Transcript:
         self.journal.settings(settings)
         await self.delivery.send(frames.settings(settings))
         return settings
+
+    async def offer_commands(self, commands: list[dict[str, Any]]) -> None:
+        self.commands = commands
+        await self.delivery.send(frames.commands(commands))
+
+    async def offer_modes(self, modes: list[Mode]) -> None:
+        self.modes = modes
+        await self.delivery.send(frames.modes([mode.to_dict() for mode in modes]))
 
     async def declare_settings(self, widgets: Sequence[Widget], values: dict[str, Any] | None) -> None:
         """Makes widgets this chat's settings and shows them; with values, the settings

@@ -184,14 +184,22 @@ class ChatClient(Interactive, Attaching):
         return self.session
 
     async def send(
-        self, text: str = "", *, id: str | None = None, files: Sequence[Attachment] = ()
+        self,
+        text: str = "",
+        *,
+        id: str | None = None,
+        files: Sequence[Attachment] = (),
+        command: str | None = None,
+        modes: Mapping[str, str] | None = None,
     ) -> Reply | None:
-        """Sends a message, with files (paths or (name, bytes) pairs, uploaded first), and
-        returns the reply: the last message the handler sent for it (None if it sent none).
-        Raises HandlerError if the handler raised, UploadRefused if the files were."""
+        """Sends a message, with files (paths or (name, bytes) pairs, uploaded first) and the
+        composer's command and modes, and returns the reply: the last message the handler
+        sent for it (None if none). Raises HandlerError, or UploadRefused for the files."""
         # Each message has an id, as the page gives it: a later change (an edit, say) finds it.
         id = id or uuid.uuid4().hex
         frame: dict[str, Any] = {"type": "message", "id": id, "content": text}
+        composed = {"command": command, "modes": dict(modes) if modes else None}
+        frame.update({key: value for key, value in composed.items() if value})
         described = await self.upload(*files) if files else []
         if described:
             frame["files"] = [item["id"] for item in described]
@@ -201,16 +209,6 @@ class ChatClient(Interactive, Attaching):
         runs = 0 if self.answering_text(with_files=bool(described)) else self._runs("on_message")
         turn = await self._finish_turn(Turn(), runs)
         return turn.reply
-
-    async def settings(self, **values: Any) -> dict[str, Any]:
-        """Changes chat settings, waits for on_settings_update and returns the settings."""
-        await self.socket.send({"type": "settings", "values": values})
-        turn = Turn()
-        while (frame := await self.socket.next(turn)).get("type") != "settings":
-            if frame.get("type") == "error" and frame["code"] != ErrorCode.HANDLER_ERROR:
-                raise ChatError(frame["code"], frame["detail"], turn.frames)
-        await self._finish_turn(turn, self._runs("on_settings_update"))
-        return dict(frame["values"])
 
     async def send_later(self, text: str) -> None:
         """Sends a message without waiting for its turn: for stop(), or to queue several.
@@ -367,9 +365,15 @@ class SyncChatClient:
         return self._run(self.client.start(profile, env, resume))
 
     def send(
-        self, text: str = "", *, id: str | None = None, files: Sequence[Attachment] = ()
+        self,
+        text: str = "",
+        *,
+        id: str | None = None,
+        files: Sequence[Attachment] = (),
+        command: str | None = None,
+        modes: Mapping[str, str] | None = None,
     ) -> Reply | None:
-        return self._run(self.client.send(text, id=id, files=files))
+        return self._run(self.client.send(text, id=id, files=files, command=command, modes=modes))
 
     def upload(self, *attachments: Attachment) -> list[dict[str, Any]]:
         return self._run(self.client.upload(*attachments))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..handler_api.registry import ChatApp, action_event
+from ..wire.frames import ErrorCode
 from .socket import TestSocket
 from .turns import ChatError, Reply, Turn, without
 
@@ -69,6 +70,16 @@ class Interactive:
                 return
             message.elements = []
         self.history.append(message)
+
+    async def settings(self, **values: Any) -> dict[str, Any]:
+        """Changes chat settings, waits for on_settings_update and returns the settings."""
+        await self.socket.send({"type": "settings", "values": values})
+        turn = Turn()
+        while (frame := await self.socket.next(turn)).get("type") != "settings":
+            if frame.get("type") == "error" and frame["code"] != ErrorCode.HANDLER_ERROR:
+                raise ChatError(frame["code"], frame["detail"], turn.frames)
+        await self._finish_turn(turn, 1 if self.app.handler("on_settings_update") else 0)
+        return dict(frame["values"])
 
     async def wait(self) -> Turn:
         """Waits until every handler run that the client caused has ended, also one that

@@ -118,6 +118,8 @@ def message(
     }
     if getattr(sent, "is_error", False):
         frame["is_error"] = True
+    if getattr(sent, "command", None):
+        frame["command"] = sent.command  # type: ignore[attr-defined]
     if actions:
         frame["actions"] = actions
     if elements:
@@ -172,6 +174,16 @@ def sidebar(
     return frame
 
 
+def commands(offered: list[dict[str, Any]]) -> dict[str, Any]:
+    """The commands the composer offers now."""
+    return {"type": "commands", "commands": offered}
+
+
+def modes(offered: list[dict[str, Any]]) -> dict[str, Any]:
+    """The mode pickers the composer offers now."""
+    return {"type": "modes", "modes": offered}
+
+
 def elements(message_id: str, shown: list[dict[str, Any]]) -> dict[str, Any]:
     """The elements a sent message shows now (the files that answered its question)."""
     return {"type": "elements", "for": message_id, "elements": shown}
@@ -218,6 +230,8 @@ def session(
     history_before: int | None,
     starters: list[dict[str, Any]],
     starter_categories: list[dict[str, Any]],
+    commands: list[dict[str, Any]],
+    modes: list[dict[str, Any]],
     running: bool,
     ask: dict[str, Any] | None,
 ) -> dict[str, Any]:
@@ -235,6 +249,8 @@ def session(
         "history_before": history_before,
         "starters": starters,
         "starter_categories": starter_categories,
+        "commands": commands,
+        "modes": modes,
         "running": running,
         "ask": ask,
     }

@@ -48,6 +48,9 @@ class UserMessage:
     id: str | None = None
     # The ids of files uploaded for it (see file_views.upload).
     files: tuple[str, ...] = ()
+    # The command the user picked for it, and their choice in each mode picker.
+    command: str | None = None
+    modes: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class End:
 Frame = Start | UserMessage | Settings | Stop | End | ActionClick | Feedback | Edit
 
 MAX_ID_LENGTH = 64
+MAX_MODES = 100
 MAX_ENV_VALUE_LENGTH = 10_000
 MAX_COMMENT_LENGTH = 2000
 #: The most file ids a message frame may name (CHATSESSIONS's MAX_FILES_PER_MESSAGE is
@@ -142,7 +146,31 @@ def _parse_message(data: dict[str, Any]) -> UserMessage:
     message_id = _field(data, "id", str, None)
     if message_id is not None and not 0 < len(message_id) <= MAX_ID_LENGTH:
         raise ProtocolError(ErrorCode.INVALID_FIELD, f"message.id must be 1 to {MAX_ID_LENGTH} characters")
-    return UserMessage(content=content, id=message_id, files=_file_ids(_field(data, "files", list, None)))
+    command = _field(data, "command", str, None)
+    if command is not None and not 0 < len(command) <= MAX_ID_LENGTH:
+        raise ProtocolError(
+            ErrorCode.INVALID_FIELD, f"message.command must be 1 to {MAX_ID_LENGTH} characters"
+        )
+    return UserMessage(
+        content=content,
+        id=message_id,
+        files=_file_ids(_field(data, "files", list, None)),
+        command=command,
+        modes=_modes(_field(data, "modes", dict, None)),
+    )
+
+
+def _modes(chosen: dict[str, Any] | None) -> dict[str, str] | None:
+    if chosen is None:
+        return None
+    if len(chosen) > MAX_MODES or not all(
+        isinstance(value, str) and 0 < len(value) <= MAX_ID_LENGTH and len(key) <= MAX_ID_LENGTH
+        for key, value in chosen.items()
+    ):
+        raise ProtocolError(
+            ErrorCode.INVALID_FIELD, f"message.modes maps at most {MAX_MODES} mode ids to option ids"
+        )
+    return dict(chosen)
 
 
 def _file_ids(ids: list[Any] | None) -> tuple[str, ...]:

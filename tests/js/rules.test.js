@@ -6,6 +6,7 @@ import { test } from "node:test";
 
 import {
   afterClose,
+  commandsMatching,
   downloadUrl,
   fenced,
   framesOf,
@@ -160,4 +161,13 @@ test("a step's icon is a Lucide name, nothing else", () => {
   for (const name of ["", "Search", "x#y", "../x", "a b", "-a", "a-", "a--b", "javascript:x", null, undefined, 3, {}]) {
     assert.ok(!stepIcon(name), String(name));
   }
+});
+
+test("a command is typed as / and the start of its name, in any case", () => {
+  const commands = [{ id: "Search" }, { id: "StickyButton" }, { id: "Sticky" }, { id: "Picture" }];
+  assert.deepEqual(commandsMatching(commands, "/sear").map((command) => command.id), ["Search"]);
+  assert.deepEqual(commandsMatching(commands, "/st").map((command) => command.id), ["StickyButton", "Sticky"]);
+  assert.equal(commandsMatching(commands, "/").length, 4);
+  assert.deepEqual(commandsMatching(commands, "/zzz"), []);
+  for (const text of ["", "sear", "/sear ch", "hello /sear", " /sear"]) assert.equal(commandsMatching(commands, text), null, text);
 });

@@ -3,7 +3,8 @@
 
 import { Attachments, showElements } from "./files.js";
 import { starters } from "./interactive.js";
-import { elementOptions, messageElement, showContent } from "./messages.js";
+import { composed, sent, wireCommands } from "./commands.js";
+import { elementOptions, messageElement, showCommand, showContent } from "./messages.js";
 import { csrfToken, notice, page, root, send, ui } from "./shared.js";
 
 let sendWhenUploaded = false;
@@ -18,7 +19,7 @@ export function sendMessage() {
   const files = attachments ? attachments.ready : [];
   if (!content.trim() && !files.length) return;
   const id = crypto.randomUUID ? crypto.randomUUID().replaceAll("-", "") : String(Date.now()) + Math.random();
-  const frame = { type: "message", id, content };
+  const frame = { type: "message", id, content, ...composed() };
   if (files.length) frame.files = files.map((file) => file.id);
   // Files that answer a question for files show with the question (the server sends
   // them back so); text typed beside them shows as a message.
@@ -30,8 +31,10 @@ export function sendMessage() {
   if (!answersFiles || content.trim()) {
     const item = messageElement(id, "user", "You");
     showContent(id, content);
+    if (frame.command) showCommand(item, frame.command);
     if (files.length && !answersFiles) showElements(item, files, elementOptions);
   }
+  sent();
   ui.input.value = "";
   attachments?.clear();
 }
@@ -67,6 +70,7 @@ function attach(files) {
 
 // Wires the composer's controls in: Enter sends, the button, paste and drop attach.
 export function wireComposer() {
+  wireCommands();
   ui.composer.addEventListener("submit", (event) => {
     event.preventDefault();
     sendMessage();

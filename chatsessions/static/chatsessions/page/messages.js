@@ -96,7 +96,16 @@ export const elementOptions = {
   onResize: () => follow(),
   openElement,
 };
+// The command a user's message was sent with, before its text.
+export function showCommand(item, command) {
+  item.querySelector(":scope > .cs-command-span")?.remove();
+  const span = element("span", "cs-command-span");
+  span.textContent = command;
+  item.querySelector(":scope > .cs-content").before(span);
+}
+
 function decorate(item, frame) {
+  if (frame.command) showCommand(item, frame.command);
   if (frame.elements) showElements(item, frame.elements, elementOptions);
   if (frame.actions) showActions(item, frame.actions);
   if (frame.feedback) showFeedback(item, frame.feedback);

@@ -118,3 +118,12 @@ export function groupRuns(chats, lastGroup = null) {
 
 // A step's icon is a Lucide icon's name (as in Chainlit): lowercase words joined by dashes.
 export const stepIcon = (name) => typeof name === "string" && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(name);
+
+// The commands that "/" and the start of a name typed in the composer match (any case),
+// or null when the text is not a command being typed.
+export function commandsMatching(commands, text) {
+  const typed = /^\/(\S*)$/.exec(text);
+  if (!typed) return null;
+  const start = typed[1].toLowerCase();
+  return commands.filter((command) => command.id.toLowerCase().startsWith(start));
+}

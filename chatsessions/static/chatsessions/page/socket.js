@@ -1,6 +1,7 @@
 // The socket: one WebSocket to the chat, each frame in handed to the handler of its type
 // (as the server dispatches the client's), closes answered as rules.afterClose says.
 
+import { setCommands, setModes } from "./commands.js";
 import { attachments } from "./composer.js";
 import { applySettings, buildEnv, buildProfiles, buildSettings, readEnv } from "./forms.js";
 import { hideAsk, showActions, showAsk, showFeedback, starters } from "./interactive.js";
@@ -62,6 +63,8 @@ const shows = {
     ui.messages.replaceChildren();
     closeSideView();
     removeTaskList();
+    setCommands(frame.commands);
+    setModes(frame.modes);
     page.contents.clear();
     page.following = true;
     ui.jump.hidden = true;
@@ -90,6 +93,8 @@ const shows = {
     if (sidePdf) openElement(sidePdf, elementOptions);
   },
   sidebar: (frame) => applySidebar(frame, elementOptions),
+  commands: (frame) => setCommands(frame.commands),
+  modes: (frame) => setModes(frame.modes),
   tasklist: (frame) => showTaskList(frame),
   remove_element(frame) {
     removeElement(frame.id);
