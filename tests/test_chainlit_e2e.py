@@ -495,3 +495,25 @@ async def test_modes_are_offered_and_each_message_says_the_options_picked(chat_u
                 await chat.send("Hi", modes=chosen)
             assert refused.value.code == ErrorCode.INVALID_FIELD
         assert [mode["id"] for mode in (await chat.reconnect())["modes"]] == ["model", "reasoning"]
+
+
+async def test_user_env_is_asked_as_the_apps_chainlit_config_says(chat_user):
+    app = f"{APPS}.user_env.main"
+    async with ChatClient(app, user=chat_user, env={"TEST_KEY": "TEST_VALUE"}) as chat:
+        assert chat.session["user_env"] == ["TEST_KEY"]  # from its .chainlit/config.toml
+        assert (await chat.send("Hello")).content == "Key TEST_KEY has value TEST_VALUE"
+
+
+def test_a_chainlit_config_that_cannot_be_read_says_where(tmp_path, monkeypatch):
+    from chatsessions.handler_api.registry import load_app
+
+    (tmp_path / "broken_env_app.py").write_text("import chatsessions as cl\n")
+    (tmp_path / ".chainlit").mkdir()
+    (tmp_path / ".chainlit" / "config.toml").write_text("[project]\nuser_env = 'TEST_KEY'\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ImportError, match=r"config.toml: \[project\] user_env must be a list of names"):
+        load_app("broken_env_app")
+    (tmp_path / ".chainlit" / "config.toml").write_text("[project\n")
+    (tmp_path / "broken_toml_app.py").write_text("import chatsessions as cl\n")
+    with pytest.raises(ImportError, match=r"config\.toml cannot be read"):
+        load_app("broken_toml_app")

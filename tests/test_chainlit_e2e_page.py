@@ -380,3 +380,14 @@ def test_mode_pickers_show_their_defaults_and_send_the_choice(login):
     say(page, "Again")  # the choice stays
     expect(page.locator(".cs-message")).to_have_count(4)
     expect(last_reply(page)).to_contain_text("Model: gemini_3_pro")
+
+
+def test_user_env_keys_from_the_chainlit_config_are_asked_for(login):
+    page = login("alice", "/chat/e2e-user-env/")
+    page.click(".cs-toggle-env")
+    page.fill(".cs-env input[name=TEST_KEY]", "TEST_VALUE")
+    page.click(".cs-env button[type=submit]")
+    expect(page.locator(".cs-status")).to_have_text("Connected (resumed)")
+    say(page, "Hello")
+    expect(page.locator(".cs-message")).to_have_count(2)
+    expect(last_reply(page)).to_have_text("Key TEST_KEY has value TEST_VALUE")

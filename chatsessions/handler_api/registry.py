@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 from inspect import Parameter, signature
+from pathlib import Path
 from typing import Any, TypeVar
 
 from asgiref.sync import iscoroutinefunction, sync_to_async
@@ -105,10 +107,37 @@ def _app_of(module: str) -> ChatApp:
 def load_app(module_path: str) -> ChatApp:
     """Imports a handler module and returns what it registered.
 
-    Raises ImportError if the module cannot be imported.
+    Raises ImportError if the module cannot be imported (or its Chainlit config read).
     """
-    import_module(module_path)
-    return _app_of(module_path)
+    module = import_module(module_path)
+    app = _app_of(module_path)
+    if module_path not in _configured:
+        _read_chainlit_config(app, getattr(module, "__file__", None))
+        _configured.add(module_path)
+    return app
+
+
+#: The modules whose .chainlit/config.toml was looked for.
+_configured: set[str] = set()
+
+
+def _read_chainlit_config(app: ChatApp, module_file: str | None) -> None:
+    """A Chainlit app keeps its project settings in .chainlit/config.toml beside it. The
+    one that is the app's own business here is [project] user_env: the keys it asks each
+    user for, when the module declares none (declare_user_env)."""
+    if module_file is None or app.user_env:
+        return
+    path = Path(module_file).parent / ".chainlit" / "config.toml"
+    if not path.is_file():
+        return
+    try:
+        with path.open("rb") as opened:
+            keys = tomllib.load(opened).get("project", {}).get("user_env", [])
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ImportError(f"{path} cannot be read: {error}") from error
+    if not isinstance(keys, list) or not all(isinstance(key, str) and key for key in keys):
+        raise ImportError(f"{path}: [project] user_env must be a list of names")
+    app.user_env = keys
 
 
 def _decorator(event: str) -> Callable[[F], F]:

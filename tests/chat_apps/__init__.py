@@ -43,6 +43,7 @@ INTERACTIVE_APPS = {
     "e2e-edit-message": "tests.chainlit_e2e.edit_message.main",
     "e2e-command": "tests.chainlit_e2e.command.main",
     "e2e-modes": "tests.chainlit_e2e.modes.main",
+    "e2e-user-env": "tests.chainlit_e2e.user_env.main",
     "e2e-remove-elements": "tests.chainlit_e2e.remove_elements.main",
     "e2e-audio-element": "tests.chainlit_e2e.audio_element.main",
 }
