@@ -150,8 +150,10 @@ class Inbox:
         interaction = self.chat.transcript.interaction
         if not frame.files:
             raise ProtocolError(ErrorCode.INVALID_FIELD, "the question waits for files: attach at least one")
-        assert interaction.asking is not None  # wanted is its spec
-        question = interaction.asking.for_id
+        asking = interaction.asking
+        if asking is None:  # cannot be: wanted is its spec
+            raise ProtocolError(ErrorCode.INVALID_FIELD, "no question waits for files")
+        question = asking.for_id
         rows = await self._attach(question, frame.files, wanted)
         if frame.content.strip():
             message = Message(frame.content, author=self.chat.author, id=frame.id, role="user")
