@@ -151,13 +151,11 @@ class Element:
         """Its bytes, inspected, ready for the storage (blocking: reads a path)."""
         incoming = _files().Incoming(_files().clean_name(self.name), self.open())
         incoming.inspect(self.mime)
-        if self.allowed is not None and not any(
-            incoming.mime == allowed or (allowed.endswith("/*") and incoming.mime.startswith(allowed[:-1]))
-            for allowed in self.allowed
-        ):
+        allowed = self.allowed
+        if allowed is not None and not _files().matches(incoming.mime, incoming.name, list(allowed)):
             raise ValueError(
                 f"{type(self).__name__} {self.name!r}: its content is {incoming.mime}, "
-                f"not one of {', '.join(self.allowed)}"
+                f"not one of {', '.join(allowed)}"
             )
         incoming.element = self.shown()
         return incoming
