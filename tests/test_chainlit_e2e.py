@@ -133,8 +133,10 @@ async def test_remove_step_removes_steps_messages_and_a_question(chat_user):
         assert contents(chat) == ["foo"]
 
 
-async def test_step_nests_steps_async(chat_user):
-    async with ChatClient(f"{APPS}.step.main_async", user=chat_user, timeout=15) as chat:
+@pytest.mark.parametrize("form", ["main_async", "main_sync"])
+async def test_step_nests_steps(chat_user, form):
+    # main_sync's handler is async but calls sync steps, which wait with cl.run_sync on the loop.
+    async with ChatClient(f"{APPS}.step.{form}", user=chat_user, timeout=15) as chat:
         reply = await chat.send("Hello")
         assert reply is not None and reply.content == "Message from tool 2"
         tool1, tool2, tool3 = sorted(chat.steps, key=lambda step: step["name"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from importlib import import_module
 from inspect import Parameter, signature
@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from asgiref.sync import iscoroutinefunction, sync_to_async
 
+from .sync import run_handler
 from .widgets import Widget
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -62,11 +63,15 @@ class Handler:
 
     async def __call__(self, *args: Any) -> Any:
         """Runs the function with as many of args as it takes; a sync one in a worker
-        thread, never on the event loop."""
+        thread, never on the event loop, and an async one so that sync code it calls
+        may wait with run_sync."""
         args = args[: self.arity]
         try:
             if self.is_async:
-                return await self.func(*args)
+                awaitable = self.func(*args)
+                if isinstance(awaitable, Coroutine):
+                    return await run_handler(awaitable)
+                return await awaitable
             # thread_sensitive=False: one chat's slow sync handler must not queue every
             # other chat's behind it. sync_to_async copies the context, so user_session works.
             return await sync_to_async(self.func, thread_sensitive=False)(*args)
