@@ -2,11 +2,23 @@
 
 from .context import context
 from .handler_api.actions import Action
-from .handler_api.asking import AskActionMessage, AskFileMessage, AskUserMessage
+from .handler_api.asking import AskActionMessage, AskElementMessage, AskFileMessage, AskUserMessage
 from .handler_api.chat_settings import ChatSettings
 from .handler_api.composer import Mode, ModeOption
 from .handler_api.conversation import chat_context
-from .handler_api.elements import Audio, Dataframe, Element, File, Image, Pdf, Plotly, Pyplot, Text, Video
+from .handler_api.elements import (
+    Audio,
+    CustomElement,
+    Dataframe,
+    Element,
+    File,
+    Image,
+    Pdf,
+    Plotly,
+    Pyplot,
+    Text,
+    Video,
+)
 from .handler_api.message import ErrorMessage, Message
 from .handler_api.profiles import ChatProfile, Starter, StarterCategory
 from .handler_api.registry import (
@@ -35,12 +47,14 @@ from .sync import make_async, run_sync
 __all__ = [
     "Action",
     "AskActionMessage",
+    "AskElementMessage",
     "AskFileMessage",
     "AskUserMessage",
     "Audio",
     "ChatProfile",
     "ChatSettings",
     "Checkbox",
+    "CustomElement",
     "Dataframe",
     "Element",
     "ElementSidebar",

@@ -7,7 +7,10 @@ import tempfile
 os.environ.setdefault("DJANGO_CHAT_FILES", os.path.join(tempfile.gettempdir(), "chatsessions-test-files"))
 
 from chatsite.settings import *  # noqa: F403
-from tests.chat_apps import INTERACTIVE_APPS
+from tests.chat_apps import CUSTOM_ELEMENT_DIRS, INTERACTIVE_APPS
+
+# The modules of the test apps' custom elements (static files elements/<name>.js).
+STATICFILES_DIRS = CUSTOM_ELEMENT_DIRS
 
 CHATSESSIONS = {
     "APPS": {

@@ -519,3 +519,67 @@ def test_a_chainlit_config_that_cannot_be_read_says_where(tmp_path, monkeypatch)
     (tmp_path / "broken_toml_app.py").write_text("import chatsessions as cl\n")
     with pytest.raises(ImportError, match=r"config\.toml cannot be read"):
         load_app("broken_toml_app")
+
+
+async def test_a_custom_element_counts_calls_an_action_and_removes_itself(chat_user):
+    async with ChatClient(f"{APPS}.custom_element.main", user=chat_user, timeout=15) as chat:
+        (message,) = chat.history
+        assert message.content == "This message has a custom element!"
+        counter = chat.custom_element("Counter")
+        assert (counter["props"], counter["display"], counter["for_id"]) == (
+            {"count": 1},
+            "inline",
+            message.id,
+        )
+        assert counter["url"].endswith("/elements/Counter.js")
+        for count in (2, 3):
+            assert (await chat.update_element("Counter", {"count": count}))["props"] == {"count": count}
+        reply = await chat.call_action("Counter", "test")
+        assert reply is not None and reply.content == "Executed test action!"
+        (result,) = [frame for frame in chat.frames if frame["type"] == "action_result"]
+        assert (result["ok"], result["response"]) == (True, None)
+        # Its props are kept with its message: a resumed chat shows the count reached.
+        session = await chat.reconnect()
+        (replayed, _) = [frame for frame in session["history"] if frame["type"] == "message"]
+        assert replayed["elements"][0]["props"] == {"count": 3}
+        await chat.delete_element("Counter")
+        assert chat.history[0].elements == []
+        session = await chat.reconnect()
+        assert not session["history"][0].get("elements")
+
+
+async def test_a_custom_element_answers_the_question_it_was_asked_with(chat_user):
+    async with ChatClient(f"{APPS}.ask_custom_element.main", user=chat_user, timeout=15) as chat:
+        assert chat.asked is not None and chat.asked["kind"] == "element"
+        ticket = chat.custom_element("JiraTicket")
+        assert chat.asked["element"] == ticket["id"] and ticket["props"]["timeout"] == 20
+        values = {
+            "summary": "Bug fix",
+            "description": "Detailed description",
+            "due": "",
+            "priority": "Medium",
+        }
+        reply = await chat.submit_element("JiraTicket", values)
+        assert reply is not None and reply.content == "Ticket 'Bug fix' with priority Medium submitted"
+        # As in Chainlit: the element goes, and the question says it was answered.
+        assert contents(chat) == ["Thanks for submitting", "Ticket 'Bug fix' with priority Medium submitted"]
+        assert chat.history[0].elements == []
+    async with ChatClient(f"{APPS}.ask_custom_element.main", user=chat_user, timeout=15) as chat:
+        assert await chat.submit_element("JiraTicket", None) is None  # cancelled: no ticket
+        assert contents(chat) == ["Cancelled"]
+
+
+async def test_a_custom_element_sends_a_message_with_a_command(chat_user):
+    from chatsessions.testing import ChatError
+
+    async with ChatClient(f"{APPS}.custom_element_command.main", user=chat_user, timeout=15) as chat:
+        reply = await chat.send_from_element("Commander", "Hello from custom element", "my_command")
+        assert reply is not None and reply.content == "Received command: my_command"
+        assert contents(chat) == [
+            "This message has a custom element!",
+            "Hello from custom element",
+            "Received command: my_command",
+        ]
+        # The composer offers no command: only the element may send one.
+        with pytest.raises(ChatError, match="no command the chat offers"):
+            await chat.send("Hello", command="my_command")

@@ -391,3 +391,50 @@ def test_user_env_keys_from_the_chainlit_config_are_asked_for(login):
     say(page, "Hello")
     expect(page.locator(".cs-message")).to_have_count(2)
     expect(last_reply(page)).to_have_text("Key TEST_KEY has value TEST_VALUE")
+
+
+def test_a_custom_element_counts_runs_an_action_and_removes_itself(login):
+    # Chainlit's custom_element spec, with its Counter drawn by tests/chainlit_e2e/
+    # custom_element/public/elements/Counter.js.
+    page = login("alice", "/chat/e2e-custom-element/")
+    expect(page.locator(".cs-message")).to_have_count(1)
+    counter = page.locator(".cs-message").first.locator(".inline-custom")
+    expect(counter).to_have_count(1)
+    expect(counter).to_contain_text("Count: 1")
+    counter.locator("#increment").click()
+    expect(counter).to_contain_text("Count: 2")
+    counter.locator("#increment").click()
+    expect(counter).to_contain_text("Count: 3")
+    counter.locator("#action").click()
+    expect(page.locator(".cs-message")).to_have_count(2)
+    expect(page.locator(".cs-message").nth(1)).to_contain_text("Executed test action!")
+    # callAction's promise settled: the element drew itself again, no longer loading.
+    expect(counter).not_to_contain_text("Loading...")
+    expect(counter).to_contain_text("Count: 3")
+    page.reload()
+    expect(page.locator(".cs-message").first.locator(".inline-custom")).to_contain_text("Count: 3")
+    page.locator("#remove").click()
+    expect(page.locator(".cs-message").first.locator(".inline-custom")).to_have_count(0)
+
+
+def test_a_custom_element_form_answers_the_question(login):
+    page = login("alice", "/chat/e2e-ask-custom-element/")
+    expect(page.locator(".cs-message")).to_have_count(1)
+    expect(page.locator("#ticket-submit")).to_be_disabled()
+    page.locator("#summary").fill("Bug fix")
+    page.locator("#description").fill("Detailed description")
+    expect(page.locator("#ticket-submit")).to_be_enabled()
+    page.locator("#ticket-submit").click()
+    expect(page.locator(".cs-message")).to_have_count(2)
+    expect(page.locator(".cs-message").nth(1)).to_contain_text("Bug fix")
+    expect(page.locator(".cs-message").first).to_contain_text("Thanks for submitting")
+    expect(page.locator("#jira-ticket")).to_have_count(0)
+
+
+def test_a_custom_element_sends_a_message_with_a_command(login):
+    page = login("alice", "/chat/e2e-custom-element-command/")
+    expect(page.locator(".cs-message").first.locator(".inline-custom")).to_have_count(1)
+    page.locator("#send").click()
+    expect(page.locator(".cs-message")).to_have_count(3)
+    expect(page.locator(".cs-message").nth(1)).to_contain_text("Hello from custom element")
+    expect(page.locator(".cs-message").nth(2)).to_contain_text("Received command: my_command")

@@ -48,10 +48,16 @@ settings_values = st.dictionaries(
     json_values,
     max_size=3,
 )
+# A custom element named by its id and its message's: none that the probe's chat shows.
+element_refs = st.fixed_dictionaries({"id": text, "for": st.sampled_from(["m1", "m2"]) | text}) | json_values
 protocol_frames = st.fixed_dictionaries(
     {
         "type": st.sampled_from(
-            ["message", "settings", "start", "stop", "action", "feedback", "edit", "shout", ""]
+            [
+                *("message", "settings", "start", "stop", "action", "feedback", "edit", "shout", ""),
+                # The probe shows no custom element: each of these is refused.
+                *("element_update", "element_delete", "element_answer", "call_action"),
+            ]
         )
         | text
     },
@@ -69,6 +75,10 @@ protocol_frames = st.fixed_dictionaries(
         "files": st.lists(st.uuids().map(str) | text | json_values, max_size=4) | json_values,
         "command": text | json_values,  # the probe offers none: every one is refused
         "modes": st.dictionaries(text, text | json_values, max_size=3) | json_values,
+        "element": element_refs,
+        "from_element": element_refs,
+        "props": json_values,
+        "name": st.sampled_from(["count", "echo"]) | text | json_values,
     },
 )
 

@@ -13,10 +13,11 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..wire.protocol import MAX_ACTION_NAME
 from .session import active_chat
 
-#: Longest action name, label and tooltip a page shows.
-MAX_ACTION_TEXT = 200
+#: Longest action name (as the protocol bounds it), label and tooltip a page shows.
+MAX_ACTION_TEXT = MAX_ACTION_NAME
 
 
 @dataclass

@@ -6,8 +6,10 @@
 
 AskUserMessage.send() returns the user's answer (a dict with "output"),
 AskActionMessage.send() the chosen action (a dict with "name", "payload", "label") and
-AskFileMessage.send() the files (a list of elements.AskFileResponse), or None when the
-timeout passes first. A stop ends the wait (the handler is cancelled).
+AskFileMessage.send() the files (a list of elements.AskFileResponse),
+AskElementMessage.send() what a custom element submitted (its values and "submitted":
+True, or just "submitted": False when the user cancelled), or None when the timeout
+passes first. A stop ends the wait (the handler is cancelled).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 from ..conf import get_config
 from .actions import Action
-from .elements import AskFileResponse
+from .elements import AskFileResponse, CustomElement
 from .message import Message
 from .session import active_chat
 
@@ -117,6 +119,44 @@ class AskFileMessage(Message):
             "max_size_mb": min(self.max_size_mb, config["MAX_FILE_BYTES"] / (1024 * 1024)),
         }
         answer = await active_chat().ask("file", self.id, (), self.timeout, spec)
+        if answer is None and self.raise_on_timeout:
+            raise TimeoutError(f"no answer within {self.timeout} s")
+        return answer
+
+
+class AskElementMessage(Message):
+    """Asks the user to fill in a custom element (its module calls submitElement(values)
+    or cancelElement()). Once answered, timed out or stopped, the element goes and the
+    message says which, as in Chainlit."""
+
+    def __init__(
+        self,
+        content: str,
+        element: CustomElement,
+        author: str = "Assistant",
+        timeout: float = 90,
+        raise_on_timeout: bool = False,
+    ) -> None:
+        if not isinstance(element, CustomElement):
+            raise TypeError("AskElementMessage needs element=, a CustomElement")
+        super().__init__(content, author=author, elements=[element])
+        self.element = element
+        self.timeout = timeout
+        self.raise_on_timeout = raise_on_timeout
+
+    async def send(self) -> dict[str, Any] | None:  # type: ignore[override]
+        await super().send()
+        answer = None
+        try:
+            spec = {"element": self.element.id}
+            answer = await active_chat().ask("element", self.id, (), self.timeout, spec)
+        finally:
+            await self.element.remove()
+        if answer is None:
+            self.content = "Timed out"
+        else:
+            self.content = "Thanks for submitting" if answer.get("submitted") else "Cancelled"
+        await self.update()
         if answer is None and self.raise_on_timeout:
             raise TimeoutError(f"no answer within {self.timeout} s")
         return answer

@@ -64,6 +64,9 @@ class Element:
     type: ClassVar[str] = "file"
     #: The types its content may have ("audio/*" for a family; None: any).
     allowed: ClassVar[tuple[str, ...] | None] = None
+    #: Whether its content is kept in the chat's file storage when it is sent (one from a
+    #: URL is not either).
+    kept_as_file: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -166,8 +169,8 @@ class Element:
         self.removed = True
         await active_chat().remove_element(self.id, self.for_id)
 
-    def linked(self) -> dict[str, Any]:
-        """The descriptor of an element shown from its URL."""
+    def descriptor(self) -> dict[str, Any]:
+        """The descriptor of an element not kept as a file: one shown from its URL."""
         return {
             **self.shown(),
             "id": self.id,
@@ -276,6 +279,63 @@ class Video(Element):
     allowed = ("video/*", "application/ogg")
 
 
+class CustomElement(Element):
+    """An element drawn by the project's own code, as Chainlit's cl.CustomElement:
+
+        counter = cl.CustomElement(name="Counter", props={"count": 1})
+        await cl.Message(content="A counter", elements=[counter]).send()
+
+    The page draws it with the ES module among the project's static files at
+    elements/<name>.js (Chainlit's public/elements/<name>.jsx): its default export is
+    called with a root node and props, and may change the props (updateElement), remove
+    the element, call an action callback or send a message (see docs/handler-api.md).
+    props is a JSON object, kept with the message, never in the file storage."""
+
+    type = "custom"
+    kept_as_file = False
+
+    def __init__(self, name: str = "", *, props: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        if not _files().CUSTOM_ELEMENT_NAME.match(name):
+            raise ValueError(
+                "CustomElement needs a name of letters, digits, - and _ that starts with a letter, "
+                f"not {name!r}"
+            )
+        props = {} if props is None else props
+        if not isinstance(props, dict):
+            raise TypeError(f"CustomElement.props must be a dict, not {type(props).__name__}")
+        kwargs.update(content=_json_of(props, "CustomElement.props"), mime="application/json")
+        super().__init__(name, **kwargs)
+        self.props = props
+
+    def descriptor(self) -> dict[str, Any]:
+        """What its message keeps and the page draws it from (props as they are now)."""
+        if not _files().custom_module_url(self.name):
+            raise ValueError(
+                f"CustomElement {self.name!r}: no static file {_files().custom_module_path(self.name)} "
+                "draws it (see docs/handler-api.md, custom elements)"
+            )
+        return {
+            **self.shown(),
+            "id": self.id,
+            "name": self.name,
+            "for_id": self.for_id,
+            "props": json.loads(_json_of(self.props, "CustomElement.props")),
+        }
+
+    async def update(self) -> None:
+        """Shows the element with its props as they are now (Chainlit's update())."""
+        if self.for_id is None:
+            raise ValueError("send the CustomElement with a message before updating it")
+        await active_chat().update_element(self.for_id, self.descriptor())
+
+
+def _json_of(value: Any, what: str) -> str:
+    try:
+        return json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{what} must be JSON-serialisable: {error}") from None
+
+
 def _local_path(row: ChatFile) -> str | None:
     """The file's path where the storage is local (Chainlit code opens files by path)."""
     try:
@@ -287,7 +347,7 @@ def _local_path(row: ChatFile) -> str | None:
 async def keep(chat: RunningChat, message_id: str, elements: list[Element]) -> list[dict[str, Any]]:
     """Keeps a message's elements (those from content, a path or a figure in the file
     storage) and returns their descriptors, for its frame and its transcript row."""
-    stored = [element for element in elements if element.url is None]
+    stored = [element for element in elements if element.url is None and element.kept_as_file]
     if stored:
         reserved = chat.store.reserved
         rows = await database_sync_to_async(_keep_stored)(
@@ -299,7 +359,8 @@ async def keep(chat: RunningChat, message_id: str, elements: list[Element]) -> l
     described = []
     for element in elements:
         element.for_id = message_id
-        described.append(_files().descriptor(element._row) if element._row is not None else element.linked())
+        row = element._row
+        described.append(_files().descriptor(row) if row is not None else element.descriptor())
     return described
 
 

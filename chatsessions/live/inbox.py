@@ -34,6 +34,7 @@ from ..wire.protocol import (
     UserMessage,
 )
 from . import replay
+from .element_frames import ElementFrames
 from .interaction import answer_of
 from .jobs import Job, JobRunner
 from .transcript import Transcript
@@ -65,11 +66,12 @@ class Chat(Protocol):
     def end(self) -> None: ...
 
 
-class Inbox:
+class Inbox(ElementFrames):
     """One chat's way in for its client's frames: consumers.py hands each parsed frame to
     the method named by its type (wire/protocol.py), one at a time."""
 
     __slots__ = ("chat",)
+    chat: Chat
 
     def __init__(self, chat: Chat) -> None:
         self.chat = chat
@@ -84,6 +86,8 @@ class Inbox:
         message is its answer instead. Files that answer a question are shown with the
         question, as in Chainlit: no message of the user's says them again."""
         content, message_id, file_ids = frame.content, frame.id, frame.files
+        if frame.from_element is not None:
+            await self._shown_custom_element(frame.from_element)
         interaction = self.chat.transcript.interaction
         wanted = interaction.wants_files()
         if wanted is not None:
@@ -110,9 +114,11 @@ class Inbox:
 
     def _composed(self, message: Message, frame: UserMessage) -> None:
         """Gives the message the command and the modes its frame chose, if the chat offers
-        them (handler_api/composer.py)."""
+        them (handler_api/composer.py). A custom element the chat shows may send any
+        command (Chainlit's sendUserMessage(text, command))."""
         transcript = self.chat.transcript
-        if frame.command is not None and frame.command not in {c["id"] for c in transcript.commands}:
+        offered = frame.from_element is not None or frame.command in {c["id"] for c in transcript.commands}
+        if frame.command is not None and not offered:
             raise ProtocolError(ErrorCode.INVALID_FIELD, "message.command names no command the chat offers")
         try:
             if transcript.modes or frame.modes:

@@ -1,5 +1,6 @@
 """Interaction: what a chat waits for from its user: the answer to a question a handler
-asked (AskUserMessage, AskActionMessage), and clicks on the action buttons it sent.
+asked (AskUserMessage, AskActionMessage, AskFileMessage, AskElementMessage), and clicks
+on the action buttons it sent.
 
 The server keeps every action it sent, by id, until it is removed: a click that names
 any other id is refused, and the callback gets the server's own copy of the action, so
@@ -117,6 +118,17 @@ class Interaction:
         if ask is not None and ask.kind == "file" and not ask.answer.done():
             return ask.spec or {}
         return None
+
+    def waits_on_element(self, element_id: str, for_id: str) -> bool:
+        """Whether the pending question is for the custom element element_id of for_id."""
+        ask = self.asking
+        return (
+            ask is not None
+            and ask.kind == "element"
+            and ask.for_id == for_id
+            and (ask.spec or {}).get("element") == element_id
+            and not ask.answer.done()
+        )
 
     def answer(self, value: Any) -> None:
         if self.asking is not None and not self.asking.answer.done():

@@ -29,6 +29,9 @@ class Job:
     event: str
     argument: Any = None
     from_client: bool = False  # counts against MAX_PENDING_MESSAGES
+    #: Told how the handler ended: what it returned, or None and the error (a stop is a
+    #: CancelledError). A custom element's callAction waits on this.
+    reply: Callable[[Any, BaseException | None], Awaitable[None]] | None = None
 
 
 class Context(RunningChat, Protocol):
@@ -151,15 +154,21 @@ class JobRunner:
         try:
             self._stop_requested = False
             self._in_handler = True
+            result: Any = None
+            failure: BaseException | None = None
             try:
-                await handler(job.argument)
-            except asyncio.CancelledError:
+                result = await handler(job.argument)
+            except asyncio.CancelledError as error:
                 if not self._stop_requested:
                     raise  # the chat itself is going away
+                failure = error
             except Exception as error:
+                failure = error
                 await self.report(job.event, error)
             finally:
                 self._in_handler = False
+            if job.reply is not None:
+                await job.reply(result, failure)
             if self._stop_requested:
                 # A sync handler cannot be interrupted: its thread ran to the end and the
                 # cancellation was never raised. Either way, it is handled now.

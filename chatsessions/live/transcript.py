@@ -200,6 +200,24 @@ class Transcript:
                 self.journal.edited(for_id, None, {"elements": left}, merge=True)
         await self._send_kept(frames.remove_element(element_id, for_id))
 
+    async def update_element(self, for_id: str, described: dict[str, Any]) -> None:
+        """Replaces the descriptor of an element of the message or step for_id (a custom
+        element's new props) and shows it; an element removed meanwhile stays removed."""
+        kept = await self._elements(for_id)
+        if not any(item.get("id") == described["id"] for item in kept):
+            return
+        changed = [described if item.get("id") == described["id"] else item for item in kept]
+        self.elements_of[for_id] = changed
+        self.journal.edited(for_id, None, {"elements": changed}, merge=True)
+        await self._send_kept(frames.elements(for_id, with_urls(changed)))
+
+    async def custom_element(self, element_id: str, for_id: str) -> dict[str, Any] | None:
+        """The descriptor of the custom element element_id that the message or step for_id
+        of this chat shows now, if it does."""
+        found = (item for item in await self._elements(for_id) if item.get("id") == element_id)
+        described = next(found, None)
+        return described if described is not None and described.get("type") == "custom" else None
+
     async def _elements(self, message_id: str) -> list[dict[str, Any]]:
         """The elements a sent message or step has now."""
         kept = self.elements_of.get(message_id)

@@ -20,12 +20,15 @@ from datetime import timedelta
 from typing import IO, Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.base import File
 from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.db.models import Sum
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -268,8 +271,41 @@ def url_of(file_id: str) -> str:
 
 
 def with_urls(described: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Descriptors with the URL of each (an element sent by URL has its own)."""
-    return [item if "url" in item else {**item, "url": url_of(item["id"])} for item in described]
+    """Descriptors with the URL of each (an element sent by URL has its own; a custom
+    element's is its module's, found again each time: a deploy may rename it)."""
+    return [item if "url" in item else {**item, "url": _url_of_descriptor(item)} for item in described]
+
+
+def _url_of_descriptor(item: dict[str, Any]) -> str:
+    return custom_module_url(item["name"]) if item.get("type") == "custom" else url_of(item["id"])
+
+
+#: A custom element's name (cl.CustomElement): its module is the static file
+#: elements/<name>.js, as Chainlit's is public/elements/<name>.jsx.
+CUSTOM_ELEMENT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}\Z")
+
+
+def custom_module_path(name: str) -> str:
+    return f"elements/{name}.js"
+
+
+def custom_module_url(name: str) -> str:
+    """The URL of the ES module that draws custom element name, "" if the project's static
+    files have none (or name is not a name)."""
+    if not CUSTOM_ELEMENT_NAME.match(name):
+        return ""
+    path = custom_module_path(name)
+    if not finders.find(path):
+        try:  # collected (a production server may hold only STATIC_ROOT)
+            collected = staticfiles_storage.exists(path)
+        except Exception:  # no STATIC_ROOT, say
+            collected = False
+        if not collected:
+            return ""
+    try:
+        return static(path)
+    except ValueError:  # a manifest storage that has not collected it
+        return ""
 
 
 def forget_unsent(older_than_seconds: float) -> int:

@@ -14,6 +14,7 @@ from ..conf import get_config
 from ..handler_api.registry import ChatApp, load_app
 from ..live.chat import live_chats
 from ..wire.frames import ErrorCode
+from .custom_elements import CustomElements, Element
 from .interactive import Interactive
 from .socket import TestSocket
 from .transport import InProcess, Live, Transport, login_cookie, socket_path
@@ -56,7 +57,7 @@ _NOT_FATAL_AT_START = frozenset(
 )
 
 
-class ChatClient(Interactive, Attaching):
+class ChatClient(Interactive, Attaching, CustomElements):
     """One chat of one user, driven the way the page drives it, frame by frame.
 
         async with ChatClient("myproject.chat", user=user) as chat:
@@ -383,6 +384,26 @@ class SyncChatClient:
 
     def feedback(self, message_id: str, value: int, comment: str = "") -> dict[str, Any]:
         return self._run(self.client.feedback(message_id, value, comment))
+
+    def custom_element(self, name: str) -> dict[str, Any]:
+        return self.client.custom_element(name)
+
+    def update_element(self, element: Element, props: Mapping[str, Any]) -> dict[str, Any]:
+        return self._run(self.client.update_element(element, props))
+
+    def delete_element(self, element: Element) -> None:
+        self._run(self.client.delete_element(element))
+
+    def call_action(
+        self, element: Element, name: str, payload: Mapping[str, Any] | None = None
+    ) -> Reply | None:
+        return self._run(self.client.call_action(element, name, payload))
+
+    def send_from_element(self, element: Element, text: str, command: str | None = None) -> Reply | None:
+        return self._run(self.client.send_from_element(element, text, command))
+
+    def submit_element(self, element: Element, values: Mapping[str, Any] | None) -> Reply | None:
+        return self._run(self.client.submit_element(element, values))
 
     @property
     def asked(self) -> dict[str, Any] | None:

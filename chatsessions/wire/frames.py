@@ -61,6 +61,8 @@ class ErrorCode(StrEnum):
     # Interactive chats: a click or a feedback the server cannot take.
     UNKNOWN_ACTION = "unknown_action"
     UNKNOWN_MESSAGE = "unknown_message"
+    # A frame of a custom element that the chat does not show (any more).
+    UNKNOWN_ELEMENT = "unknown_element"
     # An edit while a handler runs or waits on a question.
     EDIT_REFUSED = "edit_refused"
     # Files named in a message frame: not an unsent upload of this chat's user, or not
@@ -134,11 +136,20 @@ def actions(message_id: str, buttons: list[dict[str, Any]]) -> dict[str, Any]:
 
 def ask(message_id: str, kind: str, timeout: float, spec: dict[str, Any] | None = None) -> dict[str, Any]:
     """A handler waits for the answer to message_id: the next text, a click on one of its
-    actions, or files (spec: accept, max_files, max_size_mb); timeout seconds are left."""
+    actions, files (spec: accept, max_files, max_size_mb) or a custom element's submission
+    (spec: {"element": its id}); timeout seconds are left."""
     frame = {"type": "ask", "for": message_id, "kind": kind, "timeout": timeout}
-    if spec is not None:
+    if spec is not None and kind == "file":
         frame["files"] = spec
+    elif spec is not None:
+        frame.update(spec)
     return frame
+
+
+def action_result(call_id: str, ok: bool, response: Any) -> dict[str, Any]:
+    """How an action callback that a custom element called (call_action) ended: ok, and
+    what it returned (null where that is not JSON), or not ok (it failed or was stopped)."""
+    return {"type": "action_result", "id": call_id, "ok": ok, "response": response}
 
 
 def ask_end(message_id: str) -> dict[str, Any]:

@@ -41,6 +41,14 @@ class Start:
 
 
 @dataclass(frozen=True)
+class ElementRef:
+    """A custom element the chat shows: its id, and the message or step it is shown with."""
+
+    id: str
+    for_id: str
+
+
+@dataclass(frozen=True)
 class UserMessage:
     type: ClassVar[str] = "message"
 
@@ -51,6 +59,8 @@ class UserMessage:
     # The command the user picked for it, and their choice in each mode picker.
     command: str | None = None
     modes: dict[str, str] | None = None
+    # The custom element that sent it (sendUserMessage), as its id and its message's.
+    from_element: ElementRef | None = None
 
 
 @dataclass(frozen=True)
@@ -92,16 +102,74 @@ class Edit:
 
 
 @dataclass(frozen=True)
+class ElementUpdate:
+    """A custom element's code changed its props (updateElement)."""
+
+    type: ClassVar[str] = "element_update"
+
+    element: ElementRef
+    props: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ElementDelete:
+    """A custom element's code removed it (deleteElement)."""
+
+    type: ClassVar[str] = "element_delete"
+
+    element: ElementRef
+
+
+@dataclass(frozen=True)
+class ElementAnswer:
+    """A custom element answered the question it was asked with (AskElementMessage):
+    submitElement(values), or cancelElement() (values None)."""
+
+    type: ClassVar[str] = "element_answer"
+
+    element: ElementRef
+    values: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class CallAction:
+    """A custom element's code calls an action callback by name (callAction)."""
+
+    type: ClassVar[str] = "call_action"
+
+    #: The client's own id for the call: the action_result frame names it.
+    id: str
+    name: str
+    payload: dict[str, Any]
+    from_element: ElementRef
+
+
+@dataclass(frozen=True)
 class End:
     type: ClassVar[str] = "end"
 
 
-Frame = Start | UserMessage | Settings | Stop | End | ActionClick | Feedback | Edit
+Frame = (
+    Start
+    | UserMessage
+    | Settings
+    | Stop
+    | End
+    | ActionClick
+    | Feedback
+    | Edit
+    | ElementUpdate
+    | ElementDelete
+    | ElementAnswer
+    | CallAction
+)
 
 MAX_ID_LENGTH = 64
 MAX_MODES = 100
 MAX_ENV_VALUE_LENGTH = 10_000
 MAX_COMMENT_LENGTH = 2000
+#: An action's name (handler_api.actions.MAX_ACTION_TEXT).
+MAX_ACTION_NAME = 200
 #: The most file ids a message frame may name (CHATSESSIONS's MAX_FILES_PER_MESSAGE is
 #: checked after).
 MAX_FILES_IN_FRAME = 100
@@ -157,6 +225,7 @@ def _parse_message(data: dict[str, Any]) -> UserMessage:
         files=_file_ids(_field(data, "files", list, None)),
         command=command,
         modes=_modes(_field(data, "modes", dict, None)),
+        from_element=_element_ref(data, "from_element") if data.get("from_element") is not None else None,
     )
 
 
@@ -225,6 +294,44 @@ def _parse_edit(data: dict[str, Any]) -> Edit:
     return Edit(message_id=_id(data, "id"), content=content)
 
 
+def _element_ref(data: dict[str, Any], name: str) -> ElementRef:
+    """{"id": an element's id, "for": its message's id}."""
+    ref = _field(data, name, dict, _MISSING)
+    if ref is _MISSING:
+        raise ProtocolError(ErrorCode.INVALID_FIELD, f"{data['type']}.{name} is required")
+    ids = [ref.get(key) for key in ("id", "for")]
+    if not all(isinstance(value, str) and 0 < len(value) <= MAX_ID_LENGTH for value in ids):
+        raise ProtocolError(
+            ErrorCode.INVALID_FIELD,
+            f'{data["type"]}.{name} must be {{"id": ..., "for": ...}}, each 1 to {MAX_ID_LENGTH} characters',
+        )
+    return ElementRef(id=ids[0], for_id=ids[1])
+
+
+def _object(data: dict[str, Any], name: str) -> dict[str, Any]:
+    value = _field(data, name, dict, _MISSING)
+    if value is _MISSING:
+        raise ProtocolError(ErrorCode.INVALID_FIELD, f"{data['type']}.{name} is required")
+    return dict(value)
+
+
+def _parse_element_answer(data: dict[str, Any]) -> ElementAnswer:
+    values = _field(data, "values", dict, None)  # null: the user cancelled
+    return ElementAnswer(element=_element_ref(data, "element"), values=values)
+
+
+def _parse_call_action(data: dict[str, Any]) -> CallAction:
+    name = _field(data, "name", str, _MISSING)
+    if name is _MISSING or not 0 < len(name) <= MAX_ACTION_NAME:
+        raise ProtocolError(
+            ErrorCode.INVALID_FIELD, f"call_action.name must be 1 to {MAX_ACTION_NAME} characters"
+        )
+    payload = _field(data, "payload", dict, None) or {}
+    return CallAction(
+        id=_id(data, "id"), name=name, payload=payload, from_element=_element_ref(data, "from_element")
+    )
+
+
 _PARSERS: dict[str, Callable[[dict[str, Any]], Frame]] = {
     Start.type: _parse_start,
     UserMessage.type: _parse_message,
@@ -234,6 +341,10 @@ _PARSERS: dict[str, Callable[[dict[str, Any]], Frame]] = {
     ActionClick.type: _parse_action,
     Feedback.type: _parse_feedback,
     Edit.type: _parse_edit,
+    ElementUpdate.type: lambda data: ElementUpdate(_element_ref(data, "element"), _object(data, "props")),
+    ElementDelete.type: lambda data: ElementDelete(_element_ref(data, "element")),
+    ElementAnswer.type: _parse_element_answer,
+    CallAction.type: _parse_call_action,
 }
 
 

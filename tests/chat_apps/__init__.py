@@ -1,8 +1,11 @@
+from pathlib import Path
+
 #: The interactive test app and Chainlit's documented examples (kept as its docs print
 #: them, only the import changed), by the app names the test settings give them.
 INTERACTIVE_APPS = {
     "interactive": "tests.chat_apps.interactive",
     "files": "tests.chat_apps.files_app",
+    "custom-elements": "tests.chat_apps.custom_elements",
     **{
         f"cl-{name.replace('_', '-')}": f"tests.chat_apps.chainlit_examples.{name}"
         for name in [
@@ -46,4 +49,18 @@ INTERACTIVE_APPS = {
     "e2e-user-env": "tests.chainlit_e2e.user_env.main",
     "e2e-remove-elements": "tests.chainlit_e2e.remove_elements.main",
     "e2e-audio-element": "tests.chainlit_e2e.audio_element.main",
+    "e2e-step-sync": "tests.chainlit_e2e.step.main_sync",
+    "e2e-custom-element": "tests.chainlit_e2e.custom_element.main",
+    "e2e-ask-custom-element": "tests.chainlit_e2e.ask_custom_element.main",
+    "e2e-custom-element-command": "tests.chainlit_e2e.custom_element_command.main",
 }
+
+#: Where the custom elements' modules are (elements/<name>.js), for STATICFILES_DIRS:
+#: the test apps' static folder, and Chainlit's public/ folder beside each of its apps.
+CUSTOM_ELEMENT_DIRS = [
+    str(Path(__file__).resolve().parent / "static"),
+    *(
+        str(Path(__file__).resolve().parents[1] / "chainlit_e2e" / app / "public")
+        for app in ("custom_element", "ask_custom_element", "custom_element_command")
+    ),
+]

@@ -13,6 +13,7 @@ import {
   groupRuns,
   initialChat,
   reduce,
+  moduleUrl,
   safeIcon,
   shownAs,
   shownAuthor,
@@ -121,8 +122,8 @@ test("sizes read in B, KB or MB; anything else reads as nothing", () => {
 });
 
 test("known element types show inline, any other as a download", () => {
-  for (const type of ["image", "pdf", "text", "plotly", "dataframe", "audio", "video"]) assert.equal(shownAs({ type }), type);
-  for (const type of ["file", "custom", "", undefined, "__proto__"]) assert.equal(shownAs({ type }), "download");
+  for (const type of ["image", "pdf", "text", "plotly", "dataframe", "audio", "video", "custom"]) assert.equal(shownAs({ type }), type);
+  for (const type of ["file", "", undefined, "__proto__"]) assert.equal(shownAs({ type }), "download");
   assert.equal(downloadUrl("/chat/files/1/"), "/chat/files/1/?download=1");
   assert.equal(downloadUrl("/chat/files/1/?x=1"), "/chat/files/1/?x=1");
   assert.equal(downloadUrl("https://bucket.example/f?sig=1"), "https://bucket.example/f?sig=1");
@@ -170,4 +171,13 @@ test("a command is typed as / and the start of its name, in any case", () => {
   assert.equal(commandsMatching(commands, "/").length, 4);
   assert.deepEqual(commandsMatching(commands, "/zzz"), []);
   for (const text of ["", "sear", "/sear ch", "hello /sear", " /sear"]) assert.equal(commandsMatching(commands, text), null, text);
+});
+
+test("a custom element's module is loaded only from this site or an http(s) URL", () => {
+  for (const url of ["/static/elements/Counter.js", "/static/elements/Counter.1a2b.js", "https://cdn.example/elements/C.js"]) {
+    assert.equal(moduleUrl(url), url);
+  }
+  for (const url of ["", "//evil.example/x.js", "javascript:alert(1)", "data:text/javascript,1", "/\\evil.example/x.js", "/a b.js", "http:/x", null, undefined, 42]) {
+    assert.equal(moduleUrl(url), null, String(url));
+  }
 });

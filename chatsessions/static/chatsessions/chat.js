@@ -5,14 +5,14 @@
 // files.js, composer.js and sidebar.js what they show. Markdown by the vendored marked,
 // sanitised by DOMPurify, code highlighted by Prism. This module wires them together.
 
-import { sendMessage, wireComposer } from "./page/composer.js";
+import { postMessage, sendMessage, wireComposer } from "./page/composer.js";
 import { readSettings } from "./page/forms.js";
 import { atBottom, follow, loadOlder } from "./page/messages.js";
 import { historyUrl, narrow, notice, page, root, send, stored, ui, wired } from "./page/shared.js";
 import { chats, setSidebar } from "./page/sidebar.js";
 import { connect, restart, send as sendFrame, switchTo } from "./page/socket.js";
 
-Object.assign(wired, { send: sendFrame, sendMessage, switchTo });
+Object.assign(wired, { send: sendFrame, sendMessage, postMessage, switchTo });
 wireComposer();
 
 // Escape stops a running reply, unless a dialog or a rename has it.

@@ -18,13 +18,22 @@ export function sendMessage() {
   }
   const files = attachments ? attachments.ready : [];
   if (!content.trim() && !files.length) return;
+  if (!postMessage(content, composed(), files)) return;
+  sent();
+  ui.input.value = "";
+  attachments?.clear();
+}
+
+// Sends a message of the user's and shows it: from the composer (with its command, modes
+// and files), or from a custom element (sendUserMessage). Returns whether it went.
+export function postMessage(content, fields = {}, files = []) {
   const id = crypto.randomUUID ? crypto.randomUUID().replaceAll("-", "") : String(Date.now()) + Math.random();
-  const frame = { type: "message", id, content, ...composed() };
+  const frame = { type: "message", id, content, ...fields };
   if (files.length) frame.files = files.map((file) => file.id);
   // Files that answer a question for files show with the question (the server sends
   // them back so); text typed beside them shows as a message.
   const answersFiles = files.length > 0 && page.chat.asking?.kind === "file";
-  if (!send(frame)) return;
+  if (!send(frame)) return false;
   page.following = true;
   ui.jump.hidden = true;
   starters.hide();
@@ -34,9 +43,7 @@ export function sendMessage() {
     if (frame.command) showCommand(item, frame.command);
     if (files.length && !answersFiles) showElements(item, files, elementOptions);
   }
-  sent();
-  ui.input.value = "";
-  attachments?.clear();
+  return true;
 }
 
 export const attachments = ui.attach

@@ -2,6 +2,7 @@
 // tables, sound and video players, downloads) and the files the user attaches, uploaded
 // over HTTP with a progress bar each.
 
+import { showCustom } from "./custom.js";
 import { downloadUrl, shownAs, sizeText } from "./rules.js";
 
 function node(tag, className, text) {
@@ -112,6 +113,8 @@ export function showElement(element, options) {
       box.append(dataTable(frame));
       options.onResize?.();
     }, failed);
+  } else if (kind === "custom") {
+    showCustom(box, element);
   } else {
     box.append(download(element));
   }

@@ -95,8 +95,12 @@ export function sizeText(bytes) {
 }
 
 // How an element is shown: inline as its type, or as a download link.
-export const SHOWN_INLINE = new Set(["image", "pdf", "text", "plotly", "dataframe", "audio", "video"]);
+export const SHOWN_INLINE = new Set(["image", "pdf", "text", "plotly", "dataframe", "audio", "video", "custom"]);
 export const shownAs = (element) => (SHOWN_INLINE.has(element.type) ? element.type : "download");
+
+// The module a custom element is drawn by: a path of this site or an http(s) URL (the
+// static files' own), never anything a browser would run otherwise.
+export const moduleUrl = (url) => (typeof url === "string" && /^(\/(?!\/)|https?:\/\/)[^\\\s]*$/.test(url) ? url : null);
 
 // The link that downloads a file: a file of this site's own is asked for as a download.
 export const downloadUrl = (url) => url + (url.startsWith("/") && !url.includes("?") ? "?download=1" : "");

@@ -55,7 +55,7 @@ export const page = { chat: initialChat, contents: new Map(), following: true };
 
 // The functions a module calls but another one provides, set once by chat.js: the
 // socket's send, the composer's sendMessage, and switchTo (the chat list opens a chat).
-export const wired = { send: null, sendMessage: null, switchTo: null };
+export const wired = { send: null, sendMessage: null, postMessage: null, switchTo: null };
 export const send = (frame) => wired.send(frame);
 
 // What survives a reload of this tab: the session to resume, the chosen profile, the env.

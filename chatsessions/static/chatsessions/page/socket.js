@@ -2,6 +2,7 @@
 // (as the server dispatches the client's), closes answered as rules.afterClose says.
 
 import { setCommands, setModes } from "./commands.js";
+import { actionResult, forgetCalls } from "./custom.js";
 import { attachments } from "./composer.js";
 import { applySettings, buildEnv, buildProfiles, buildSettings, readEnv } from "./forms.js";
 import { hideAsk, showActions, showAsk, showFeedback, starters } from "./interactive.js";
@@ -63,6 +64,7 @@ const shows = {
     ui.messages.replaceChildren();
     closeSideView();
     removeTaskList();
+    forgetCalls();
     setCommands(frame.commands);
     setModes(frame.modes);
     page.contents.clear();
@@ -93,6 +95,7 @@ const shows = {
     if (sidePdf) openElement(sidePdf, elementOptions);
   },
   sidebar: (frame) => applySidebar(frame, elementOptions),
+  action_result: (frame) => actionResult(frame),
   commands: (frame) => setCommands(frame.commands),
   modes: (frame) => setModes(frame.modes),
   tasklist: (frame) => showTaskList(frame),
