@@ -125,3 +125,36 @@ async def test_run_sync_on_the_loop_outside_a_handler_is_a_clear_error():
     with pytest.raises(RuntimeError, match="event loop"):
         run_sync(never_awaited)
     never_awaited.close()
+
+
+async def test_a_handler_run_from_a_handler_may_wait_too():
+    def inner_tool() -> str:
+        return run_sync(asyncio.sleep(0, result="inner"))
+
+    async def inner_handler() -> str:
+        return inner_tool()
+
+    async def outer_handler() -> str:
+        # A handler awaited from a handler (an action callback run by on_message, say).
+        return await run_handler(inner_handler()) + " via outer"
+
+    assert await run_handler(outer_handler()) == "inner via outer"
+
+
+async def test_handlers_one_after_another_reuse_their_greenlet():
+    from chatsessions.handler_api import sync
+
+    async def handler() -> object:
+        return sync.getcurrent()
+
+    first = await run_handler(handler())
+    for _ in range(3):
+        assert await run_handler(handler()) is first
+    with pytest.raises(ValueError):  # one that raised goes back to the pool as well
+
+        async def failing() -> None:
+            raise ValueError("x")
+
+        await run_handler(failing())
+    assert await run_handler(handler()) is first
+    assert first.gr_context is None  # an idle greenlet holds no chat's context
