@@ -212,3 +212,16 @@ def test_a_collected_module_is_named_by_its_hashed_url(settings, tmp_path):
     settings.STATICFILES_DIRS = []  # found among the collected files alone
     assert custom_module_url("Likes") == url
     assert custom_module_url("NoSuchElement") == custom_module_url("../Likes") == ""
+
+
+async def test_a_custom_element_in_a_step_changes_there(chat_user):
+    async with ChatClient(APP, user=chat_user) as chat:
+        await chat.send("in a step")
+        (step,) = chat.steps
+        likes = chat.custom_element("Likes")
+        assert (likes["for_id"], likes["props"]) == (step["id"], {"likes": 5})
+        assert (await chat.update_element(likes, {"likes": 6}))["props"] == {"likes": 6}
+        assert chat.steps[0]["elements"][0]["props"] == {"likes": 6}
+        session = await chat.reconnect()
+        (replayed,) = [frame for frame in session["history"] if frame["type"] == "step"]
+        assert replayed["elements"][0]["props"] == {"likes": 6}

@@ -35,3 +35,14 @@ def test_the_documented_likes_element_counts_keeps_its_props_and_shares(login):
     expect(likes.locator("button").first).to_have_text("♥ 2")
     likes.locator("button", has_text="Share").click()
     expect(last_reply(page)).to_have_text("shared with 2 likes")
+
+
+def test_a_custom_element_in_a_step_draws_again_with_new_props(login):
+    page = login("alice", "/chat/custom-elements/")
+    say(page, "in a step")
+    step = page.locator(".cs-step", has_text="liked")
+    step.locator("summary").click()
+    like = step.locator(".inline-custom button").first
+    expect(like).to_have_text("♥ 5")
+    like.click()
+    expect(like).to_have_text("♥ 6")

@@ -21,6 +21,7 @@ class CustomElements:
 
     socket: TestSocket
     history: list[Reply]
+    steps: list[dict[str, Any]]
 
     async def _finish_turn(self, turn: Turn, handler_runs: int, through_questions: bool = False) -> Turn:
         raise NotImplementedError  # ChatClient's
@@ -38,14 +39,19 @@ class CustomElements:
         raise NotImplementedError  # ChatClient's
 
     def custom_element(self, name: str) -> dict[str, Any]:
-        """The descriptor of the latest custom element of that name the chat shows
-        ({"id", "name", "props", "for_id", "display", "url"}); ChatError if none."""
-        for reply in reversed(self.history):
-            for element in reply.elements:
-                if element.get("type") == "custom" and element.get("name") == name:
-                    return dict(element)
-        shown = [e["name"] for reply in self.history for e in reply.elements if e.get("type") == "custom"]
+        """The descriptor of the latest custom element of that name the chat shows, in a
+        message or in a step of the last turn ({"id", "name", "props", "for_id",
+        "display", "url"}); ChatError if none."""
+        customs = [e for e in self._shown_elements() if e.get("type") == "custom"]
+        for element in reversed(customs):
+            if element.get("name") == name:
+                return dict(element)
+        shown = [element["name"] for element in customs]
         raise ChatError("no_such_element", f"no custom element {name!r}; the chat shows {shown}", [])
+
+    def _shown_elements(self) -> list[dict[str, Any]]:
+        in_messages = [element for reply in self.history for element in reply.elements]
+        return in_messages + [element for step in self.steps for element in step.get("elements", ())]
 
     def _ref(self, element: Element) -> dict[str, str]:
         described = self.custom_element(element) if isinstance(element, str) else element
@@ -56,7 +62,7 @@ class CustomElements:
         ref = self._ref(element)
         await self.socket.send({"type": "element_update", "element": ref, "props": dict(props)})
         await self._until(lambda frame: frame["type"] == "elements" and frame["for"] == ref["for"])
-        return next(dict(e) for reply in self.history for e in reply.elements if e.get("id") == ref["id"])
+        return next(dict(e) for e in self._shown_elements() if e.get("id") == ref["id"])
 
     async def delete_element(self, element: Element) -> None:
         """Removes the element (deleteElement)."""

@@ -126,10 +126,20 @@ class Interactive:
 
     def _keep_changes(self, turn: Turn) -> None:
         """Applies the turn's changes to earlier messages (their content, their buttons,
-        their removal), and keeps its steps."""
+        their removal), and keeps its steps (or the last turn's, if only their elements
+        changed)."""
         replies = {reply.id: reply for reply in self.history}
+        steps = {step["id"]: step for step in self.steps}
+        steps_changed = False
         for frame in turn.frames:
             earlier = replies.get(frame.get("for") or frame.get("id") or "")
+            step = steps.get(frame.get("for") or "")
+            if step is not None and frame["type"] in ("elements", "remove_element") and not turn.steps:
+                steps_changed = True
+                kept = step.get("elements", [])
+                step["elements"] = (
+                    list(frame["elements"]) if "elements" in frame else without(kept, frame["id"])
+                )
             if earlier is None or frame.get("id") in turn.messages:
                 continue
             if frame["type"] == "actions":
@@ -142,4 +152,5 @@ class Interactive:
                 self.history.remove(earlier)
             elif frame["type"] == "remove_element":
                 earlier.elements = without(earlier.elements, frame["id"])
-        self.steps = list(turn.steps.values())
+        if turn.steps or not steps_changed:
+            self.steps = list(turn.steps.values())

@@ -108,6 +108,8 @@ class Turn:
             self.messages[frame["for"]].actions = list(frame["actions"])
         elif kind == "elements" and frame["for"] in self.messages:
             self.messages[frame["for"]].elements = list(frame["elements"])
+        elif kind == "elements" and frame["for"] in self.steps:
+            self.steps[frame["for"]]["elements"] = list(frame["elements"])
         elif kind == "stream":
             message = self.messages.setdefault(frame["id"], Reply(frame["id"], "assistant", "", ""))
             message.content = frame["token"] if frame.get("replace") else message.content + frame["token"]

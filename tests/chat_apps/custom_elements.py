@@ -33,6 +33,10 @@ async def echo(message: cl.Message) -> None:
         await cl.Message(
             content="like it?", elements=[cl.CustomElement(name="Likes", props={"likes": 0})]
         ).send()
+    elif message.content == "in a step":
+        async with cl.Step(name="liked", type="tool") as step:
+            step.elements = [cl.CustomElement(name="Likes", props={"likes": 5})]
+            step.output = "a step with an element"
     elif message.content == "no module":
         await cl.Message(content="lost", elements=[cl.CustomElement(name="NoSuchElement")]).send()
     else:

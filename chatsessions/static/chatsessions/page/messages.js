@@ -212,8 +212,14 @@ export function showStep(frame, within = ui.messages) {
   item.dataset.language = frame.language || "";
   page.contents.set(frame.id, frame.output);
   renderStepOutput(item);
-  showElements(item, frame.elements, elementOptions, item.querySelector(".cs-step-output"));
+  showElementsOf(item, frame.elements);
   if (within === ui.messages) follow();
+}
+
+// The elements of a message (under its content) or of a step (under its output).
+export function showElementsOf(item, elements) {
+  const step = item.classList.contains("cs-step");
+  showElements(item, elements, elementOptions, step ? item.querySelector(".cs-step-output") : undefined);
 }
 
 function renderStepOutput(item) {

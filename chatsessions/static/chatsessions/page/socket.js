@@ -6,11 +6,11 @@ import { actionResult, forgetCalls } from "./custom.js";
 import { attachments } from "./composer.js";
 import { applySettings, buildEnv, buildProfiles, buildSettings, readEnv } from "./forms.js";
 import { hideAsk, showActions, showAsk, showFeedback, starters } from "./interactive.js";
-import { elementOptions, removeMessage, showContent, showMessage, showStep, stream } from "./messages.js";
+import { elementOptions, removeMessage, showContent, showElementsOf, showMessage, showStep, stream } from "./messages.js";
 import { afterClose as closeOutcome, framesOf, reduce } from "./rules.js";
 import { applySidebar, close as closeSideView, openElement } from "./sideview.js";
 import { removeTaskList, showTaskList } from "./tasklist.js";
-import { removeElement, showElements } from "./files.js";
+import { removeElement } from "./files.js";
 import {
   CLOSE,
   findMessage,
@@ -111,7 +111,7 @@ const shows = {
   },
   elements(frame) {
     const item = findMessage(frame.for);
-    if (item) showElements(item, frame.elements, elementOptions);
+    if (item) showElementsOf(item, frame.elements);
   },
   ask(frame, before) {
     hideAsk(before.asking);
