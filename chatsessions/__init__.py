@@ -28,9 +28,11 @@ from .handler_api.registry import (
     on_chat_end,
     on_chat_resume,
     on_chat_start,
+    on_logout,
     on_message,
     on_settings_update,
     on_stop,
+    password_auth_callback,
     set_chat_profiles,
     set_starter_categories,
     set_starters,
@@ -40,7 +42,7 @@ from .handler_api.session import NoActiveChatError, ReservedKeyError, set_title,
 from .handler_api.sidebar import ElementSidebar
 from .handler_api.steps import Step, step
 from .handler_api.tasklist import Task, TaskList, TaskStatus
-from .handler_api.users import User
+from .handler_api.users import PersistedUser, User
 from .handler_api.widgets import Checkbox, NumberInput, Select, Slider, Switch, TextInput
 from .sync import make_async, run_sync
 
@@ -67,6 +69,7 @@ __all__ = [
     "NoActiveChatError",
     "NumberInput",
     "Pdf",
+    "PersistedUser",
     "Plotly",
     "Pyplot",
     "ReservedKeyError",
@@ -92,9 +95,11 @@ __all__ = [
     "on_chat_end",
     "on_chat_resume",
     "on_chat_start",
+    "on_logout",
     "on_message",
     "on_settings_update",
     "on_stop",
+    "password_auth_callback",
     "run_sync",
     "set_chat_profiles",
     "set_starter_categories",

@@ -15,6 +15,7 @@ class ChatSessionsConfig(AppConfig):
         import atexit
         import sys
 
+        from .accounts import logins  # noqa: F401  (connects its signal receivers)
         from .live import access
         from .live.chat import write_all_at_exit
         from .storage import files  # noqa: F401  (registers checks and signal receivers)

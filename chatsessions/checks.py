@@ -25,6 +25,7 @@ _NUMBERS = (
     "MAX_PENDING_MESSAGES",
     "HISTORY_LIMIT",
     "AUTH_RECHECK_SECONDS",
+    "AUTH_CALLBACK_TIMEOUT_SECONDS",
     "HEARTBEAT_SECONDS",
     "INBOUND_BYTES_PER_WINDOW",
     "INBOUND_FRAMES_PER_WINDOW",
@@ -67,6 +68,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         apps = {}
     for name, module_path in apps.items():
         messages.extend(_check_app(name, module_path))
+    messages.extend(_check_password_callbacks(apps))
     for key in (*_NUMBERS, *_NON_NEGATIVE):
         value = config[key]
         lowest = 0 if key in _NON_NEGATIVE else 1e-9
@@ -308,3 +310,39 @@ def _check_body_limit() -> list[CheckMessage]:
             id="chatsessions.W006",
         )
     ]
+
+
+PASSWORD_BACKEND = "chatsessions.auth.PasswordCallbackBackend"
+
+
+def _check_password_callbacks(apps: dict[Any, Any]) -> list[CheckMessage]:
+    """A password_auth_callback runs only through PasswordCallbackBackend; the backend
+    does nothing without one."""
+    declaring = []
+    for module_path in dict.fromkeys(apps.values()):
+        try:
+            if isinstance(module_path, str) and load_app(module_path).handler("password_auth_callback"):
+                declaring.append(module_path)
+        except Exception:
+            continue  # E005 says so
+    listed = PASSWORD_BACKEND in getattr(settings, "AUTHENTICATION_BACKENDS", ())
+    if declaring and not listed:
+        return [
+            Warning(
+                f"{', '.join(declaring)} declare a password_auth_callback, which Django's login never "
+                "calls: PasswordCallbackBackend is not in AUTHENTICATION_BACKENDS.",
+                hint="AUTHENTICATION_BACKENDS = "
+                f'["django.contrib.auth.backends.ModelBackend", "{PASSWORD_BACKEND}"]: '
+                "Django's own users first, then the callbacks.",
+                id="chatsessions.W007",
+            )
+        ]
+    if listed and not declaring:
+        return [
+            Warning(
+                f"{PASSWORD_BACKEND} is in AUTHENTICATION_BACKENDS, but no chat app declares a "
+                "password_auth_callback: it logs nobody in.",
+                id="chatsessions.W008",
+            )
+        ]
+    return []

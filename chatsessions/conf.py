@@ -40,6 +40,9 @@ DEFAULTS: dict[str, Any] = {
     # not logged out) at its first frame this long after the last check. Changes saved
     # through Django's signals reach open chats at once, without waiting for this.
     "AUTH_RECHECK_SECONDS": 60.0,
+    # The longest a Chainlit auth callback (password_auth_callback, on_logout) may take;
+    # past it the login is refused (and logged).
+    "AUTH_CALLBACK_TIMEOUT_SECONDS": 10.0,
     # Every worker process records that it is alive this often, and ends the chats of a
     # worker silent for 3 beats once they have been idle RESUME_GRACE_SECONDS (on_chat_end
     # runs once, here). `manage.py chatsessions_reap` does the same from cron.

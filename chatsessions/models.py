@@ -199,3 +199,25 @@ class ChatCommand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event.get('type')} for chat {self.session_id}"
+
+
+class UserMetadata(models.Model):
+    """What a Chainlit auth callback said of a Django user it logged in: the display name
+    and the metadata of the cl.User it returned. Handlers see them as user.display_name
+    and user.metadata (handler_api/users.py), read into the login's session at login."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="chat_metadata"
+    )
+    display_name = models.CharField(max_length=200, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    #: The callback that last logged the user in ("password_auth_callback", say).
+    source = models.CharField(max_length=40, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "user's chat metadata"
+        verbose_name_plural = "users' chat metadata"
+
+    def __str__(self) -> str:
+        return f"metadata of user {self.user_id}"

@@ -9,6 +9,12 @@ os.environ.setdefault("DJANGO_CHAT_FILES", os.path.join(tempfile.gettempdir(), "
 from chatsite.settings import *  # noqa: F403
 from tests.chat_apps import CUSTOM_ELEMENT_DIRS, INTERACTIVE_APPS
 
+# Django's own users first, then the chat apps' password_auth_callbacks.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "chatsessions.auth.PasswordCallbackBackend",
+]
+
 # The modules of the test apps' custom elements (static files elements/<name>.js).
 STATICFILES_DIRS = CUSTOM_ELEMENT_DIRS
 

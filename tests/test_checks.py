@@ -10,6 +10,10 @@ from chatsessions.checks import check_settings
 
 def ids(**settings):
     settings.setdefault("DEBUG", True)  # pytest-django turns it off; W002 has its own test
+    # The test settings' PasswordCallbackBackend needs their password_auth apps (W008 has
+    # its own test, in test_accounts.py).
+    if "CHATSESSIONS" in settings:
+        settings.setdefault("AUTHENTICATION_BACKENDS", ["django.contrib.auth.backends.ModelBackend"])
     with override_settings(**settings):
         return sorted(message.id for message in check_settings())
 

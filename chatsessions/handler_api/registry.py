@@ -30,6 +30,9 @@ EVENTS = (
     "set_chat_profiles",
     "set_starters",
     "set_starter_categories",
+    # Chainlit's auth hooks, run on Django's (chatsessions/accounts/).
+    "password_auth_callback",
+    "on_logout",
 )
 
 
@@ -166,6 +169,8 @@ on_stop = _decorator("on_stop")
 set_chat_profiles = _decorator("set_chat_profiles")
 set_starters = _decorator("set_starters")
 set_starter_categories = _decorator("set_starter_categories")
+password_auth_callback = _decorator("password_auth_callback")
+on_logout = _decorator("on_logout")
 
 
 def action_event(name: str) -> str:

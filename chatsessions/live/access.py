@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models.signals import post_save, pre_delete
 
 from ..conf import get_config
+from ..handler_api.users import SESSION_KEY, as_chainlit_user
 from ..models import ChatSession
 from . import control
 
@@ -49,7 +50,12 @@ class Login:
 
     def __init__(self, scope: dict[str, Any], now: float) -> None:
         user = scope.get("user")
-        self.user = user if user is not None and user.is_authenticated else None
+        user = user if user is not None and user.is_authenticated else None
+        # What an auth callback said of the user, kept in the session at login (the
+        # session is loaded by now: the login was read from it).
+        session = scope.get("session")
+        said = session.get(SESSION_KEY) if session is not None and user is not None else None
+        self.user = as_chainlit_user(user, said)
         session = scope.get("session")
         self.session_key: str | None = getattr(session, "session_key", None) if session else None
         self.recheck_at = now + get_config()["AUTH_RECHECK_SECONDS"]

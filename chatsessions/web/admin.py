@@ -22,7 +22,7 @@ from django.utils.safestring import mark_safe
 
 from ..conf import END_CONFIRM_SECONDS
 from ..live import control
-from ..models import ChatFeedback, ChatFile, ChatMessage, ChatSession
+from ..models import ChatFeedback, ChatFile, ChatMessage, ChatSession, UserMetadata
 from ..storage.files import url_of, with_urls
 
 logger = logging.getLogger("chatsessions")
@@ -405,3 +405,22 @@ class ChatFileAdmin(admin.ModelAdmin):
         return format_html(
             "<a href='{}' target='_blank' rel='noopener'>{}</a>", url_of(str(obj.pk)), obj.name
         )
+
+
+@admin.register(UserMetadata)
+class UserMetadataAdmin(admin.ModelAdmin):
+    """What chat apps' auth callbacks said of the users they logged in (read only: the
+    next login through a callback writes it again)."""
+
+    list_display = ("user", "display_name", "source", "updated_at")
+    list_filter = ("source",)
+    list_select_related = ("user",)
+    search_fields = ("user__username", "display_name")
+    fields = ("user", "display_name", "metadata", "source", "updated_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

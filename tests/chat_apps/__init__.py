@@ -53,6 +53,10 @@ INTERACTIVE_APPS = {
     "e2e-custom-element": "tests.chainlit_e2e.custom_element.main",
     "e2e-ask-custom-element": "tests.chainlit_e2e.ask_custom_element.main",
     "e2e-custom-element-command": "tests.chainlit_e2e.custom_element_command.main",
+    # Both log "admin" in through a password_auth_callback: chat_profiles' says its role,
+    # and comes first, so its cl.User is the one that logs in (the first that answers).
+    "e2e-chat-profiles": "tests.chainlit_e2e.chat_profiles.main",
+    "e2e-password-auth": "tests.chainlit_e2e.password_auth.main",
 }
 
 #: Where the custom elements' modules are (elements/<name>.js), for STATICFILES_DIRS:

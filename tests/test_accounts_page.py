@@ -1,0 +1,67 @@
+"""Chainlit's password_auth and chat_profiles apps in headless Chromium: Django's login
+form logs "admin" in through their password_auth_callback, and the chat sees the cl.User
+the callback returned (its identifier; its metadata's role gives the profiles)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browsing import last_reply, say
+from tests.servers import ROOT, demo_server
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    started = demo_server(tmp_path_factory.mktemp("accounts"), settings="tests.scale_settings")
+    # The demo's superuser is named admin, whom a callback never logs in: rename it, so
+    # that "admin" is the callbacks' user, as in Chainlit's apps.
+    rename = (
+        "from django.contrib.auth.models import User; "
+        "User.objects.filter(username='admin').update(username='staff')"
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", rename], cwd=ROOT, env=started.env, check=True
+    )
+    yield started
+    started.stop()
+
+
+def log_in_as_admin(browser: Any, server: Any, path: str) -> Any:
+    page = browser.new_context(viewport={"width": 1000, "height": 760}).new_page()
+    page.goto(server.base + path)
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "user")  # the wrong password first: refused
+    page.click("button[type=submit]")
+    expect(page.locator(".errors")).to_be_visible()
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "admin")
+    page.click("button[type=submit]")
+    expect(page).to_have_url(server.base + path)
+    expect(page.locator(".cs-status")).to_have_attribute("data-state", "connected")
+    return page
+
+
+def test_password_auth_says_hello_to_the_callbacks_user(browser, server):
+    page = log_in_as_admin(browser, server, "/chat/e2e-password-auth/")
+    expect(page.locator(".cs-message").first).to_contain_text("Hello admin")
+    page.reload()  # still logged in
+    expect(page.locator(".cs-status")).to_have_attribute("data-state", "connected")
+    page.context.close()
+
+
+def test_chat_profiles_are_the_callbacks_users_with_their_starters(browser, server):
+    page = log_in_as_admin(browser, server, "/chat/e2e-chat-profiles/")
+    expect(page.locator(".cs-profile option")).to_have_text(["GPT-3.5", "GPT-4", "GPT-5"])
+    page.locator(".cs-starter", has_text="Say hi").click()
+    expect(last_reply(page)).to_have_text("starting chat with admin using the GPT-3.5 chat profile")
+    page.locator(".cs-profile").select_option("GPT-4")
+    say(page, "hello")
+    expect(last_reply(page)).to_have_text("starting chat with admin using the GPT-4 chat profile")
+    page.context.close()
