@@ -17,7 +17,7 @@ from .handler_api.registry import action_event, load_app
 _APP_NAME = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 _NON_NEGATIVE = ("WRITE_DELAY_SECONDS",)
-_BOOLEANS = ("ALLOW_ANONYMOUS", "REOPEN_ENDED_CHATS")
+_BOOLEANS = ("ALLOW_ANONYMOUS", "REOPEN_ENDED_CHATS", "HEADER_AUTH")
 _NUMBERS = (
     "RESUME_GRACE_SECONDS",
     "START_TIMEOUT_SECONDS",
@@ -69,6 +69,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     for name, module_path in apps.items():
         messages.extend(_check_app(name, module_path))
     messages.extend(_check_password_callbacks(apps))
+    messages.extend(_check_header_callbacks(apps))
     for key in (*_NUMBERS, *_NON_NEGATIVE):
         value = config[key]
         lowest = 0 if key in _NON_NEGATIVE else 1e-9
@@ -318,13 +319,7 @@ PASSWORD_BACKEND = "chatsessions.auth.PasswordCallbackBackend"
 def _check_password_callbacks(apps: dict[Any, Any]) -> list[CheckMessage]:
     """A password_auth_callback runs only through PasswordCallbackBackend; the backend
     does nothing without one."""
-    declaring = []
-    for module_path in dict.fromkeys(apps.values()):
-        try:
-            if isinstance(module_path, str) and load_app(module_path).handler("password_auth_callback"):
-                declaring.append(module_path)
-        except Exception:
-            continue  # E005 says so
+    declaring = _declaring(apps, "password_auth_callback")
     listed = PASSWORD_BACKEND in getattr(settings, "AUTHENTICATION_BACKENDS", ())
     if declaring and not listed:
         return [
@@ -346,3 +341,61 @@ def _check_password_callbacks(apps: dict[Any, Any]) -> list[CheckMessage]:
             )
         ]
     return []
+
+
+HEADER_BACKEND = "chatsessions.auth.HeaderCallbackBackend"
+HEADER_MIDDLEWARE = "chatsessions.middleware.HeaderAuthMiddleware"
+
+
+def _check_header_callbacks(apps: dict[Any, Any]) -> list[CheckMessage]:
+    """A header_auth_callback runs only with HEADER_AUTH on, its backend and middleware."""
+    declaring = _declaring(apps, "header_auth_callback")
+    if not declaring:
+        return []
+    missing = []
+    if not get_config()["HEADER_AUTH"]:
+        missing.append('CHATSESSIONS["HEADER_AUTH"] is off (on only behind a proxy that sets the header)')
+    if HEADER_BACKEND not in getattr(settings, "AUTHENTICATION_BACKENDS", ()):
+        missing.append(f"{HEADER_BACKEND} is not in AUTHENTICATION_BACKENDS")
+    if HEADER_MIDDLEWARE not in getattr(settings, "MIDDLEWARE", ()):
+        missing.append(f"{HEADER_MIDDLEWARE} is not in MIDDLEWARE (after AuthenticationMiddleware)")
+    if not missing:
+        return []
+    return [
+        Warning(
+            f"{', '.join(declaring)} declare a header_auth_callback, which never runs: {'; '.join(missing)}.",
+            id="chatsessions.W009",
+        )
+    ]
+
+
+def _declaring(apps: dict[Any, Any], event: str) -> list[str]:
+    """The handler modules of apps that declare a handler for event."""
+    found = []
+    for module_path in dict.fromkeys(apps.values()):
+        try:
+            if isinstance(module_path, str) and load_app(module_path).handler(event):
+                found.append(module_path)
+        except Exception:
+            continue  # E005 says so
+    return found
+
+
+@register(Tags.security, deploy=True)
+def check_header_auth(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """With HEADER_AUTH on, any client that can send the header logs in as anyone."""
+    try:
+        on = get_config()["HEADER_AUTH"] is True
+    except Exception:
+        return []
+    if not on:
+        return []
+    return [
+        Warning(
+            'CHATSESSIONS["HEADER_AUTH"] is on: a request\'s headers log users in through the chat '
+            "apps' header_auth_callback.",
+            hint="Serve the site only through a proxy that sets those headers and strips them from what "
+            "clients send, and let nothing reach the ASGI server directly.",
+            id="chatsessions.W010",
+        )
+    ]

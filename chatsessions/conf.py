@@ -43,6 +43,9 @@ DEFAULTS: dict[str, Any] = {
     # The longest a Chainlit auth callback (password_auth_callback, on_logout) may take;
     # past it the login is refused (and logged).
     "AUTH_CALLBACK_TIMEOUT_SECONDS": 10.0,
+    # Whether HeaderAuthMiddleware shows requests' headers to the apps' header_auth_callback:
+    # only behind a proxy that sets those headers and strips them from what clients send.
+    "HEADER_AUTH": False,
     # Every worker process records that it is alive this often, and ends the chats of a
     # worker silent for 3 beats once they have been idle RESUME_GRACE_SECONDS (on_chat_end
     # runs once, here). `manage.py chatsessions_reap` does the same from cron.

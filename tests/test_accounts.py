@@ -161,3 +161,52 @@ def test_the_admin_shows_what_a_callback_said(apps, admin_client):
     row = UserMetadata.objects.get(user__username="gina")
     shown = admin_client.get(f"/admin/chatsessions/usermetadata/{row.pk}/change/")
     assert shown.status_code == 200 and b"auth_callbacks" in shown.content
+
+
+HEADER_AUTH = "tests.chainlit_e2e.header_auth.main"
+
+
+@pytest.fixture
+def header_auth(settings, apps):
+    apps(HEADER_AUTH)
+    settings.AUTHENTICATION_BACKENDS = [
+        *settings.AUTHENTICATION_BACKENDS,
+        "chatsessions.auth.HeaderCallbackBackend",
+    ]
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "chatsessions.middleware.HeaderAuthMiddleware"]
+
+    def turn(on: bool) -> None:
+        settings.CHATSESSIONS = {**settings.CHATSESSIONS, "HEADER_AUTH": on}
+
+    return turn
+
+
+@pytest.mark.django_db
+def test_a_header_logs_in_only_with_header_auth_on(header_auth):
+    from chatsessions.checks import check_header_auth, check_settings
+
+    header_auth(False)  # the default: a header any client can send logs nobody in
+    assert Client().get("/chat/app0/", headers={"test-header": "x"}).status_code == 302
+    assert "chatsessions.W009" in {message.id for message in check_settings()}
+    assert check_header_auth() == []
+    header_auth(True)
+    client = Client()
+    assert client.get("/chat/app0/").status_code == 302  # no header, no login
+    assert client.get("/chat/app0/", headers={"test-header": "x"}).status_code == 200
+    assert client.session["_auth_user_backend"] == "chatsessions.auth.HeaderCallbackBackend"
+    assert client.get("/chat/app0/").status_code == 200  # the session lasts, as a login's
+    assert get_user_model().objects.get(username="admin").is_staff is False
+    assert "chatsessions.W009" not in {message.id for message in check_settings()}
+    assert [message.id for message in check_header_auth()] == ["chatsessions.W010"]
+
+
+@pytest.mark.django_db
+def test_a_header_callback_never_logs_in_staff(header_auth, caplog, django_user_model):
+    header_auth(True)
+    django_user_model.objects.create_superuser("admin", password="pw")
+    with caplog.at_level(logging.WARNING, "chatsessions"):
+        assert Client().get("/chat/app0/", headers={"test-header": "x"}).status_code == 302
+    assert (
+        "header_auth_callback of tests.chainlit_e2e.header_auth.main named 'admin', a staff user"
+        in caplog.text
+    )

@@ -1,6 +1,7 @@
-"""Chainlit's password_auth and chat_profiles apps in headless Chromium: Django's login
-form logs "admin" in through their password_auth_callback, and the chat sees the cl.User
-the callback returned (its identifier; its metadata's role gives the profiles)."""
+"""Chainlit's password_auth, chat_profiles and header_auth apps in headless Chromium:
+Django's login form logs "admin" in through their password_auth_callback, a proxy's
+header through header_auth_callback, and the chat sees the cl.User the callback returned
+(its identifier; its metadata's role gives the profiles)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from tests.servers import ROOT, demo_server
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    started = demo_server(tmp_path_factory.mktemp("accounts"), settings="tests.scale_settings")
+    started = demo_server(tmp_path_factory.mktemp("accounts"), settings="tests.header_auth_settings")
     # The demo's superuser is named admin, whom a callback never logs in: rename it, so
     # that "admin" is the callbacks' user, as in Chainlit's apps.
     rename = (
@@ -65,3 +66,16 @@ def test_chat_profiles_are_the_callbacks_users_with_their_starters(browser, serv
     say(page, "hello")
     expect(last_reply(page)).to_have_text("starting chat with admin using the GPT-4 chat profile")
     page.context.close()
+
+
+def test_header_auth_logs_in_whoever_the_proxys_header_names(browser, server):
+    context = browser.new_context(viewport={"width": 1000, "height": 760})
+    page = context.new_page()
+    page.goto(server.base + "/chat/e2e-header-auth/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))  # no header: not logged in
+    context.set_extra_http_headers({"test-header": "test header value"})  # as the proxy adds it
+    page.goto(server.base + "/chat/e2e-header-auth/")
+    expect(page.locator(".cs-message").first).to_contain_text("Hello admin")
+    page.reload()
+    expect(page.locator(".cs-status")).to_have_attribute("data-state", "connected")
+    context.close()

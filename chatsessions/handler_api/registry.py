@@ -32,6 +32,7 @@ EVENTS = (
     "set_starter_categories",
     # Chainlit's auth hooks, run on Django's (chatsessions/accounts/).
     "password_auth_callback",
+    "header_auth_callback",
     "on_logout",
 )
 
@@ -170,6 +171,7 @@ set_chat_profiles = _decorator("set_chat_profiles")
 set_starters = _decorator("set_starters")
 set_starter_categories = _decorator("set_starter_categories")
 password_auth_callback = _decorator("password_auth_callback")
+header_auth_callback = _decorator("header_auth_callback")
 on_logout = _decorator("on_logout")
 
 

@@ -117,7 +117,7 @@ def test_the_base_modules_import_no_room(module):
 #: The paths the docs tell a project to import, and what each gives: moving the code
 #: into rooms must not break a project's asgi.py, settings or own code.
 PUBLIC_PATHS = {
-    "chatsessions.auth": ["ChatAuthMiddlewareStack", "PasswordCallbackBackend"],
+    "chatsessions.auth": ["ChatAuthMiddlewareStack", "HeaderCallbackBackend", "PasswordCallbackBackend"],
     "chatsessions.bodies": ["RequestBodyLimit", "max_body_bytes"],
     "chatsessions.conf": ["get_config"],
     "chatsessions.context": ["context"],
@@ -132,7 +132,7 @@ PUBLIC_PATHS = {
         "TextInput",
     ],
     "chatsessions.control": ["aend_chat", "asend_notice", "end_chat", "group_name", "send_notice"],
-    "chatsessions.middleware": ["DatabaseUnavailableMiddleware"],
+    "chatsessions.middleware": ["DatabaseUnavailableMiddleware", "HeaderAuthMiddleware"],
     "chatsessions.outbox": ["frames_in"],
     "chatsessions.routing": ["websocket_urlpatterns"],
     "chatsessions.signals": ["session_started", "session_ended", "message_received"],
