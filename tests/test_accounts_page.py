@@ -8,13 +8,17 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
+from chatsessions.testing import ChatClient
+from chatsessions.wire.frames import ErrorCode
 from tests.browsing import last_reply, say
-from tests.servers import ROOT, demo_server
+from tests.servers import ROOT, demo_server, login
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +67,9 @@ def test_chat_profiles_are_the_callbacks_users_with_their_starters(browser, serv
     page.locator(".cs-starter", has_text="Say hi").click()
     expect(last_reply(page)).to_have_text("starting chat with admin using the GPT-3.5 chat profile")
     page.locator(".cs-profile").select_option("GPT-4")
+    # Another profile is a new chat: its starters show once it has started.
+    expect(page.locator(".cs-starter", has_text="Ask for help")).to_be_visible()
+    expect(page.locator(".cs-message")).to_have_count(0)
     say(page, "hello")
     expect(last_reply(page)).to_have_text("starting chat with admin using the GPT-4 chat profile")
     page.context.close()
@@ -79,3 +86,21 @@ def test_header_auth_logs_in_whoever_the_proxys_header_names(browser, server):
     page.reload()
     expect(page.locator(".cs-status")).to_have_attribute("data-state", "connected")
     context.close()
+
+
+def test_custom_element_auth_reads_no_file_a_client_names(server):
+    # Chainlit's custom_element_auth spec: a logged-in client puts a custom element with
+    # a path of the server's own, then asks for it as a file. Here an element frame names
+    # only an element the chat shows, changes only its props, and a file is a ChatFile.
+    cookie = login(server.base, "admin", "admin")  # through the app's callback
+    with ChatClient("e2e-custom-element-auth", server=server.base, cookie=cookie) as chat:
+        (hello,) = chat.history
+        assert hello.content == "Hello world!"
+        forged = {"id": "test", "for": hello.id, "type": "custom", "name": "test", "display": "inline"}
+        forged["path"] = "tests/chainlit_e2e/custom_element_auth/test.txt"
+        chat.send_frame({"type": "element_update", "element": forged, "props": {}})
+        assert chat.expect("error")["code"] == ErrorCode.UNKNOWN_ELEMENT
+    request = urllib.request.Request(f"{server.base}/chat/files/test/", headers={"Cookie": cookie})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 404

@@ -57,6 +57,7 @@ INTERACTIVE_APPS = {
     # and comes first, so its cl.User is the one that logs in (the first that answers).
     "e2e-chat-profiles": "tests.chainlit_e2e.chat_profiles.main",
     "e2e-password-auth": "tests.chainlit_e2e.password_auth.main",
+    "e2e-custom-element-auth": "tests.chainlit_e2e.custom_element_auth.main",
 }
 
 #: Where the custom elements' modules are (elements/<name>.js), for STATICFILES_DIRS:
