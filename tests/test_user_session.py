@@ -108,3 +108,28 @@ async def test_to_dict_is_a_copy_with_the_reserved_keys(alice, sockets):
     assert (await chat.send("dict")).content == (
         "['chat_profile', 'chat_settings', 'count', 'env', 'id', 'root_message', 'user'] count=1"
     )
+
+
+async def test_on_chat_resume_is_given_the_chat_as_chainlits_thread(chat_user):
+    from chatsessions.testing import ChatClient
+
+    async with ChatClient("tests.chat_apps.resume_thread", user=chat_user) as chat:
+        await chat.send("hi")
+        session_id = chat.session_id
+        await chat.reconnect()
+        resumed = chat.history[-1].content
+        thread = chat.user_session["thread"]
+    said = "[('user_message', 'hi'), ('tool', 'looked up hi'), ('assistant_message', 'Echo: hi')]"
+    assert resumed == f"Resumed: hi (3 steps): {said}"
+    assert (thread["id"], thread["name"], thread["userIdentifier"]) == (
+        session_id,
+        "hi",
+        chat_user.get_username(),
+    )
+    user_step, tool, reply = thread["steps"]
+    assert (user_step["name"], user_step["threadId"], user_step["parentId"]) == (
+        chat_user.get_username(),
+        session_id,
+        None,
+    )
+    assert tool["name"] == "lookup" and reply["type"] == "assistant_message" and thread["createdAt"]

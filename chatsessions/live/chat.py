@@ -18,6 +18,7 @@ from ..conf import RELEASE_WAIT_SECONDS, get_config
 from ..handler_api.message import Message
 from ..handler_api.registry import ChatApp
 from ..handler_api.session import SessionStore
+from ..handler_api.threads import thread_dict
 from ..handler_api.widgets import Widget
 from ..models import ChatSession
 from ..storage import persistence
@@ -135,9 +136,14 @@ class LiveChat:
 
     # -- what the client asks ------------------------------------------------------------
 
-    async def start_handlers(self, resumed: bool) -> None:
-        """Queues on_chat_start for a new chat or on_chat_resume for a resumed one."""
-        self.jobs.add(Job("on_chat_resume" if resumed else "on_chat_start"))
+    async def start_handlers(self, resumed: bool, replayed: list[dict[str, Any]] | None = None) -> None:
+        """Queues on_chat_start for a new chat, or on_chat_resume for a resumed one, given
+        the chat as Chainlit's ThreadDict (built from the replayed history)."""
+        if resumed:
+            thread = thread_dict(self.id, self.journal.title, self.user, replayed or [])
+            self.jobs.add(Job("on_chat_resume", thread))
+        else:
+            self.jobs.add(Job("on_chat_start"))
         await self.signal(signals.session_resumed if resumed else signals.session_started)
 
     async def signal(self, signal: Any, **kwargs: Any) -> None:

@@ -189,10 +189,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         self.chat = chat = opened.chat
         await chat.attach(self)
-        await self.send_frame(await session_frame(opened, self.send_frame))
+        session = await session_frame(opened, self.send_frame)
+        await self.send_frame(session)
         if chat.app.handler("on_chat_resume" if opened.resumed else "on_chat_start") is not None:
             self.outbox.hold()  # the session frame leaves with that handler's frames, if it is quick
-        await chat.start_handlers(opened.resumed)
+        await chat.start_handlers(opened.resumed, session["history"])
 
     async def disconnect(self, code: int) -> None:
         """Stops waiting for a start frame; __call__ then detaches the chat, which waits
