@@ -2,8 +2,9 @@
 // history's JSON endpoints for the sidebar and for older messages. ES modules, no build
 // step (page/): shared.js the page's elements and state, rules.js the pure decisions
 // (tested with Node), socket.js the frames, messages.js, interactive.js, forms.js,
-// files.js, composer.js and sidebar.js what they show. Markdown by the vendored marked,
-// sanitised by DOMPurify, code highlighted by Prism. This module wires them together.
+// files.js (with custom.js, the custom elements), composer.js and sidebar.js what they
+// show. Markdown by the vendored marked, sanitised by DOMPurify, code highlighted by
+// Prism. This module wires them together.
 
 import { postMessage, sendMessage, wireComposer } from "./page/composer.js";
 import { readSettings } from "./page/forms.js";

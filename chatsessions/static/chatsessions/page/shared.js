@@ -54,7 +54,8 @@ export const narrow = window.matchMedia("(max-width: 700px)");
 export const page = { chat: initialChat, contents: new Map(), following: true };
 
 // The functions a module calls but another one provides, set once by chat.js: the
-// socket's send, the composer's sendMessage, and switchTo (the chat list opens a chat).
+// socket's send, the composer's sendMessage and postMessage (a custom element sends a
+// message through it), and switchTo (the chat list opens a chat).
 export const wired = { send: null, sendMessage: null, postMessage: null, switchTo: null };
 export const send = (frame) => wired.send(frame);
 
