@@ -39,7 +39,8 @@ def callbacks_of(event: str) -> list[tuple[str, Handler]]:
 
 def call(module: str, event: str, handler: Handler, *args: Any) -> Any:
     """Calls handler (sync or async) from sync code within AUTH_CALLBACK_TIMEOUT_SECONDS;
-    returns what it returns, or None if it raised or ran out of time (logged)."""
+    returns what it returns, or None if it raised or ran out of time (logged): for a
+    login callback, the same as a refusal."""
     seconds = get_config()["AUTH_CALLBACK_TIMEOUT_SECONDS"]
 
     async def bounded() -> Any:
@@ -48,9 +49,9 @@ def call(module: str, event: str, handler: Handler, *args: Any) -> Any:
     try:
         return async_to_sync(bounded)()
     except TimeoutError:
-        logger.error("%s of %s took longer than %s s; the login is refused", event, module, seconds)
+        logger.error("%s of %s took longer than %s s; taken as no answer", event, module, seconds)
     except Exception:
-        logger.exception("%s of %s failed; the login is refused", event, module)
+        logger.exception("%s of %s failed; taken as no answer", event, module)
     return None
 
 
