@@ -225,3 +225,13 @@ async def test_a_custom_element_in_a_step_changes_there(chat_user):
         session = await chat.reconnect()
         (replayed,) = [frame for frame in session["history"] if frame["type"] == "step"]
         assert replayed["elements"][0]["props"] == {"likes": 6}
+
+
+def test_a_kept_element_whose_module_is_gone_is_replayed_with_no_url(settings):
+    """After a deploy that dropped its module, the page gets url "" and shows an error in
+    the element's place (page/custom.js; rules.moduleUrl refuses "")."""
+    from chatsessions.storage.files import with_urls
+
+    kept = {"type": "custom", "id": "e1", "name": "Vanished", "display": "inline", "props": {}}
+    assert with_urls([kept]) == [{**kept, "url": ""}]
+    assert with_urls([{**kept, "name": "Likes"}])[0]["url"].endswith("/elements/Likes.js")
