@@ -133,3 +133,18 @@ async def test_on_chat_resume_is_given_the_chat_as_chainlits_thread(chat_user):
         None,
     )
     assert tool["name"] == "lookup" and reply["type"] == "assistant_message" and thread["createdAt"]
+    (note,) = thread["elements"]
+    assert (note["name"], note["forId"], note["threadId"], note["type"]) == (
+        "note",
+        reply["id"],
+        session_id,
+        "text",
+    )
+
+
+def test_utc_now_is_chainlits_form():
+    import re
+
+    from chatsessions.utils import utc_now
+
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z", utc_now())

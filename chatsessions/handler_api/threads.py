@@ -4,13 +4,68 @@ app that rebuilds its memory from thread["steps"] runs unchanged."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, TypedDict, cast
 
 #: Chainlit's step types of the transcript's message roles.
 MESSAGE_TYPES = {"user": "user_message", "assistant": "assistant_message"}
 
 
-def thread_dict(session_id: str, title: str, user: Any, replayed: list[dict[str, Any]]) -> dict[str, Any]:
+class StepDict(TypedDict, total=False):
+    """Chainlit's StepDict: a message or a step of a thread, as on_chat_resume sees it."""
+
+    id: str
+    threadId: str
+    parentId: str | None
+    name: str
+    type: str
+    input: str
+    output: str
+    isError: bool | None
+    createdAt: str | None
+    start: str | None
+    end: str | None
+    metadata: dict[str, Any]
+
+
+class ElementDict(TypedDict, total=False):
+    """Chainlit's ElementDict: an element of a thread (its descriptor, with its thread
+    and the message or step it is shown with)."""
+
+    id: str
+    threadId: str | None
+    type: str
+    name: str
+    display: str
+    url: str | None
+    mime: str | None
+    size: Any
+    language: str | None
+    page: int | None
+    props: dict[str, Any] | None
+    forId: str | None
+
+
+class ThreadDict(TypedDict):
+    """Chainlit's ThreadDict: a chat, as on_chat_resume(thread) is given it."""
+
+    id: str
+    createdAt: str | None
+    name: str | None
+    userId: str | None
+    userIdentifier: str | None
+    tags: list[str] | None
+    metadata: dict[str, Any] | None
+    steps: list[StepDict]
+    elements: list[ElementDict] | None
+
+
+def utc_now() -> str:
+    """Chainlit's utc_now: the time now, UTC, in ISO 8601 with a Z and no offset."""
+    return datetime.now(UTC).replace(tzinfo=None).isoformat() + "Z"
+
+
+def thread_dict(session_id: str, title: str, user: Any, replayed: list[dict[str, Any]]) -> ThreadDict:
     """The chat session_id as Chainlit's ThreadDict: id, createdAt (its first message's
     time, as far as the replay reaches), name (its title), userId and userIdentifier (the
     username), tags, metadata, steps (its messages and steps, oldest first, as StepDicts)
@@ -28,14 +83,14 @@ def thread_dict(session_id: str, title: str, user: Any, replayed: list[dict[str,
         "metadata": {},
         "steps": steps,
         "elements": [
-            {**element, "threadId": session_id, "forId": frame["id"]}
+            cast(ElementDict, {**element, "threadId": session_id, "forId": frame["id"]})
             for frame in shown
             for element in frame.get("elements", ())
         ],
     }
 
 
-def _step_dict(session_id: str, frame: dict[str, Any]) -> dict[str, Any]:
+def _step_dict(session_id: str, frame: dict[str, Any]) -> StepDict:
     if frame["type"] == "message":
         return {
             "id": frame["id"],

@@ -90,8 +90,8 @@ def test_the_package_is_its_rooms_and_what_django_and_projects_name():
     top = sorted(path.stem for path in PACKAGE.glob("*.py"))
     assert top == [
         "__init__", "admin", "apps", "auth", "bodies", "checks", "conf", "context", "control",
-        "input_widget", "middleware", "models", "outbox", "pytest_plugin", "routing", "signals",
-        "sync", "urls",
+        "element", "input_widget", "middleware", "models", "outbox", "pytest_plugin", "routing",
+        "signals", "step", "sync", "types", "urls", "utils",
     ]  # fmt: skip
     assert ROOMS == ["accounts", "handler_api", "live", "storage", "testing", "web", "wire"]
 
@@ -122,6 +122,10 @@ PUBLIC_PATHS = {
     "chatsessions.conf": ["get_config"],
     "chatsessions.context": ["context"],
     "chatsessions.sync": ["make_async", "run_sync"],
+    "chatsessions.types": ["ThreadDict"],
+    "chatsessions.step": ["Step", "StepDict", "step"],
+    "chatsessions.element": ["CustomElement", "Element", "ElementDict", "Image", "Text"],
+    "chatsessions.utils": ["utc_now"],
     "chatsessions.input_widget": [
         "Checkbox",
         "InputWidget",
