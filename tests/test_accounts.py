@@ -210,3 +210,13 @@ def test_a_header_callback_never_logs_in_staff(header_auth, caplog, django_user_
         "header_auth_callback of tests.chainlit_e2e.header_auth.main named 'admin', a staff user"
         in caplog.text
     )
+
+
+def test_the_documented_backends_are_the_ones_these_tests_log_in_with():
+    from django.conf import settings
+
+    from tests.documented import block
+
+    documented: dict = {}
+    exec(block("password-backends", "docs/handler-api.md"), documented)
+    assert documented["AUTHENTICATION_BACKENDS"] == settings.AUTHENTICATION_BACKENDS
