@@ -1,5 +1,9 @@
 """Chainlit-style chat sessions for Django Channels: the handler author's API."""
 
+# chatsessions.step is a module (chainlit.step's path) and cl.step the decorator: the
+# module is loaded first, so that the name is the decorator's, and an app's later
+# `from chatsessions.step import StepDict` (which binds a module loaded only then) leaves it so.
+from . import step as _step_module  # noqa: F401
 from .context import context
 from .handler_api.actions import Action
 from .handler_api.asking import AskActionMessage, AskElementMessage, AskFileMessage, AskUserMessage
@@ -23,9 +27,11 @@ from .handler_api.message import ErrorMessage, Message
 from .handler_api.profiles import ChatProfile, Starter, StarterCategory
 from .handler_api.registry import (
     action_callback,
+    data_layer,
     declare_chat_settings,
     declare_user_env,
     header_auth_callback,
+    oauth_callback,
     on_chat_end,
     on_chat_resume,
     on_chat_start,
@@ -90,10 +96,12 @@ __all__ = [
     "action_callback",
     "chat_context",
     "context",
+    "data_layer",
     "declare_chat_settings",
     "declare_user_env",
     "header_auth_callback",
     "make_async",
+    "oauth_callback",
     "on_chat_end",
     "on_chat_resume",
     "on_chat_start",

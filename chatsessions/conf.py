@@ -43,6 +43,7 @@ DEFAULTS: dict[str, Any] = {
     # The longest a Chainlit auth callback (password_auth_callback, on_logout) may take;
     # past it the login is refused (and logged).
     "AUTH_CALLBACK_TIMEOUT_SECONDS": 10.0,
+    "DATA_LAYER_TIMEOUT_SECONDS": 10.0,
     # Whether HeaderAuthMiddleware shows requests' headers to the apps' header_auth_callback:
     # only behind a proxy that sets those headers and strips them from what clients send.
     "HEADER_AUTH": False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
@@ -583,3 +584,57 @@ async def test_a_custom_element_sends_a_message_with_a_command(chat_user):
         # The composer offers no command: only the element may send one.
         with pytest.raises(ChatError, match="no command the chat offers"):
             await chat.send("Hello", command="my_command")
+
+
+@pytest.fixture
+def data_layer_app() -> Any:
+    """Chainlit's data_layer app; it pickles its threads beside itself (its .gitignore
+    says so), which is removed after."""
+    from tests.chainlit_e2e.data_layer import main
+
+    yield main
+    Path(main.THREAD_HISTORY_PICKLE_PATH).unlink(missing_ok=True)
+
+
+async def test_data_layer_is_told_the_thread_and_its_steps(make_user, data_layer_app, sockets):
+    user1, user2 = await make_user("user1"), await make_user("user2")
+    async with ChatClient("e2e-data-layer", user=user1, timeout=15) as chat:
+        # Its create_step waits for the first user message (queue_until_user_message).
+        assert contents(chat) == ["Hello, send me a message!", "Create step counter: 0"]
+        await chat.send("Hello")
+        thread_id = chat.session["id"]
+        # The two held steps and the user's message, told while on_message slept (Chainlit
+        # counts two more: the hidden "run" steps its handlers run in, which are not here).
+        # The data layer is told behind the chat, not awaited by it: the last count may lag.
+        first, ok, last = contents(chat)[-3:]
+        assert (first, ok) == ("Create step counter: 3", "Ok!")
+        assert 3 <= int(last.rsplit(" ", 1)[1]) <= 6
+        assert [(step["name"], step["output"]) for step in chat.steps] == [("thinking", "Thinking...")]
+    thread = await data_layer_app.TestDataLayer().get_thread(thread_id)
+    assert (thread["name"], thread["userIdentifier"]) == ("Hello", "user1")
+    assert [step["output"] for step in thread["steps"]][:3] == [
+        "Hello, send me a message!",
+        "Create step counter: 0",
+        "Hello",
+    ]
+    assert thread["metadata"]["create_step_counter"] >= 3  # what persist_user_session saw
+    assert Path(data_layer_app.THREAD_HISTORY_PICKLE_PATH).exists()
+    # Access control: user2 cannot take user1's thread over.
+    intruder = await sockets(user2, "/ws/chat/e2e-data-layer/")
+    await intruder.send_frame({"type": "start", "resume": thread_id})
+    assert await intruder.closed() == 4403
+
+
+async def test_thread_resume_reopens_its_own_thread_and_goes_on(make_user):
+    from tests.chainlit_e2e.thread_resume import main
+
+    alice = await make_user("alice-resume")
+    async with ChatClient("e2e-thread-resume", user=alice) as chat:
+        assert contents(chat) == ["Welcome, say hi to start!"]
+        assert (await chat.send("hi")).content == "Echo: hi"
+        thread_id = chat.session["id"]
+    assert [thread["id"] for thread in main.THREADS["alice-resume"]] == [thread_id]
+    async with ChatClient("e2e-thread-resume", user=alice, resume=thread_id) as again:
+        assert again.session["resumed"]
+        assert contents(again)[-1] == "Resumed: hi"
+        assert (await again.send("still here")).content == "Echo: still here"

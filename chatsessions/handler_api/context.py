@@ -19,6 +19,7 @@ class ChatSessionView:
     client_type = "webapp"
 
     def __init__(self, chat: RunningChat) -> None:
+        self._store = chat.store
         self._reserved = chat.store.reserved
 
     @property
@@ -45,6 +46,18 @@ class ChatSessionView:
     @property
     def user_env(self) -> dict[str, str]:
         return self._reserved["env"]
+
+    def to_persistable(self) -> dict[str, Any]:
+        """Chainlit's to_persistable(): the user_session keys that can be written (JSON,
+        no user env value), its settings, profile and client type, and no env."""
+        persisted, _ = self._store.split()
+        return {
+            **persisted,
+            "chat_settings": self.chat_settings,
+            "chat_profile": self.chat_profile,
+            "client_type": self.client_type,
+            "env": {},
+        }
 
 
 class Emitter:

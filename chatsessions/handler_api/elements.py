@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING, Any, ClassVar
 from channels.db import database_sync_to_async
 
 from .session import RunningChat, active_chat
+from .threads import ElementDict
 
 if TYPE_CHECKING:
     from ..models import ChatFile
@@ -102,6 +103,8 @@ class Element:
         self.page = page
         self.id = id or str(uuid.uuid4())
         self.for_id = for_id
+        #: The chat it is shown in, once a data layer is told of it (Chainlit's thread_id).
+        self.thread_id: str | None = None
         #: Whether remove() took it away (a step shown again leaves it out).
         self.removed = False
         self._row: ChatFile | None = None
@@ -168,6 +171,24 @@ class Element:
         (its file stays until the chat is deleted)."""
         self.removed = True
         await active_chat().remove_element(self.id, self.for_id)
+
+    def to_dict(self) -> ElementDict:
+        """Chainlit's ElementDict of it: what a data layer keeps of an element."""
+        described: ElementDict = {
+            "id": self.id,
+            "threadId": self.thread_id,
+            "type": self.type,
+            "name": self.name,
+            "display": self.display,
+            "url": self.url,
+            "mime": self.mime,
+            "size": self.size,
+            "language": self.language,
+            "page": self.page,
+            "props": getattr(self, "props", None),
+            "forId": self.for_id,
+        }
+        return described
 
     def descriptor(self) -> dict[str, Any]:
         """The descriptor of an element not kept as a file: one shown from its URL."""

@@ -33,7 +33,10 @@ EVENTS = (
     # Chainlit's auth hooks, run on Django's (chatsessions/accounts/).
     "password_auth_callback",
     "header_auth_callback",
+    "oauth_callback",
     "on_logout",
+    # Chainlit's data layer, told what the chat keeps (live/data_feed.py).
+    "data_layer",
 )
 
 
@@ -172,7 +175,9 @@ set_starters = _decorator("set_starters")
 set_starter_categories = _decorator("set_starter_categories")
 password_auth_callback = _decorator("password_auth_callback")
 header_auth_callback = _decorator("header_auth_callback")
+oauth_callback = _decorator("oauth_callback")
 on_logout = _decorator("on_logout")
+data_layer = _decorator("data_layer")
 
 
 def action_event(name: str) -> str:

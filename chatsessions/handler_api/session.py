@@ -106,6 +106,12 @@ class SessionStore:
     def snapshot(self) -> tuple[dict[str, Any], dict[str, str]]:
         """Splits the app's keys into the ones to write and the others, each with why it
         stays in memory: not JSON-serialisable, or holding a user env value."""
+        split = self.split()
+        self.dirty = False
+        return split
+
+    def split(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """The app's keys as snapshot() splits them, the store unchanged."""
         persisted: dict[str, Any] = {}
         unpersisted: dict[str, str] = {}
         secrets = _env_markers(self.reserved.get("env") or {})
@@ -120,7 +126,6 @@ class SessionStore:
                 unpersisted[key] = f"{type(value).__name__}, holds a user env value"
             else:
                 persisted[key] = json.loads(text)
-        self.dirty = False
         return persisted, unpersisted
 
 
@@ -221,6 +226,8 @@ class RunningChat(Protocol):
     async def offer_commands(self, commands: list[dict[str, Any]]) -> None: ...
 
     async def offer_modes(self, modes: list[Any]) -> None: ...
+
+    def tell_data_layer(self, method: str, *args: Any, **kwargs: Any) -> None: ...
 
 
 current_chat: ContextVar[RunningChat] = ContextVar("chatsessions_current_chat")

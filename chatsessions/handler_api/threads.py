@@ -72,7 +72,7 @@ def thread_dict(session_id: str, title: str, user: Any, replayed: list[dict[str,
     and elements."""
     username = user.get_username() if user is not None else None
     shown = [frame for frame in replayed if frame.get("type") in ("message", "step")]
-    steps = [_step_dict(session_id, frame) for frame in shown]
+    steps = [step_dict(session_id, frame) for frame in shown]
     return {
         "id": session_id,
         "createdAt": steps[0]["createdAt"] if steps else None,
@@ -90,7 +90,8 @@ def thread_dict(session_id: str, title: str, user: Any, replayed: list[dict[str,
     }
 
 
-def _step_dict(session_id: str, frame: dict[str, Any]) -> StepDict:
+def step_dict(session_id: str, frame: dict[str, Any]) -> StepDict:
+    """A message or step frame of the chat session_id as Chainlit's StepDict."""
     if frame["type"] == "message":
         return {
             "id": frame["id"],

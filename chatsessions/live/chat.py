@@ -25,6 +25,7 @@ from ..storage import persistence
 from ..wire import frames
 from ..wire.frames import CloseCode, ErrorCode
 from . import control
+from .data_feed import feed_for
 from .delivery import Delivery, Socket
 from .inbox import Inbox
 from .interaction import Interaction
@@ -85,6 +86,7 @@ class LiveChat:
         )
         # A chat rebuilt from the database finds its transcript's actions when first clicked.
         self.transcript = Transcript(self.journal, Delivery(self.id), Interaction(loaded=next_sequence == 1))
+        self.transcript.feed = feed_for(app, self.transcript, self.id, user, new=next_sequence == 1)
         self.jobs = JobRunner(self.id, app, self.transcript)
         self.inbox = Inbox(self)
         self.life = Life()
@@ -246,7 +248,9 @@ class LiveChat:
 
     async def chat_retitle(self, event: dict[str, Any]) -> None:
         """The user renamed the chat (see web/history_api.py)."""
-        self.journal.renamed(str(event.get("title", "")))
+        title = str(event.get("title", ""))
+        self.journal.renamed(title)
+        self.transcript.tell_data_layer("update_thread", thread_id=self.id, name=title)
 
     async def chat_recheck(self, event: dict[str, Any]) -> None:
         """Ends the chat (4401) if its socket's login no longer holds; a socket of the

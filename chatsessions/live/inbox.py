@@ -13,6 +13,7 @@ from channels.db import database_sync_to_async
 from .. import signals
 from ..conf import get_config
 from ..handler_api.composer import chosen_modes
+from ..handler_api.data_layer import Feedback as DataFeedback
 from ..handler_api.elements import AskFileResponse, Element
 from ..handler_api.message import Message
 from ..handler_api.registry import ChatApp, action_event
@@ -222,12 +223,15 @@ class Inbox(ElementFrames):
         message_id, value, comment = frame.message_id, frame.value, frame.comment
         self._check_open()
         await self.chat.flush()  # the message may not be written yet
-        if not await database_sync_to_async(save_feedback)(
+        feedback_id = await database_sync_to_async(save_feedback)(
             self.chat.id, message_id, self.chat.user, value, comment
-        ):
+        )
+        if feedback_id is None:
             raise ProtocolError(
                 ErrorCode.UNKNOWN_MESSAGE, "feedback is for an assistant message of this chat"
             )
+        told = DataFeedback(message_id, 1 if value else 0, self.chat.id, str(feedback_id), comment or None)
+        self.chat.transcript.tell_data_layer("upsert_feedback", told)
         await self.chat.transcript.send(frames.feedback(message_id, value, comment))
         await self.chat.signal(signals.feedback_received, message_id=message_id, value=value, comment=comment)
 

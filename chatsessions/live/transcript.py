@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from ..conf import get_config
@@ -20,23 +19,25 @@ from ..handler_api.session import ActionLike, SessionStore, StepLike
 from ..handler_api.widgets import Widget
 from ..models import ChatMessage
 from ..storage.files import with_urls
-from ..storage.history import elements_of, fold_title
+from ..storage.history import fold_title
 from ..wire import frames
 from ..wire.frames import MessageLike
+from .data_feed import NO_DATA_LAYER, NoDataLayer
 from .delivery import Delivery
 from .interaction import Interaction
 from .journal import Journal
+from .shown_elements import ShownElements
 from .writer import writer
 
 #: The roles of the messages the conversation holds (not notices, not steps).
 CONVERSING = frozenset({ChatMessage.Role.USER.value, ChatMessage.Role.ASSISTANT.value})
 
 
-class Transcript:
+class Transcript(ShownElements):
     """One chat's messages: sent through its delivery, kept through its journal."""
 
     __slots__ = (
-        *("commands", "conversation", "delivery", "elements_of"),
+        *("commands", "conversation", "delivery", "elements_of", "feed"),
         *("interaction", "journal", "modes", "widgets"),
     )
 
@@ -54,6 +55,8 @@ class Transcript:
         #: What its composer offers (handler_api/composer.py): commands and modes.
         self.commands: list[dict[str, Any]] = []
         self.modes: list[Mode] = []
+        #: What tells the app's data layer what the chat keeps (data_feed.py).
+        self.feed: NoDataLayer = NO_DATA_LAYER
 
     @property
     def store(self) -> SessionStore:
@@ -76,12 +79,18 @@ class Transcript:
         if message.role == ChatMessage.Role.USER and not self.journal.title:
             names = ", ".join(item["name"] for item in meta.get("elements", ())) if meta else ""
             self.set_title(message.content.strip() or names)
+        self.feed.kept(message, meta)
 
     def set_title(self, title: str) -> None:
         """Titles the chat: white space folded, cut to the column with an ellipsis."""
         folded = fold_title(title)
         if folded:
             self.journal.titled(folded)
+            self.feed.retitled(folded)
+
+    def tell_data_layer(self, method: str, *args: Any, **kwargs: Any) -> None:
+        """Has the app's data layer told something, in order (nothing if it has none)."""
+        self.feed.tell(method, *args, **kwargs)
 
     async def change_settings(self, values: dict[str, Any]) -> dict[str, Any]:
         """Sets validated settings values, keeps and confirms them; returns all settings."""
@@ -169,12 +178,16 @@ class Transcript:
         created = step.created or timezone.now()
         meta = step.meta()
         self.journal.added(step.id, ChatMessage.Role.STEP, step.name, step.output, created, meta)
-        await self._send_kept(self._step_frame(step, meta))
+        frame = self._step_frame(step, meta)
+        self.feed.step(frame)
+        await self._send_kept(frame)
 
     async def update_step(self, step: StepLike) -> None:
         meta = step.meta()
         self.journal.edited(step.id, step.output, meta)
-        await self._send_kept(self._step_frame(step, meta))
+        frame = self._step_frame(step, meta)
+        self.feed.step(frame, new=False)
+        await self._send_kept(frame)
 
     def _step_frame(self, step: StepLike, meta: dict[str, Any]) -> dict[str, Any]:
         frame = frames.step(step.to_frame())
@@ -182,49 +195,6 @@ class Transcript:
             self.elements_of[step.id] = meta["elements"]
             frame["elements"] = with_urls(meta["elements"])
         return frame
-
-    async def add_elements(self, message_id: str, elements: list[dict[str, Any]]) -> None:
-        """Adds elements (kept in the file storage already) to a sent message."""
-        kept = [*await self._elements(message_id), *elements]
-        self.elements_of[message_id] = kept
-        self.journal.edited(message_id, None, {"elements": kept}, merge=True)
-        await self._send_kept(frames.elements(message_id, with_urls(kept)))
-
-    async def remove_element(self, element_id: str, for_id: str | None) -> None:
-        """Takes an element away from the message or step for_id, and from the page."""
-        if for_id:
-            kept = await self._elements(for_id)
-            left = [item for item in kept if item.get("id") != element_id]
-            if len(left) != len(kept):
-                self.elements_of[for_id] = left
-                self.journal.edited(for_id, None, {"elements": left}, merge=True)
-        await self._send_kept(frames.remove_element(element_id, for_id))
-
-    async def update_element(self, for_id: str, described: dict[str, Any]) -> None:
-        """Replaces the descriptor of an element of the message or step for_id (a custom
-        element's new props) and shows it; an element removed meanwhile stays removed."""
-        kept = await self._elements(for_id)
-        if not any(item.get("id") == described["id"] for item in kept):
-            return
-        changed = [described if item.get("id") == described["id"] else item for item in kept]
-        self.elements_of[for_id] = changed
-        self.journal.edited(for_id, None, {"elements": changed}, merge=True)
-        await self._send_kept(frames.elements(for_id, with_urls(changed)))
-
-    async def custom_element(self, element_id: str, for_id: str) -> dict[str, Any] | None:
-        """The descriptor of the custom element element_id that the message or step for_id
-        of this chat shows now, if it does."""
-        found = (item for item in await self._elements(for_id) if item.get("id") == element_id)
-        described = next(found, None)
-        return described if described is not None and described.get("type") == "custom" else None
-
-    async def _elements(self, message_id: str) -> list[dict[str, Any]]:
-        """The elements a sent message or step has now."""
-        kept = self.elements_of.get(message_id)
-        if kept is None:  # none sent with it here: as written (a moment from now, maybe)
-            await writer().committed(self.journal)
-            kept = await database_sync_to_async(elements_of)(self.journal.session_id, message_id)
-        return kept
 
     async def stream_step(self, step: StepLike, token: str, replace: bool) -> None:
         """Shows a step's output growing; its update keeps it."""
@@ -235,6 +205,7 @@ class Transcript:
 
     async def remove_step(self, step: StepLike) -> None:
         self.journal.removed(step.id, ChatMessage.Role.STEP)
+        self.feed.tell("delete_step", step.id)
         await self._send_kept(frames.remove(step.id))
 
     async def add_notice(self, content: str, author: str) -> None:
@@ -245,6 +216,7 @@ class Transcript:
     async def edit_message(self, message: MessageLike) -> None:
         """Replaces a sent message's content."""
         self.journal.edited(message.id, message.content)
+        self.feed.edited(message)
         await self._send_kept(frames.update(message.id, message.content))
 
     async def remove_message(self, message: MessageLike) -> None:
@@ -253,6 +225,7 @@ class Transcript:
         self.journal.removed(message.id, message.role)
         if message in self.conversation:
             self.conversation.remove(message)
+        self.feed.tell("delete_step", message.id)
         await self._send_kept(frames.remove(message.id))
 
     async def _send_kept(self, frame: dict[str, Any]) -> None:

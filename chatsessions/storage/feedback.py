@@ -10,20 +10,20 @@ from ..wire.protocol import MAX_COMMENT_LENGTH
 from . import persistence
 
 
-def save(session_id: Any, message_id: str, user: Any, value: int, comment: str) -> bool:
+def save(session_id: Any, message_id: str, user: Any, value: int, comment: str) -> int | None:
     """Keeps user's feedback on the assistant message message_id of the chat; returns
-    False if the chat has no such message."""
+    its id, or None if the chat has no such message."""
     if not ChatMessage.objects.filter(
         session_id=session_id, message_id=message_id, role=ChatMessage.Role.ASSISTANT
     ).exists():
-        return False
-    ChatFeedback.objects.update_or_create(
+        return None
+    row, _ = ChatFeedback.objects.update_or_create(
         session_id=session_id,
         message_id=message_id,
         user=user,
         defaults={"value": value, "comment": comment[:MAX_COMMENT_LENGTH]},
     )
-    return True
+    return int(row.pk)
 
 
 def given(session_id: Any, message_ids: list[str], user: Any) -> dict[str, dict[str, Any]]:

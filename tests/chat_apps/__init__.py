@@ -6,6 +6,7 @@ INTERACTIVE_APPS = {
     "interactive": "tests.chat_apps.interactive",
     "files": "tests.chat_apps.files_app",
     "custom-elements": "tests.chat_apps.custom_elements",
+    "data-layers": "tests.chat_apps.data_layers",
     **{
         f"cl-{name.replace('_', '-')}": f"tests.chat_apps.chainlit_examples.{name}"
         for name in [
@@ -53,6 +54,8 @@ INTERACTIVE_APPS = {
     "e2e-custom-element": "tests.chainlit_e2e.custom_element.main",
     "e2e-ask-custom-element": "tests.chainlit_e2e.ask_custom_element.main",
     "e2e-custom-element-command": "tests.chainlit_e2e.custom_element_command.main",
+    "e2e-data-layer": "tests.chainlit_e2e.data_layer.main",
+    "e2e-thread-resume": "tests.chainlit_e2e.thread_resume.main",
     # Both log "admin" in through a password_auth_callback: chat_profiles' says its role,
     # and comes first, so its cl.User is the one that logs in (the first that answers).
     "e2e-chat-profiles": "tests.chainlit_e2e.chat_profiles.main",

@@ -91,9 +91,10 @@ def test_the_package_is_its_rooms_and_what_django_and_projects_name():
     assert top == [
         "__init__", "admin", "apps", "auth", "bodies", "checks", "conf", "context", "control",
         "element", "input_widget", "middleware", "models", "outbox", "pytest_plugin", "routing",
-        "signals", "step", "sync", "types", "urls", "utils",
+        "signals", "socket", "step", "sync", "types", "urls", "utils",
     ]  # fmt: skip
-    assert ROOMS == ["accounts", "handler_api", "live", "storage", "testing", "web", "wire"]
+    # data/ is no room of ours: it is chainlit.data's path (handler_api holds the code).
+    assert ROOMS == ["accounts", "data", "handler_api", "live", "storage", "testing", "web", "wire"]
 
 
 @pytest.mark.parametrize("room", ROOMS)
@@ -122,7 +123,17 @@ PUBLIC_PATHS = {
     "chatsessions.conf": ["get_config"],
     "chatsessions.context": ["context"],
     "chatsessions.sync": ["make_async", "run_sync"],
-    "chatsessions.types": ["ThreadDict"],
+    "chatsessions.types": [
+        "Feedback",
+        "PageInfo",
+        "PaginatedResponse",
+        "Pagination",
+        "ThreadDict",
+        "ThreadFilter",
+    ],
+    "chatsessions.data": ["BaseDataLayer", "queue_until_user_message"],
+    "chatsessions.data.utils": ["queue_until_user_message"],
+    "chatsessions.socket": ["persist_user_session"],
     "chatsessions.step": ["Step", "StepDict", "step"],
     "chatsessions.element": ["CustomElement", "Element", "ElementDict", "Image", "Text"],
     "chatsessions.utils": ["utc_now"],
@@ -198,3 +209,12 @@ def test_no_class_of_the_app_runs_past_about_200_lines():
             if isinstance(node, ast.ClassDef) and node.end_lineno - node.lineno + 1 > 240:
                 long.append(f"{path.name}: {node.name} ({node.end_lineno - node.lineno + 1} lines)")
     assert not long, long
+
+
+@pytest.mark.parametrize("first", ["from chatsessions.step import StepDict", "import chatsessions"])
+def test_chainlits_module_paths_leave_the_decorators_of_the_same_name_alone(first):
+    """chatsessions.step is a module (chainlit.step's path) and cl.step a decorator: an
+    app that imports the module (Chainlit's data_layer app does) must not turn cl.step
+    into it for every other app of the process."""
+    code = f"{first}\nimport chatsessions.step\nimport chatsessions as cl\nassert callable(cl.step), cl.step"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=PACKAGE.parent, timeout=60)
