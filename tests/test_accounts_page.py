@@ -104,3 +104,61 @@ def test_custom_element_auth_reads_no_file_a_client_names(server):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 404
+
+
+def test_config_overrides_profiles_run_or_are_refused_with_a_clear_error(browser, server):
+    page = log_in_as_admin(browser, server, "/chat/e2e-config-overrides/")
+    expect(page.locator(".cs-profile option")).to_have_text(
+        ["Default Profile", "MCP Enabled", "MCP Disabled"]
+    )
+    page.locator(".cs-starter", has_text="Default Chat").click()
+    expect(last_reply(page)).to_have_text("starting chat with admin using the Default Profile chat profile")
+    # MCP has no counterpart here: a chat with that profile is refused, saying why.
+    page.locator(".cs-profile").select_option("MCP Enabled")
+    expect(page.locator(".cs-notices")).to_contain_text(
+        "chat profile 'MCP Enabled' overrides settings chats here have no counterpart for: "
+        "features.mcp.enabled=True"
+    )
+    # MCP Disabled asks for what chats here do anyway: it runs.
+    page.locator(".cs-profile").select_option("MCP Disabled")
+    expect(page.locator(".cs-status")).to_have_attribute("data-state", "connected")
+    say(page, "hello")
+    expect(last_reply(page)).to_have_text("starting chat with admin using the MCP Disabled chat profile")
+    page.context.close()
+
+
+def test_a_profiles_ui_name_names_its_chats(browser, server):
+    page = log_in_as_admin(browser, server, "/chat/config-overrides/")
+    expect(page).to_have_title("New chat · Research desk")  # the first profile's ui.name
+    say(page, "hi")
+    expect(last_reply(page)).to_have_text("Named: hi")
+    expect(page).to_have_title("hi · Research desk")
+    page.locator(".cs-profile").select_option("As here")
+    expect(page).to_have_title("New chat · config-overrides")
+    page.context.close()
+
+
+def test_thread_resume_reopens_a_chat_from_the_history_list(browser, server):
+    page = browser.new_context(viewport={"width": 1200, "height": 800}).new_page()
+    page.goto(server.base + "/chat/e2e-thread-resume/")
+    page.fill("#id_username", "alice")  # the app's own password_auth_callback's user
+    page.fill("#id_password", "a")
+    page.click("button[type=submit]")
+    expect(page.locator(".cs-message .cs-content").first).to_have_text("Welcome, say hi to start!")
+    say(page, "hi")
+    expect(last_reply(page)).to_have_text("Echo: hi")
+    page.reload()  # Chainlit's spec: the thread resumes, its composer there
+    expect(page.locator(".cs-status")).to_have_text("Connected (resumed)")
+    expect(page.locator(".cs-input")).to_be_enabled()
+    say(page, "still here")
+    expect(last_reply(page)).to_have_text("Echo: still here")
+    page.click(".cs-new-chat")
+    expect(page.locator(".cs-message .cs-content").first).to_have_text("Welcome, say hi to start!")
+    page.locator(".cs-chat-item .cs-chat-link").filter(has_text="hi").click()
+    expect(page.locator(".cs-status")).to_have_text("Connected (resumed)")
+    expect(page.locator(".cs-message .cs-content")).to_contain_text(
+        ["hi", "Echo: hi", "still here", "Echo: still here"]
+    )
+    say(page, "and again")
+    expect(last_reply(page)).to_have_text("Echo: and again")
+    page.context.close()

@@ -81,14 +81,30 @@ async def chat_profiles(app: ChatApp, user: Any) -> list[ChatProfile]:
 
 
 def choose_profile(profiles: list[ChatProfile], wanted: str | None) -> str | None:
-    """Returns the profile to use, or raises ProtocolError for an undeclared one."""
+    """Returns the profile to use, or raises ProtocolError for an undeclared one, or one
+    whose config overrides have no counterpart here."""
     if wanted is None:
-        default = next((p for p in profiles if p.default), profiles[0] if profiles else None)
-        return default.name if default else None
-    if not any(profile.name == wanted for profile in profiles):
-        names = [profile.name for profile in profiles]
-        raise ProtocolError(ErrorCode.INVALID_PROFILE, f"unknown chat profile {wanted!r}; declared: {names}")
-    return wanted
+        chosen = next((p for p in profiles if p.default), profiles[0] if profiles else None)
+    else:
+        chosen = next((profile for profile in profiles if profile.name == wanted), None)
+        if chosen is None:
+            names = [profile.name for profile in profiles]
+            raise ProtocolError(
+                ErrorCode.INVALID_PROFILE, f"unknown chat profile {wanted!r}; declared: {names}"
+            )
+    if chosen is None:
+        return None
+    refused = chosen.refused_overrides()
+    if refused:
+        logger.warning(
+            "chat profile %r overrides what chats here cannot do: %s", chosen.name, ", ".join(refused)
+        )
+        raise ProtocolError(
+            ErrorCode.INVALID_PROFILE,
+            f"chat profile {chosen.name!r} overrides settings chats here have no counterpart for: "
+            f"{', '.join(refused)} (see the handler API's config overrides)",
+        )
+    return chosen.name
 
 
 def declared_env(app: ChatApp, env: dict[str, str]) -> dict[str, str]:

@@ -7,6 +7,7 @@ INTERACTIVE_APPS = {
     "files": "tests.chat_apps.files_app",
     "custom-elements": "tests.chat_apps.custom_elements",
     "data-layers": "tests.chat_apps.data_layers",
+    "config-overrides": "tests.chat_apps.overrides",
     **{
         f"cl-{name.replace('_', '-')}": f"tests.chat_apps.chainlit_examples.{name}"
         for name in [
@@ -59,6 +60,7 @@ INTERACTIVE_APPS = {
     # Both log "admin" in through a password_auth_callback: chat_profiles' says its role,
     # and comes first, so its cl.User is the one that logs in (the first that answers).
     "e2e-chat-profiles": "tests.chainlit_e2e.chat_profiles.main",
+    "e2e-config-overrides": "tests.chainlit_e2e.config_overrides.main",
     "e2e-password-auth": "tests.chainlit_e2e.password_auth.main",
     "e2e-custom-element-auth": "tests.chainlit_e2e.custom_element_auth.main",
 }

@@ -106,7 +106,8 @@ export function showRunning(value) {
 
 export function setTitle(title) {
   ui.title.textContent = title || "New chat";
-  document.title = `${title || "New chat"} · ${app}`;
+  // A profile's config overrides may name its chats (ui.name): that, else the app's name.
+  document.title = `${title || "New chat"} · ${page.shownName || app}`;
 }
 
 export const goToLogin = () =>

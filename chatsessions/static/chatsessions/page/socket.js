@@ -74,6 +74,7 @@ const shows = {
     starters.show(frame.resumed ? [] : frame.starters || [], frame.resumed ? [] : frame.starter_categories || []);
     ui.older.hidden = page.chat.olderCursor === null || !historyUrl;
     buildProfiles(frame.profiles, frame.chat_profile);
+    page.shownName = frame.profiles.find((profile) => profile.name === frame.chat_profile)?.shown_name || "";
     buildSettings(frame.settings);
     applySettings(frame.chat_settings);
     buildEnv(frame.user_env);
@@ -85,7 +86,7 @@ const shows = {
     hideAsk(before.asking);
     if (frame.ask) showAsk(frame.ask);
     chats.mark(frame.id);
-    if (!frame.resumed) setTitle("");
+    setTitle(frame.resumed ? ui.title.textContent : "");
     ui.input.focus();
   },
   message(frame) {
