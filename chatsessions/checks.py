@@ -71,6 +71,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         messages.extend(_check_app(name, module_path))
     messages.extend(_check_password_callbacks(apps))
     messages.extend(_check_header_callbacks(apps))
+    messages.extend(_check_oauth_callbacks(apps))
     for key in (*_NUMBERS, *_NON_NEGATIVE):
         value = config[key]
         lowest = 0 if key in _NON_NEGATIVE else 1e-9
@@ -366,6 +367,25 @@ def _check_header_callbacks(apps: dict[Any, Any]) -> list[CheckMessage]:
         Warning(
             f"{', '.join(declaring)} declare a header_auth_callback, which never runs: {'; '.join(missing)}.",
             id="chatsessions.W009",
+        )
+    ]
+
+
+OAUTH_ADAPTER = "chatsessions.allauth.OAuthCallbackAdapter"
+
+
+def _check_oauth_callbacks(apps: dict[Any, Any]) -> list[CheckMessage]:
+    """An oauth_callback runs only through django-allauth with our adapter."""
+    declaring = _declaring(apps, "oauth_callback")
+    if not declaring or getattr(settings, "SOCIALACCOUNT_ADAPTER", None) == OAUTH_ADAPTER:
+        return []
+    return [
+        Warning(
+            f"{', '.join(declaring)} declare an oauth_callback, which never runs: SOCIALACCOUNT_ADAPTER "
+            f"is not {OAUTH_ADAPTER!r}.",
+            hint="Log users in with django-allauth, its SOCIALACCOUNT_ADAPTER set to that adapter "
+            "(see the handler API's OAuth logins).",
+            id="chatsessions.W011",
         )
     ]
 

@@ -155,15 +155,16 @@ class Server:
 Worker = Server
 
 
-def demo_server(tmp_path: Path, settings: str = "chatsite.settings") -> Server:
+def demo_server(tmp_path: Path, settings: str = "chatsite.settings", **environment: str) -> Server:
     """`manage.py demo` as the README runs it, with its own SQLite file (and settings, to
-    serve the test chat apps too)."""
+    serve the test chat apps too, and more of the environment)."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": settings,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
         "DEMO_PASSWORD": DEMO_PASSWORD,
         "PYTHONUNBUFFERED": "1",
+        **environment,
     }
     command = [sys.executable, "manage.py", "demo", "127.0.0.1:{port}", "--noreload"]
     return Server(env, tmp_path / "server.log", command=command, password=DEMO_PASSWORD)

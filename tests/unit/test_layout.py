@@ -89,8 +89,8 @@ def test_the_package_is_its_rooms_and_what_django_and_projects_name():
     """The top level holds what Django expects and the public paths a project imports."""
     top = sorted(path.stem for path in PACKAGE.glob("*.py"))
     assert top == [
-        "__init__", "admin", "apps", "auth", "bodies", "checks", "conf", "context", "control",
-        "element", "input_widget", "middleware", "models", "outbox", "pytest_plugin", "routing",
+        "__init__", "admin", "allauth", "apps", "auth", "bodies", "checks", "conf", "config", "context",
+        "control", "element", "input_widget", "middleware", "models", "outbox", "pytest_plugin", "routing",
         "signals", "socket", "step", "sync", "types", "urls", "utils",
     ]  # fmt: skip
     # data/ is no room of ours: it is chainlit.data's path (handler_api holds the code).
@@ -134,6 +134,8 @@ PUBLIC_PATHS = {
     "chatsessions.data": ["BaseDataLayer", "queue_until_user_message"],
     "chatsessions.data.utils": ["queue_until_user_message"],
     "chatsessions.socket": ["persist_user_session"],
+    "chatsessions.config": ["ChainlitConfigOverrides", "FeaturesSettings", "McpFeature", "UISettings"],
+    # chatsessions.allauth (OAuthCallbackAdapter) needs allauth installed: test_oauth.py.
     "chatsessions.step": ["Step", "StepDict", "step"],
     "chatsessions.element": ["CustomElement", "Element", "ElementDict", "Image", "Text"],
     "chatsessions.utils": ["utc_now"],
@@ -191,11 +193,17 @@ def test_each_module_imports_first_in_a_fresh_process(module):
     code = f"import django; django.setup(); import importlib; importlib.import_module({module!r})"
     if module in ("chatsessions", "chatsessions.apps", "chatsessions.conf"):
         code = f"import importlib; importlib.import_module({module!r})"
+    # The django-allauth adapter is imported by projects that install allauth.
+    settings = (
+        "tests.oauth_settings"
+        if module in ("chatsessions.allauth", "chatsessions.accounts.oauth")
+        else "tests.settings"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
-        env={"DJANGO_SETTINGS_MODULE": "tests.settings", "PATH": ""},
+        env={"DJANGO_SETTINGS_MODULE": settings, "PATH": ""},
         cwd=PACKAGE.parent,
     )
     assert result.returncode == 0, result.stderr
