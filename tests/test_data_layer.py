@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -236,3 +237,13 @@ def test_chainlit_types_a_data_layer_returns():
         "pageInfo": {"hasNextPage": False, "startCursor": None, "endCursor": None},
         "data": [{"id": "t"}],
     }
+
+
+def test_a_deletion_outside_a_server_is_told_from_a_loop_of_its_own():
+    data_feed.tell_deleted(APP, "deleted-by-a-command")  # no event loop here (a command, WSGI)
+    for _ in range(250):
+        if told("delete_thread"):
+            break
+        time.sleep(0.02)
+    assert told("delete_thread") == ["deleted-by-a-command"]
+    data_feed.tell_deleted("no-such-app", "x")  # nothing to tell, nothing raised

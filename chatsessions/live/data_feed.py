@@ -27,6 +27,8 @@ import threading
 from collections import deque
 from typing import Any
 
+from asgiref.sync import SyncToAsync
+
 from ..conf import get_config
 from ..handler_api.data_layer import BaseDataLayer, HeldCalls, holding, stored_element
 from ..handler_api.registry import ChatApp, load_app
@@ -239,8 +241,9 @@ def feed_for(app: ChatApp, chat: RunningChat, thread_id: str, user: Any, new: bo
 
 def tell_deleted(app_name: str, thread_id: str) -> None:
     """Tells the data layer of the chat app app_name, if it has one, that the chat
-    thread_id was deleted (delete_thread): from a thread of its own, so that the deletion
-    never waits on it; a failure or DATA_LAYER_TIMEOUT_SECONDS passing is logged."""
+    thread_id was deleted (delete_thread), without waiting for it: on the server's event
+    loop, where the app's chats tell it the rest, or else on a loop of its own in a
+    thread; a failure or DATA_LAYER_TIMEOUT_SECONDS passing is logged."""
     module = get_config()["APPS"].get(app_name)
     try:
         app = load_app(module) if module else None
@@ -259,6 +262,9 @@ def tell_deleted(app_name: str, thread_id: str) -> None:
         except Exception:
             logger.exception("chat %s of %s: its data layer's delete_thread failed", thread_id, app_name)
 
-    threading.Thread(
-        target=asyncio.run, args=(tell(),), name=f"delete_thread {thread_id}", daemon=True
-    ).start()
+    # A sync view under ASGI runs in a thread of asgiref's, which knows the server's loop.
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is not None and loop.is_running():
+        loop.call_soon_threadsafe(loop.create_task, tell())
+    else:
+        threading.Thread(target=asyncio.run, args=(tell(),), name="delete_thread", daemon=True).start()
