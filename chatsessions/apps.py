@@ -16,7 +16,7 @@ class ChatSessionsConfig(AppConfig):
         import sys
 
         from .accounts import logins  # noqa: F401  (connects its signal receivers)
-        from .live import access
+        from .live import access, data_feed  # noqa: F401  (data_feed: a receiver of deletions)
         from .live.chat import write_all_at_exit
         from .storage import files  # noqa: F401  (registers checks and signal receivers)
 

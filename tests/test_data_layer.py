@@ -19,7 +19,7 @@ from django.test import Client
 from chatsessions.handler_api.data_layer import BaseDataLayer, PageInfo, PaginatedResponse
 from chatsessions.handler_api.registry import ChatApp, Handler
 from chatsessions.live import data_feed
-from chatsessions.models import ChatMessage
+from chatsessions.models import ChatMessage, ChatSession
 from chatsessions.testing import ChatClient
 from tests.chat_apps import data_layers
 
@@ -127,6 +127,14 @@ async def test_a_deleted_chat_is_told_once_deleted(chat_user):
     await database_sync_to_async(client.force_login)(chat_user)
     answer = await database_sync_to_async(client.delete)(f"/chat/api/{APP}/chats/{thread_id}/")
     assert answer.status_code == 204
+    await until(lambda: told("delete_thread") == [thread_id])
+
+
+async def test_a_chat_deleted_by_staff_is_told_too(chat_user):
+    async with ChatClient(APP, user=chat_user) as chat:
+        await chat.send("hi")
+        thread_id = chat.session["id"]
+    await database_sync_to_async(lambda: ChatSession.objects.filter(pk=thread_id).delete())()
     await until(lambda: told("delete_thread") == [thread_id])
 
 

@@ -14,7 +14,8 @@ What is told, and when (docs/handler-api.md, "Data layers"):
 - the first user message → update_thread(name=its text, user_id, tags=[profile]), after
   get_user/create_user found the user's id; then what queue_until_user_message held
 - a title → update_thread(name); feedback → upsert_feedback
-- persist_user_session → update_thread(metadata); a chat deleted → delete_thread
+- persist_user_session → update_thread(metadata); a chat deleted → delete_thread (from
+  its row's post_delete: by its user, by staff, with its user)
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from collections import deque
 from typing import Any
 
 from asgiref.sync import SyncToAsync
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 from ..conf import get_config
 from ..handler_api.data_layer import BaseDataLayer, HeldCalls, holding, stored_element
@@ -35,7 +39,7 @@ from ..handler_api.registry import ChatApp, load_app
 from ..handler_api.session import RunningChat, current_chat
 from ..handler_api.threads import step_dict
 from ..handler_api.users import PersistedUser, User
-from ..models import ChatMessage
+from ..models import ChatMessage, ChatSession
 from ..storage.files import with_urls
 from ..wire import frames
 from ..wire.frames import MessageLike
@@ -239,6 +243,14 @@ def feed_for(app: ChatApp, chat: RunningChat, thread_id: str, user: Any, new: bo
     return NO_DATA_LAYER if layer is None else DataLayerFeed(layer, chat, thread_id, user, new)
 
 
+@receiver(post_delete, sender=ChatSession, dispatch_uid="chatsessions.data_feed.chat_deleted")
+def _chat_deleted(sender: Any, instance: ChatSession, **kwargs: Any) -> None:
+    """A chat deleted, by its user from the history, by staff or with its user: its app's
+    data layer is told once the deletion is committed."""
+    app_name, thread_id = instance.app, str(instance.pk)
+    transaction.on_commit(lambda: tell_deleted(app_name, thread_id))
+
+
 def tell_deleted(app_name: str, thread_id: str) -> None:
     """Tells the data layer of the chat app app_name, if it has one, that the chat
     thread_id was deleted (delete_thread), without waiting for it: on the server's event
@@ -247,8 +259,7 @@ def tell_deleted(app_name: str, thread_id: str) -> None:
     module = get_config()["APPS"].get(app_name)
     try:
         app = load_app(module) if module else None
-    except Exception:
-        logger.exception("chat %s of %s: its data layer cannot be told it was deleted", thread_id, app_name)
+    except Exception:  # an app that cannot be imported has no data layer to tell (E005 says so)
         return
     if app is None or app.handler("data_layer") is None:
         return

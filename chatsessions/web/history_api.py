@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from ..live import control, data_feed, replay
+from ..live import control, replay
 from ..storage import history
 from ..wire.protocol import ProtocolError, load_json
 from .errors import HttpError, Problem, answers_json
@@ -109,7 +109,6 @@ def chat_detail(request: HttpRequest, app: str, session_id: UUID) -> HttpRespons
             raise not_found()
         # Its socket closes with 4000; its last writes find no row and are dropped.
         _tell_live_chat(control.aend_chat, session_id)
-        data_feed.tell_deleted(app, str(session_id))
         return HttpResponse(status=204)
     summary = history.find_chat(request.user, app, session_id)
     if summary is None:
