@@ -10,6 +10,7 @@ from .handler_api.asking import AskActionMessage, AskElementMessage, AskFileMess
 from .handler_api.chat_settings import ChatSettings
 from .handler_api.composer import Mode, ModeOption
 from .handler_api.conversation import chat_context
+from .handler_api.copilot import CopilotFunction, CopilotFunctionError, send_window_message
 from .handler_api.elements import (
     Audio,
     CustomElement,
@@ -39,6 +40,7 @@ from .handler_api.registry import (
     on_message,
     on_settings_update,
     on_stop,
+    on_window_message,
     password_auth_callback,
     set_chat_profiles,
     set_starter_categories,
@@ -63,6 +65,8 @@ __all__ = [
     "ChatProfile",
     "ChatSettings",
     "Checkbox",
+    "CopilotFunction",
+    "CopilotFunctionError",
     "CustomElement",
     "Dataframe",
     "Element",
@@ -109,8 +113,10 @@ __all__ = [
     "on_message",
     "on_settings_update",
     "on_stop",
+    "on_window_message",
     "password_auth_callback",
     "run_sync",
+    "send_window_message",
     "set_chat_profiles",
     "set_starter_categories",
     "set_starters",

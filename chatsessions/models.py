@@ -90,6 +90,7 @@ class ChatMessage(models.Model):
         USER = "user", "user"
         ASSISTANT = "assistant", "assistant"
         NOTICE = "notice", "notice from staff"
+        SYSTEM = "system", "system message (from the page hosting a copilot)"
         STEP = "step", "step (of a handler: a tool call, a lookup)"
 
     session = models.ForeignKey(ChatSession, on_delete=models.CASCADE, related_name="messages")

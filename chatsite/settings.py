@@ -116,6 +116,7 @@ CHATSESSIONS: dict[str, Any] = {
     "APPS": {
         "default": "chatsite.chat.counter",
         "assistant": "chatsite.chat.assistant",
+        "copilot": "chatsite.chat.copilot",
     },
     "FILE_STORAGE": "chatfiles",
 }

@@ -22,6 +22,7 @@ CHATSESSIONS = {
     "APPS": {
         "default": "chatsite.chat.counter",
         "assistant": "chatsite.chat.assistant",
+        "copilot": "chatsite.chat.copilot",
         "probe": "tests.chat_apps.probe",
         "sync": "tests.chat_apps.sync_handlers",
         "bare": "tests.chat_apps.bare",

@@ -57,6 +57,9 @@ protocol_frames = st.fixed_dictionaries(
                 *("message", "settings", "start", "stop", "action", "feedback", "edit", "shout", ""),
                 # The probe shows no custom element: each of these is refused.
                 *("element_update", "element_delete", "element_answer", "call_action"),
+                # A copilot's host page: the probe takes no window message, and no call
+                # of its waits on the page (unknown_call).
+                *("window_message", "call_fn_result"),
             ]
         )
         | text
@@ -79,6 +82,13 @@ protocol_frames = st.fixed_dictionaries(
         "from_element": element_refs,
         "props": json_values,
         "name": st.sampled_from(["count", "echo"]) | text | json_values,
+        "system": st.booleans() | json_values,  # a system message from a copilot's page
+        "data": json_values,
+        "result": json_values,
+        "error": text | json_values,
+        "client": st.sampled_from(["webapp", "copilot"]) | text | json_values,
+        "page": st.fixed_dictionaries({}, optional={"url": text | json_values, "object": json_values})
+        | json_values,
     },
 )
 

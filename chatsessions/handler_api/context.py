@@ -15,10 +15,8 @@ class ChatSessionView:
     """Chainlit's context.session, read from the running chat: who, which chat, what it
     was started with. Changes go through user_session and the client's frames."""
 
-    #: This app serves the chat page (Chainlit's "webapp"); the copilot comes later.
-    client_type = "webapp"
-
     def __init__(self, chat: RunningChat) -> None:
+        self._chat = chat
         self._store = chat.store
         self._reserved = chat.store.reserved
 
@@ -42,6 +40,17 @@ class ChatSessionView:
     @property
     def chat_settings(self) -> dict[str, Any]:
         return self._reserved["chat_settings"]
+
+    @property
+    def client_type(self) -> str:
+        """ "webapp" for the chat page, "copilot" for the chat on another page."""
+        return self._chat.client_type
+
+    @property
+    def page(self) -> dict[str, Any]:
+        """A copilot's page: {"url": its URL, "object": what the host page says it shows
+        (a product's id, say)}; {} on the chat page."""
+        return self._chat.page
 
     @property
     def user_env(self) -> dict[str, str]:

@@ -30,6 +30,7 @@ EVENTS = (
     "set_chat_profiles",
     "set_starters",
     "set_starter_categories",
+    "on_window_message",
     # Chainlit's auth hooks, run on Django's (chatsessions/accounts/).
     "password_auth_callback",
     "header_auth_callback",
@@ -173,6 +174,7 @@ on_stop = _decorator("on_stop")
 set_chat_profiles = _decorator("set_chat_profiles")
 set_starters = _decorator("set_starters")
 set_starter_categories = _decorator("set_starter_categories")
+on_window_message = _decorator("on_window_message")
 password_auth_callback = _decorator("password_auth_callback")
 header_auth_callback = _decorator("header_auth_callback")
 oauth_callback = _decorator("oauth_callback")

@@ -229,6 +229,13 @@ class RunningChat(Protocol):
 
     def tell_data_layer(self, method: str, *args: Any, **kwargs: Any) -> None: ...
 
+    #: Its socket's client: "webapp" (the chat page) or "copilot" (on another page).
+    client_type: str
+    #: A copilot's page: {"url": ..., "object": what its host says it shows}.
+    page: dict[str, Any]
+
+    async def call_function(self, name: str, args: dict[str, Any], timeout: float) -> Any: ...
+
 
 current_chat: ContextVar[RunningChat] = ContextVar("chatsessions_current_chat")
 

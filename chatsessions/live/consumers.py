@@ -188,6 +188,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.refuse(refusal.close_code, refusal.error_code, refusal.detail)
             return
         self.chat = chat = opened.chat
+        chat.transcript.client_type, chat.transcript.page = frame.client, frame.page
         await chat.attach(self)
         session = await session_frame(opened, self.send_frame)
         await self.send_frame(session)

@@ -18,13 +18,14 @@ from ..handler_api.elements import AskFileResponse, Element
 from ..handler_api.message import Message
 from ..handler_api.registry import ChatApp, action_event
 from ..handler_api.widgets import Widget, validate_settings
-from ..models import ChatFile
+from ..models import ChatFile, ChatMessage
 from ..storage import files
 from ..storage.feedback import save as save_feedback
 from ..wire import frames
 from ..wire.frames import ErrorCode
 from ..wire.protocol import (
     ActionClick,
+    CallFnResult,
     Edit,
     End,
     Feedback,
@@ -33,6 +34,7 @@ from ..wire.protocol import (
     Start,
     Stop,
     UserMessage,
+    WindowMessage,
 )
 from . import replay
 from .element_frames import ElementFrames
@@ -97,7 +99,10 @@ class Inbox(ElementFrames):
         answers = interaction.answers_text()
         if not answers:
             self._check_accepting()
-        message = Message(content, author=self.chat.author, id=message_id, role="user")
+        if frame.system:  # posted by the page hosting a copilot: a system message
+            message = Message(content, author="System", id=message_id, role=ChatMessage.Role.SYSTEM)
+        else:
+            message = Message(content, author=self.chat.author, id=message_id, role="user")
         self._composed(message, frame)
         rows = await self._attach(message.id, file_ids, None) if file_ids else []
         message.elements = [Element.of(row) for row in rows]
@@ -105,6 +110,8 @@ class Inbox(ElementFrames):
         if message.command:
             meta["command"] = message.command
         self.chat.transcript.record(message, meta or None)
+        if frame.system:  # the page shows what the user typed; this one it must be sent
+            await self.chat.transcript.send(frames.message(message))
         # Receivers see the message before the handler does; the socket's frames are
         # handled one at a time, so the order of messages stays the order of arrival.
         await self.chat.signal(signals.message_received, message=message)
@@ -217,6 +224,16 @@ class Inbox(ElementFrames):
             raise ProtocolError(ErrorCode.UNKNOWN_ACTION, f"no action_callback for {action.name!r}")
         self._check_accepting()
         self.chat.jobs.add(Job(event, action, from_client=True))
+
+    async def window_message(self, frame: WindowMessage) -> None:
+        """What the page hosting the chat posted: on_window_message gets it, in the queue."""
+        if self.chat.app.handler("on_window_message") is not None:
+            self._check_accepting()
+            self.chat.jobs.add(Job("on_window_message", frame.data, from_client=True))
+
+    async def call_fn_result(self, frame: CallFnResult) -> None:
+        """The host page's answer to a CopilotFunction call."""
+        self.chat.transcript.page_calls.answer(frame.id, frame.result, frame.error)
 
     async def feedback(self, frame: Feedback) -> None:
         """Keeps the user's feedback on an assistant message of this chat, and confirms it."""

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ..conf import get_config
 from ..handler_api.composer import Mode
+from ..handler_api.copilot import CopilotFunctionError
 from ..handler_api.message import Message
 from ..handler_api.session import ActionLike, SessionStore, StepLike
 from ..handler_api.widgets import Widget
@@ -26,6 +27,7 @@ from .data_feed import NO_DATA_LAYER, NoDataLayer
 from .delivery import Delivery
 from .interaction import Interaction
 from .journal import Journal
+from .page_calls import PageCalls
 from .shown_elements import ShownElements
 from .writer import writer
 
@@ -37,8 +39,8 @@ class Transcript(ShownElements):
     """One chat's messages: sent through its delivery, kept through its journal."""
 
     __slots__ = (
-        *("commands", "conversation", "delivery", "elements_of", "feed"),
-        *("interaction", "journal", "modes", "widgets"),
+        *("client_type", "commands", "conversation", "delivery", "elements_of", "feed", "page"),
+        *("interaction", "journal", "modes", "page_calls", "widgets"),
     )
 
     def __init__(self, journal: Journal, delivery: Delivery, interaction: Interaction) -> None:
@@ -57,6 +59,10 @@ class Transcript(ShownElements):
         self.modes: list[Mode] = []
         #: What tells the app's data layer what the chat keeps (data_feed.py).
         self.feed: NoDataLayer = NO_DATA_LAYER
+        #: Its socket's client ("webapp", or "copilot" on another page) and that page.
+        self.client_type = "webapp"
+        self.page: dict[str, Any] = {}
+        self.page_calls = PageCalls(delivery)
 
     @property
     def store(self) -> SessionStore:
@@ -87,6 +93,14 @@ class Transcript(ShownElements):
         if folded:
             self.journal.titled(folded)
             self.feed.retitled(folded)
+
+    async def call_function(self, name: str, args: dict[str, Any], timeout: float) -> Any:
+        """A CopilotFunction call: a copilot's host page calls name(args)."""
+        if self.client_type != "copilot":
+            raise CopilotFunctionError(
+                "CopilotFunction calls the page hosting a copilot; this chat's is the chat page"
+            )
+        return await self.page_calls.call(name, args, timeout)
 
     def tell_data_layer(self, method: str, *args: Any, **kwargs: Any) -> None:
         """Has the app's data layer told something, in order (nothing if it has none)."""

@@ -16,6 +16,7 @@ from ..live.chat import live_chats
 from ..wire.frames import ErrorCode
 from .custom_elements import CustomElements, Element
 from .interactive import Interactive
+from .raw_frames import RawFrames
 from .socket import TestSocket
 from .transport import InProcess, Live, Transport, login_cookie, socket_path
 from .turns import ChatClosed, ChatError, Reply, Turn, reply_of
@@ -57,7 +58,7 @@ _NOT_FATAL_AT_START = frozenset(
 )
 
 
-class ChatClient(Interactive, Attaching, CustomElements):
+class ChatClient(Interactive, Attaching, CustomElements, RawFrames):
     """One chat of one user, driven the way the page drives it, frame by frame.
 
         async with ChatClient("myproject.chat", user=user) as chat:
@@ -83,6 +84,8 @@ class ChatClient(Interactive, Attaching, CustomElements):
         profile: str | None = None,
         env: dict[str, str] | None = None,
         resume: str | None = None,
+        client: str | None = None,
+        page: dict[str, Any] | None = None,
     ) -> None:
         self.app_name, self.module, listed = _resolve(app)
         self.app, self._importable = _load(self.module)
@@ -94,7 +97,9 @@ class ChatClient(Interactive, Attaching, CustomElements):
             raise ValueError(f"{app!r} is not in CHATSESSIONS['APPS']; a live server serves only those")
         self.timeout = timeout
         self._start_with: dict[str, Any] | None = (
-            {"profile": profile, "env": env, "resume": resume} if start else None
+            {"profile": profile, "env": env, "resume": resume, "client": client, "page": page}
+            if start
+            else None
         )
         self.socket = TestSocket(timeout)
         #: The last session frame.
@@ -156,12 +161,24 @@ class ChatClient(Interactive, Attaching, CustomElements):
     # -- what a user does ---------------------------------------------------------------
 
     async def start(
-        self, profile: str | None = None, env: dict[str, str] | None = None, resume: str | None = None
+        self,
+        profile: str | None = None,
+        env: dict[str, str] | None = None,
+        resume: str | None = None,
+        client: str | None = None,
+        page: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Starts the chat (or resumes the one named), waits for on_chat_start (or
-        on_chat_resume) and returns the session frame."""
+        on_chat_resume) and returns the session frame. client="copilot" (with page, its
+        {"url", "object"}) starts it as a copilot's."""
         frame: dict[str, Any] = {"type": "start"}
-        for key, value in (("profile", profile), ("env", env), ("resume", resume)):
+        for key, value in (
+            ("profile", profile),
+            ("env", env),
+            ("resume", resume),
+            ("client", client),
+            ("page", page),
+        ):
             if value is not None:
                 frame[key] = value
         await self.socket.send(frame)
@@ -266,28 +283,6 @@ class ChatClient(Interactive, Attaching, CustomElements):
             self.history.extend(message for message in turn.messages.values() if message.role != "user")
             self._keep_changes(turn)
 
-    async def send_frame(self, frame: dict[str, Any] | str | bytes) -> None:
-        """Sends one frame as it is (a dict as JSON, a str verbatim, bytes as binary)."""
-        await self.socket.send(frame)
-
-    async def receive(self, timeout: float | None = None) -> dict[str, Any]:
-        """Returns the next frame; raises ChatClosed if the server closed the socket."""
-        return await self.socket.receive(timeout)
-
-    async def expect(self, frame_type: str, timeout: float | None = None) -> dict[str, Any]:
-        """Returns the next frame of frame_type, passing over others; raises ChatError at an
-        error frame (unless that is the type expected) and ChatClosed at the close."""
-        return await self.socket.expect(frame_type, timeout)
-
-    async def closed(self, timeout: float | None = None) -> int:
-        """Waits for the server to close the socket, passing over frames; returns the code."""
-        return await self.socket.closed(timeout)
-
-    @property
-    def close_code(self) -> int | None:
-        """The close code, once the server closed the socket."""
-        return self.socket.close_code
-
     def _runs(self, event: str) -> int:
         """How many handler runs a frame that triggers event causes: 1, or 0 if the app
         declares no handler for it."""
@@ -361,9 +356,14 @@ class SyncChatClient:
         self._loop.close()
 
     def start(
-        self, profile: str | None = None, env: dict[str, str] | None = None, resume: str | None = None
+        self,
+        profile: str | None = None,
+        env: dict[str, str] | None = None,
+        resume: str | None = None,
+        client: str | None = None,
+        page: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        return self._run(self.client.start(profile, env, resume))
+        return self._run(self.client.start(profile, env, resume, client, page))
 
     def send(
         self,

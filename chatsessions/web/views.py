@@ -9,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from ..conf import get_config
@@ -16,8 +17,11 @@ from ..wire.frames import codes_for_the_page
 
 
 @ensure_csrf_cookie
+@xframe_options_sameorigin
 def chat_page(request: HttpRequest, app: str = "default") -> HttpResponse:
-    """Renders the chat page of app; not logged in, the user goes to log in first."""
+    """Renders the chat page of app; not logged in, the user goes to log in first. With
+    ?client=copilot it is a copilot's (the chat in a frame of another page of the site,
+    page_url and page_object saying which page and what it shows)."""
     config = get_config()
     if app not in config["APPS"]:
         raise Http404(f"No chat app named {app!r}")
@@ -31,16 +35,24 @@ def chat_page(request: HttpRequest, app: str = "default") -> HttpResponse:
         history_url = reverse("chatsessions:chat-list", args=[app], current_app=namespace)
         # The page puts the chat's id in place of the zero one.
         files_url = reverse("chatsessions:chat-files", args=[app, uuid.UUID(int=0)], current_app=namespace)
+    copilot = request.GET.get("client") == "copilot"
     response = render(
         request,
         "chatsessions/chat.html",
         {
+            # A copilot's page is the chat alone, outside the project's layout.
+            "base_template": "chatsessions/bare.html" if copilot else "chatsessions/base.html",
             "app": app,
             "socket_path": socket_path,
             "login_url": settings.LOGIN_URL,
             "history_url": history_url,
             "files_url": files_url,
             "codes": codes_for_the_page(),
+            "client": "copilot" if copilot else "webapp",
+            "page_url": request.GET.get("page_url", ""),
+            "page_object": request.GET.get("page_object", ""),
+            # The pages that may host it and talk to it: this site's.
+            "host_origins": [f"{request.scheme}://{request.get_host()}"],
         },
     )
     if config["CONTENT_SECURITY_POLICY"]:

@@ -63,6 +63,8 @@ class ErrorCode(StrEnum):
     UNKNOWN_MESSAGE = "unknown_message"
     # A frame of a custom element that the chat does not show (any more).
     UNKNOWN_ELEMENT = "unknown_element"
+    # A call_fn_result for no CopilotFunction call of this chat waiting (any more).
+    UNKNOWN_CALL = "unknown_call"
     # An edit while a handler runs or waits on a question.
     EDIT_REFUSED = "edit_refused"
     # Files named in a message frame: not an unsent upload of this chat's user, or not
@@ -159,6 +161,21 @@ def ask_end(message_id: str) -> dict[str, Any]:
 def step(fields: dict[str, Any]) -> dict[str, Any]:
     """A step of a handler, new or changed (see steps.Step.to_frame)."""
     return {"type": "step", **fields}
+
+
+def window_message(data: Any) -> dict[str, Any]:
+    """What a handler sends the page hosting the chat (cl.send_window_message)."""
+    return {"type": "window_message", "data": data}
+
+
+def call_fn(call_id: str, name: str, args: dict[str, Any]) -> dict[str, Any]:
+    """A CopilotFunction call: the copilot asks its host page to call name(args)."""
+    return {"type": "call_fn", "id": call_id, "name": name, "args": args}
+
+
+def call_fn_over(call_id: str) -> dict[str, Any]:
+    """The call call_id is not waited on any more (timed out, or the handler stopped)."""
+    return {"type": "call_fn_over", "id": call_id}
 
 
 def feedback(message_id: str, value: int, comment: str) -> dict[str, Any]:

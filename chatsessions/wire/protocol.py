@@ -38,6 +38,10 @@ class Start:
     profile: str | None = None
     env: dict[str, str] = field(default_factory=dict)
     resume: str | None = None
+    #: Which client: the chat page ("webapp") or a copilot, the chat on another page.
+    client: str = "webapp"
+    #: A copilot's page: its URL, and what the host page says it shows ("object").
+    page: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,8 @@ class UserMessage:
     modes: dict[str, str] | None = None
     # The custom element that sent it (sendUserMessage), as its id and its message's.
     from_element: ElementRef | None = None
+    # Sent by the page hosting a copilot, not typed by the user: a system message.
+    system: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,27 @@ class End:
     type: ClassVar[str] = "end"
 
 
+@dataclass(frozen=True)
+class WindowMessage:
+    """What the page hosting a copilot (or the chat page's parent) posted to the chat."""
+
+    type: ClassVar[str] = "window_message"
+
+    data: Any
+
+
+@dataclass(frozen=True)
+class CallFnResult:
+    """The answer of the copilot's host page to a CopilotFunction call (a call_fn frame)."""
+
+    type: ClassVar[str] = "call_fn_result"
+
+    id: str
+    result: Any = None
+    #: Why the page could not call it (no function of that name, or it threw).
+    error: str | None = None
+
+
 Frame = (
     Start
     | UserMessage
@@ -162,6 +189,8 @@ Frame = (
     | ElementDelete
     | ElementAnswer
     | CallAction
+    | WindowMessage
+    | CallFnResult
 )
 
 MAX_ID_LENGTH = 64
@@ -173,10 +202,21 @@ MAX_ACTION_NAME = 200
 #: The most file ids a message frame may name (CHATSESSIONS's MAX_FILES_PER_MESSAGE is
 #: checked after).
 MAX_FILES_IN_FRAME = 100
+#: The clients a start frame may name.
+CLIENTS = ("webapp", "copilot")
+#: A copilot page's URL, and the JSON of what its host says it shows.
+MAX_PAGE_URL = 2048
+MAX_PAGE_OBJECT_BYTES = 4096
 
 
 _MISSING = object()
-_TYPE_NAMES: dict[type, str] = {str: "a string", dict: "an object", int: "0 or 1", list: "a list"}
+_TYPE_NAMES: dict[type, str] = {
+    str: "a string",
+    dict: "an object",
+    int: "0 or 1",
+    list: "a list",
+    bool: "true or false",
+}
 
 
 def _field(data: dict[str, Any], name: str, kind: type, default: Any) -> Any:
@@ -204,7 +244,29 @@ def _parse_start(data: dict[str, Any]) -> Start:
             resume = str(uuid.UUID(resume))
         except ValueError:
             raise ProtocolError(ErrorCode.INVALID_FIELD, "start.resume must be a session id") from None
-    return Start(profile=profile, env=env, resume=resume)
+    client = _field(data, "client", str, "webapp")
+    if client not in CLIENTS:
+        raise ProtocolError(ErrorCode.INVALID_FIELD, f"start.client must be one of {', '.join(CLIENTS)}")
+    return Start(profile=profile, env=env, resume=resume, client=client, page=_page(data))
+
+
+def _page(data: dict[str, Any]) -> dict[str, Any]:
+    """A copilot's page: {"url": its URL, "object": what its host says it shows}."""
+    page = _field(data, "page", dict, None)
+    if not page:
+        return {}
+    url = page.get("url")
+    if url is not None and (not isinstance(url, str) or len(url) > MAX_PAGE_URL):
+        raise ProtocolError(
+            ErrorCode.INVALID_FIELD, f"start.page.url must be a string of at most {MAX_PAGE_URL}"
+        )
+    shown = page.get("object")
+    if shown is not None and len(json.dumps(shown)) > MAX_PAGE_OBJECT_BYTES:
+        raise ProtocolError(
+            ErrorCode.INVALID_FIELD,
+            f"start.page.object must be JSON of at most {MAX_PAGE_OBJECT_BYTES} bytes",
+        )
+    return {"url": url, "object": shown}
 
 
 def _parse_message(data: dict[str, Any]) -> UserMessage:
@@ -226,6 +288,7 @@ def _parse_message(data: dict[str, Any]) -> UserMessage:
         command=command,
         modes=_modes(_field(data, "modes", dict, None)),
         from_element=_element_ref(data, "from_element") if data.get("from_element") is not None else None,
+        system=_field(data, "system", bool, False),
     )
 
 
@@ -345,6 +408,10 @@ _PARSERS: dict[str, Callable[[dict[str, Any]], Frame]] = {
     ElementDelete.type: lambda data: ElementDelete(_element_ref(data, "element")),
     ElementAnswer.type: _parse_element_answer,
     CallAction.type: _parse_call_action,
+    WindowMessage.type: lambda data: WindowMessage(data.get("data")),
+    CallFnResult.type: lambda data: CallFnResult(
+        _id(data, "id"), data.get("result"), _field(data, "error", str, None)
+    ),
 }
 
 

@@ -8,6 +8,7 @@ INTERACTIVE_APPS = {
     "custom-elements": "tests.chat_apps.custom_elements",
     "data-layers": "tests.chat_apps.data_layers",
     "config-overrides": "tests.chat_apps.overrides",
+    "copilot-calls": "tests.chat_apps.copilot_calls",
     **{
         f"cl-{name.replace('_', '-')}": f"tests.chat_apps.chainlit_examples.{name}"
         for name in [
@@ -56,6 +57,8 @@ INTERACTIVE_APPS = {
     "e2e-ask-custom-element": "tests.chainlit_e2e.ask_custom_element.main",
     "e2e-custom-element-command": "tests.chainlit_e2e.custom_element_command.main",
     "e2e-data-layer": "tests.chainlit_e2e.data_layer.main",
+    "e2e-copilot": "tests.chainlit_e2e.copilot.main",
+    "e2e-window-message": "tests.chainlit_e2e.window_message.main",
     "e2e-thread-resume": "tests.chainlit_e2e.thread_resume.main",
     # Both log "admin" in through a password_auth_callback: chat_profiles' says its role,
     # and comes first, so its cl.User is the one that logs in (the first that answers).

@@ -94,7 +94,17 @@ def test_the_package_is_its_rooms_and_what_django_and_projects_name():
         "signals", "socket", "step", "sync", "types", "urls", "utils",
     ]  # fmt: skip
     # data/ is no room of ours: it is chainlit.data's path (handler_api holds the code).
-    assert ROOMS == ["accounts", "data", "handler_api", "live", "storage", "testing", "web", "wire"]
+    assert ROOMS == [
+        "accounts",
+        "data",
+        "handler_api",
+        "live",
+        "storage",
+        "templatetags",
+        "testing",
+        "web",
+        "wire",
+    ]
 
 
 @pytest.mark.parametrize("room", ROOMS)

@@ -7,6 +7,7 @@
 // Prism. This module wires them together.
 
 import { postMessage, sendMessage, wireComposer } from "./page/composer.js";
+import { listenToHost } from "./page/copilot.js";
 import { readSettings } from "./page/forms.js";
 import { atBottom, follow, loadOlder } from "./page/messages.js";
 import { historyUrl, narrow, notice, page, root, send, stored, ui, wired } from "./page/shared.js";
@@ -15,6 +16,7 @@ import { connect, restart, send as sendFrame, switchTo } from "./page/socket.js"
 
 Object.assign(wired, { send: sendFrame, sendMessage, postMessage, switchTo });
 wireComposer();
+listenToHost();
 
 // Escape stops a running reply, unless a dialog or a rename has it.
 document.addEventListener("keydown", (event) => {

@@ -3,7 +3,17 @@
 import pytest
 
 from chatsessions.wire.frames import ErrorCode
-from chatsessions.wire.protocol import End, ProtocolError, Settings, Start, Stop, UserMessage, parse_frame
+from chatsessions.wire.protocol import (
+    CallFnResult,
+    End,
+    ProtocolError,
+    Settings,
+    Start,
+    Stop,
+    UserMessage,
+    WindowMessage,
+    parse_frame,
+)
 
 LIMIT = 4096
 
@@ -72,3 +82,31 @@ def test_every_frame_type_is_served_by_the_inbox_method_of_its_name():
 
     for name in _PARSERS:
         assert inspect.iscoroutinefunction(getattr(Inbox, name, None)), f"Inbox has no async {name}()"
+
+
+def test_the_copilots_frames_parse():
+    start = parse_frame(
+        '{"type": "start", "client": "copilot", "page": {"url": "http://x/p/", "object": {"id": 4}}}',
+        None,
+        LIMIT,
+    )
+    assert (start.client, start.page) == ("copilot", {"url": "http://x/p/", "object": {"id": 4}})
+    assert parse('{"type": "message", "content": "hi", "system": true}').system is True
+    assert parse('{"type": "window_message", "data": [1, {"a": null}]}') == WindowMessage([1, {"a": None}])
+    assert parse('{"type": "call_fn_result", "id": "c1", "result": 3}') == CallFnResult("c1", 3)
+    assert parse('{"type": "call_fn_result", "id": "c1", "error": "no"}') == CallFnResult("c1", None, "no")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"type": "start", "page": {"object": "' + "o" * 5000 + '"}}',
+        '{"type": "message", "content": "x", "system": 1}',
+        '{"type": "call_fn_result"}',
+        '{"type": "call_fn_result", "id": "c", "error": 5}',
+    ],
+)
+def test_the_copilots_bad_frames_are_refused(text):
+    with pytest.raises(ProtocolError) as refused:
+        parse_frame(text, None, 100_000)
+    assert refused.value.code == ErrorCode.INVALID_FIELD

@@ -2,6 +2,7 @@
 // (as the server dispatches the client's), closes answered as rules.afterClose says.
 
 import { setCommands, setModes } from "./commands.js";
+import { callFunction, callOver, client, windowMessage } from "./copilot.js";
 import { actionResult, forgetCalls } from "./custom.js";
 import { attachments } from "./composer.js";
 import { applySettings, buildEnv, buildProfiles, buildSettings, readEnv } from "./forms.js";
@@ -37,7 +38,13 @@ export function connect() {
   socket = new WebSocket(scheme + location.host + root.dataset.socketPath);
   socket.addEventListener("open", () => {
     socket.send(
-      JSON.stringify({ type: "start", profile: stored.get("profile"), env: readEnv(), resume: stored.get("session") }),
+      JSON.stringify({
+        type: "start",
+        profile: stored.get("profile"),
+        env: readEnv(),
+        resume: stored.get("session"),
+        ...client(),
+      }),
     );
   });
   socket.addEventListener("message", (event) => {
@@ -58,6 +65,9 @@ export function send(frame) {
 // What each frame the server sends does to the page, by its type; the chat's state
 // changes first (rules.reduce), and the handler gets the state before the frame.
 const shows = {
+  window_message: windowMessage,
+  call_fn: callFunction,
+  call_fn_over: callOver,
   session(frame, before) {
     attempts = 0;
     stored.set("session", frame.id);

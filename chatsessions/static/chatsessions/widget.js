@@ -1,0 +1,154 @@
+// <chat-widget>: the chat as a copilot on any page of the site ({% chat_widget %} adds
+// it). A launcher button opens a panel with the chat app's page in a frame, on the
+// user's own login; the frame's page says which page it is on (page_url) and what that
+// shows (page_object). The element is the page's one global; its methods:
+//   open(), close(), toggle()
+//   registerFunction(name, fn): what a handler's CopilotFunction(name, args) calls; fn
+//     gets args and returns (or resolves to) JSON
+//   sendSystemMessage(text): a system message into the chat (on_message gets it)
+//   postToChat(data): a window message (@on_window_message gets it)
+// A call with no registered function is also dispatched as Chainlit's "chainlit-call-fn"
+// event ({name, args, callback}); a listener answers by calling callback at once, or by
+// calling event.preventDefault() and callback later. Unanswered, the call fails at once.
+// What the chat's handlers send with send_window_message arrives as a window "message"
+// event from the frame, as in Chainlit.
+
+class ChatWidget extends HTMLElement {
+  #functions = new Map();
+  #frame = null;
+  #panel = null;
+  #button = null;
+  #pending = [];
+
+  connectedCallback() {
+    if (this.shadowRoot) return;
+    const shadow = this.attachShadow({ mode: "open" });
+    const style = document.createElement("link");
+    style.rel = "stylesheet";
+    style.href = this.getAttribute("stylesheet") || new URL("widget.css", import.meta.url).href;
+    this.#button = document.createElement("button");
+    this.#button.type = "button";
+    this.#button.className = "launcher";
+    this.#button.id = "chat-widget-button";
+    this.#button.textContent = this.getAttribute("label") || "Chat";
+    this.#button.setAttribute("aria-expanded", "false");
+    this.#button.addEventListener("click", () => this.toggle());
+    this.#panel = document.createElement("section");
+    this.#panel.className = "panel";
+    this.#panel.hidden = true;
+    this.#panel.setAttribute("aria-label", this.getAttribute("label") || "Chat");
+    const head = document.createElement("header");
+    const title = document.createElement("span");
+    title.textContent = this.getAttribute("label") || "Chat";
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "close";
+    close.setAttribute("aria-label", "Close the chat");
+    close.textContent = "×";
+    close.addEventListener("click", () => this.close());
+    head.append(title, close);
+    this.#panel.append(head);
+    shadow.append(style, this.#panel, this.#button);
+    window.addEventListener("message", (event) => this.#fromFrame(event));
+    this.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && this.isOpen) this.close();
+    });
+    if (this.hasAttribute("opened")) this.open();
+  }
+
+  get isOpen() {
+    return Boolean(this.#panel && !this.#panel.hidden);
+  }
+
+  get #origin() {
+    return new URL(this.getAttribute("src"), location.href).origin;
+  }
+
+  open() {
+    if (!this.#frame) {
+      const url = new URL(this.getAttribute("src"), location.href);
+      url.searchParams.set("page_url", location.href);
+      this.#frame = document.createElement("iframe");
+      this.#frame.title = this.getAttribute("label") || "Chat";
+      this.#frame.src = url.href;
+      this.#frame.addEventListener("load", () => this.#hello());
+      this.#panel.append(this.#frame);
+    }
+    this.#panel.hidden = false;
+    this.#button.setAttribute("aria-expanded", "true");
+    this.#frame.focus();
+  }
+
+  close() {
+    if (!this.#panel) return;
+    this.#panel.hidden = true;
+    this.#button.setAttribute("aria-expanded", "false");
+    this.#button.focus();
+  }
+
+  toggle() {
+    if (this.isOpen) this.close();
+    else this.open();
+  }
+
+  registerFunction(name, fn) {
+    this.#functions.set(String(name), fn);
+  }
+
+  sendSystemMessage(text) {
+    this.#post({ chatsessions: "system_message", content: String(text) });
+  }
+
+  postToChat(data) {
+    this.#post(data);
+  }
+
+  // The frame's page hears nothing until it has loaded: posts wait for it.
+  #post(data) {
+    if (this.#frame?.dataset.ready) this.#frame.contentWindow.postMessage(data, this.#origin);
+    else {
+      this.#pending.push(data);
+      if (!this.isOpen) this.open();
+    }
+  }
+
+  #hello() {
+    this.#frame.dataset.ready = "1";
+    this.#frame.contentWindow.postMessage({ chatsessions: "hello" }, this.#origin);
+    for (const data of this.#pending.splice(0)) this.#frame.contentWindow.postMessage(data, this.#origin);
+  }
+
+  // Only the widget's own frame, from the chat's origin, may ask for a call.
+  #fromFrame(event) {
+    if (!this.#frame || event.source !== this.#frame.contentWindow || event.origin !== this.#origin) return;
+    const data = event.data;
+    if (data && typeof data === "object" && data.chatsessions === "call_fn") this.#call(data);
+  }
+
+  async #call({ id, name, args }) {
+    const answer = (reply) => this.#frame.contentWindow.postMessage({ chatsessions: "call_fn_result", id, ...reply }, this.#origin);
+    const fn = this.#functions.get(name);
+    if (fn) {
+      try {
+        answer({ result: (await fn(args)) ?? null });
+      } catch (error) {
+        answer({ error: String(error?.message || error) });
+      }
+      return;
+    }
+    let answered = false;
+    const callback = (result) => {
+      if (answered) return;
+      answered = true;
+      answer({ result: result ?? null });
+    };
+    const event = new CustomEvent("chainlit-call-fn", { detail: { name, args, callback }, bubbles: true, cancelable: true });
+    this.dispatchEvent(event);
+    if (!answered && !event.defaultPrevented) {
+      answered = true;
+      answer({ error: `no function named ${JSON.stringify(name)} is registered on this page` });
+    }
+  }
+}
+
+if (!customElements.get("chat-widget")) customElements.define("chat-widget", ChatWidget);

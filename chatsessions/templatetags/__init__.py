@@ -1,0 +1,4 @@
+"""The template tags a project's own templates load: {% load chatsessions %}.
+
+May import: conf.
+"""
