@@ -105,7 +105,22 @@ async def test_a_bad_copilot_start_is_refused(chat_user, start, detail):
 
 
 async def test_window_messages_to_an_app_without_a_handler_are_dropped(chat_user):
-    async with ChatClient("copilot-calls", user=chat_user, client="copilot") as chat:
+    async with ChatClient("probe", user=chat_user, client="copilot") as chat:
         await chat.send_frame({"type": "window_message", "data": {"any": ["json"]}})
-        reply = await chat.send("slow")  # the socket goes on; nothing came of the post
-        assert reply is not None
+        reply = await chat.send("echo hi")  # the socket goes on; nothing came of the post
+        assert reply is not None and reply.content == "echo echo hi"
+
+
+async def test_a_flood_of_window_messages_is_refused_as_any_flood(chat_user):
+    async with ChatClient("copilot-calls", user=chat_user, client="copilot") as chat:
+        for n in range(10):  # each queues the slow on_window_message; past 5 waiting, refused
+            await chat.send_frame({"type": "window_message", "data": n})
+        refused, posted = 0, []
+        while len(posted) < 10 - refused:
+            frame = await chat.receive()
+            refused += frame["type"] == "error" and frame["code"] == "flood"
+            if frame["type"] == "window_message":
+                posted.append(frame["data"])
+        # Some were refused; what was queued is answered, in order.
+        numbers = [int(data.removeprefix("got ")) for data in posted]
+        assert refused >= 1 and numbers[0] == 0 and numbers == sorted(numbers)

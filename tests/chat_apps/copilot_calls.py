@@ -12,3 +12,9 @@ async def call(message: cl.Message) -> None:
         await cl.Message(f"refused: {error}").send()
     else:
         await cl.Message(f"result: {result!r}").send()
+
+
+@cl.on_window_message
+async def slow_post(data: object) -> None:
+    await cl.sleep(0.3)
+    await cl.send_window_message(f"got {data}")
