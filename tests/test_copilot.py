@@ -124,3 +124,12 @@ async def test_a_flood_of_window_messages_is_refused_as_any_flood(chat_user):
         # Some were refused; what was queued is answered, in order.
         numbers = [int(data.removeprefix("got ")) for data in posted]
         assert refused >= 1 and numbers[0] == 0 and numbers == sorted(numbers)
+
+
+async def test_a_system_message_answers_no_question_of_the_users(chat_user):
+    async with ChatClient("cl-ask-user", user=chat_user, client="copilot") as chat:
+        assert chat.asked is not None  # "What is your name?"
+        await chat.send_frame({"type": "message", "content": "Jeeves", "system": True})
+        assert (await chat.expect("message"))["role"] == "system"
+        reply = await chat.send("Jeeves")  # the user's own answer
+        assert reply is not None and reply.content == "Your name is: Jeeves"

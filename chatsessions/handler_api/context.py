@@ -43,7 +43,7 @@ class ChatSessionView:
 
     @property
     def client_type(self) -> str:
-        """ "webapp" for the chat page, "copilot" for the chat on another page."""
+        """Its client: "webapp" (the chat page) or "copilot" (the chat on another page)."""
         return self._chat.client_type
 
     @property

@@ -87,16 +87,17 @@ class Inbox(ElementFrames):
         """Records a user message, with the files uploaded for it, and queues on_message
         for it; if a handler asked a question (AskUserMessage, AskFileMessage), the
         message is its answer instead. Files that answer a question are shown with the
-        question, as in Chainlit: no message of the user's says them again."""
+        question, as in Chainlit: no message of the user's says them again. A system
+        message (from a copilot's host page) answers no question: on_message gets it."""
         content, message_id, file_ids = frame.content, frame.id, frame.files
         if frame.from_element is not None:
             await self._shown_custom_element(frame.from_element)
         interaction = self.chat.transcript.interaction
-        wanted = interaction.wants_files()
+        wanted = None if frame.system else interaction.wants_files()
         if wanted is not None:
             await self._answer_with_files(frame, wanted)
             return
-        answers = interaction.answers_text()
+        answers = not frame.system and interaction.answers_text()
         if not answers:
             self._check_accepting()
         if frame.system:  # posted by the page hosting a copilot: a system message
