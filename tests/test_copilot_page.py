@@ -179,3 +179,13 @@ def test_the_widget_closed_open_and_on_a_phone(product_page, tmp_path):
     box = phone.locator("chat-widget iframe").bounding_box()
     assert box is not None and box["width"] == 390  # the whole screen
     phone.screenshot(path=str(folder / "copilot-phone.png"))
+
+
+def test_a_post_to_a_closed_widget_loads_the_chat_and_leaves_it_closed(product_page):
+    page = product_page()
+    page.locator("chat-widget").evaluate("widget => widget.postToChat('before opening')")
+    expect(page.locator("chat-widget").locator("#chat-widget-button")).to_have_attribute(
+        "aria-expanded", "false"
+    )
+    chat = open_chat(page)
+    expect(replies(chat).last).to_have_text("The page posted: before opening")

@@ -17,7 +17,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
-from .elements import Audio, CustomElement, Element, File, Image, Pdf, Plotly, Text, Video
+from .elements import Audio, CustomElement, Dataframe, Element, File, Image, Pdf, Plotly, Text, Video
 from .session import active_chat
 
 if TYPE_CHECKING:
@@ -203,7 +203,7 @@ def queue_until_user_message() -> Callable[[Method], Method]:
 
 
 _CLASSES: dict[str, type[Element]] = {
-    cls.type: cls for cls in (File, Image, Text, Pdf, Plotly, Audio, Video, CustomElement)
+    cls.type: cls for cls in (File, Image, Text, Pdf, Plotly, Dataframe, Audio, Video, CustomElement)
 }
 
 
@@ -212,6 +212,8 @@ def stored_element(described: dict[str, Any], thread_id: str, for_id: str | None
     class of its type, with its URL (its bytes stay in the file storage), thread_id,
     for_id, props (a custom element's) and to_dict()."""
     cls = _CLASSES.get(str(described.get("type")), File)
+    # Element's own __init__, not the class's: the element was made and checked when it
+    # was sent; here it is only described again (a Pyplot's would render a figure).
     element = Element.__new__(cls)
     Element.__init__(
         element,

@@ -64,16 +64,20 @@ class ChatWidget extends HTMLElement {
     return new URL(this.getAttribute("src"), location.href).origin;
   }
 
+  // The chat's frame, made when first needed: opened, or posted to.
+  #ensureFrame() {
+    if (this.#frame) return;
+    const url = new URL(this.getAttribute("src"), location.href);
+    url.searchParams.set("page_url", location.href);
+    this.#frame = document.createElement("iframe");
+    this.#frame.title = this.getAttribute("label") || "Chat";
+    this.#frame.src = url.href;
+    this.#frame.addEventListener("load", () => this.#hello());
+    this.#panel.append(this.#frame);
+  }
+
   open() {
-    if (!this.#frame) {
-      const url = new URL(this.getAttribute("src"), location.href);
-      url.searchParams.set("page_url", location.href);
-      this.#frame = document.createElement("iframe");
-      this.#frame.title = this.getAttribute("label") || "Chat";
-      this.#frame.src = url.href;
-      this.#frame.addEventListener("load", () => this.#hello());
-      this.#panel.append(this.#frame);
-    }
+    this.#ensureFrame();
     this.#panel.hidden = false;
     this.#button.setAttribute("aria-expanded", "true");
     this.#frame.focus();
@@ -103,18 +107,24 @@ class ChatWidget extends HTMLElement {
     this.#post(data);
   }
 
-  // The frame's page hears nothing until it has loaded: posts wait for it.
+  // The chat hears nothing until it is connected: posts wait for it (a closed widget
+  // loads its chat, and stays closed).
   #post(data) {
     if (this.#frame?.dataset.ready) this.#frame.contentWindow.postMessage(data, this.#origin);
     else {
       this.#pending.push(data);
-      if (!this.isOpen) this.open();
+      this.#ensureFrame();
     }
   }
 
+  // The frame's page learns that a widget hosts it (function calls may go through).
   #hello() {
-    this.#frame.dataset.ready = "1";
     this.#frame.contentWindow.postMessage({ chatsessions: "hello" }, this.#origin);
+  }
+
+  // The chat is connected: what was posted meanwhile goes now.
+  #ready() {
+    this.#frame.dataset.ready = "1";
     for (const data of this.#pending.splice(0)) this.#frame.contentWindow.postMessage(data, this.#origin);
   }
 
@@ -122,7 +132,9 @@ class ChatWidget extends HTMLElement {
   #fromFrame(event) {
     if (!this.#frame || event.source !== this.#frame.contentWindow || event.origin !== this.#origin) return;
     const data = event.data;
-    if (data && typeof data === "object" && data.chatsessions === "call_fn") this.#call(data);
+    const ours = data && typeof data === "object" ? data.chatsessions : undefined;
+    if (ours === "call_fn") this.#call(data);
+    else if (ours === "ready") this.#ready();
   }
 
   async #call({ id, name, args }) {

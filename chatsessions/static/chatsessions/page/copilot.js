@@ -51,6 +51,11 @@ export function listenToHost() {
   });
 }
 
+// The chat is connected (a session frame came): the host's widget may post now.
+export function announceReady() {
+  if (embedded && hostOrigin) window.parent.postMessage({ chatsessions: "ready" }, hostOrigin);
+}
+
 // A handler's send_window_message: posted to the host, if it is an allowed one.
 export function windowMessage(frame) {
   if (embedded && hostOrigin) window.parent.postMessage(frame.data, hostOrigin);

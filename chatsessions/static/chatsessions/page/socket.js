@@ -2,7 +2,7 @@
 // (as the server dispatches the client's), closes answered as rules.afterClose says.
 
 import { setCommands, setModes } from "./commands.js";
-import { callFunction, callOver, client, windowMessage } from "./copilot.js";
+import { announceReady, callFunction, callOver, client, windowMessage } from "./copilot.js";
 import { actionResult, forgetCalls } from "./custom.js";
 import { attachments } from "./composer.js";
 import { applySettings, buildEnv, buildProfiles, buildSettings, readEnv } from "./forms.js";
@@ -98,6 +98,7 @@ const shows = {
     chats.mark(frame.id);
     setTitle(frame.resumed ? ui.title.textContent : "");
     ui.input.focus();
+    announceReady();
   },
   message(frame) {
     showMessage(frame);
