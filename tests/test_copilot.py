@@ -133,3 +133,16 @@ async def test_a_system_message_answers_no_question_of_the_users(chat_user):
         assert (await chat.expect("message"))["role"] == "system"
         reply = await chat.send("Jeeves")  # the user's own answer
         assert reply is not None and reply.content == "Your name is: Jeeves"
+
+
+def test_the_widget_tag_names_an_unknown_app_and_the_demo_page_404s(client, django_user_model):
+    from django.template import Context, Template, TemplateSyntaxError
+
+    tag = Template('{% load chatsessions %}{% chat_widget "copilot" object=product %}')
+    shown = tag.render(Context({"product": {"id": 42}}))
+    assert '<chat-widget src="/chat/copilot/?client=copilot&amp;page_object=' in shown
+    with pytest.raises(TemplateSyntaxError, match="no chat app named 'nope'"):
+        Template('{% load chatsessions %}{% chat_widget "nope" %}').render(Context())
+    client.force_login(django_user_model.objects.create_user("widget-user"))
+    assert client.get("/product/nope/").status_code == 404
+    assert client.get("/product/").status_code == 200
