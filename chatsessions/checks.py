@@ -11,6 +11,7 @@ from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
 
+from .accounts.embed import normalized_origin
 from .conf import DEFAULTS, get_config
 from .handler_api.registry import action_event, load_app
 
@@ -38,6 +39,7 @@ _NUMBERS = (
     "MAX_MESSAGE_FILE_BYTES",
     "MAX_USER_FILE_BYTES",
     "UNSENT_UPLOAD_SECONDS",
+    "EMBED_TOKEN_SECONDS",
 )
 
 
@@ -92,6 +94,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     messages.extend(_check_deployment())
     messages.extend(_check_redis_read_timeout())
     messages.extend(_check_body_limit())
+    messages.extend(_check_embedding(config))
     policy = config["CONTENT_SECURITY_POLICY"]
     if policy is not None and not isinstance(policy, str):
         messages.append(
@@ -420,3 +423,30 @@ def check_header_auth(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
             id="chatsessions.W010",
         )
     ]
+
+
+def _check_embedding(config: dict[str, Any]) -> list[CheckMessage]:
+    """EMBED_ORIGINS must be origins; EMBED_KEY a long secret or None."""
+    messages: list[CheckMessage] = []
+    origins = config["EMBED_ORIGINS"]
+    if isinstance(origins, str) or not isinstance(origins, (list, tuple)):
+        origins = [origins]
+    for origin in origins:
+        if normalized_origin(origin) is None:
+            messages.append(
+                Error(
+                    f"CHATSESSIONS['EMBED_ORIGINS'] holds {origin!r}, which is not an origin.",
+                    hint='A list of scheme://host[:port], for example ["https://www.example.com"].',
+                    id="chatsessions.E010",
+                )
+            )
+    key = config["EMBED_KEY"]
+    if key is not None and (not isinstance(key, str) or len(key) < 32):
+        messages.append(
+            Error(
+                "CHATSESSIONS['EMBED_KEY'] must be None or a secret of at least 32 characters.",
+                hint="For example secrets.token_urlsafe(32), read from the environment.",
+                id="chatsessions.E010",
+            )
+        )
+    return messages

@@ -62,12 +62,14 @@ DEFAULTS: dict[str, Any] = {
     "EXPOSE_HANDLER_ERRORS": None,
     # The Content-Security-Policy of the chat page, where other people's text (model
     # output, file names) is shown: scripts and styles of the site only, none inline;
-    # images and PDFs a handler names by URL from http(s) anywhere. A project whose
+    # images and PDFs a handler names by URL from http(s) anywhere (and from blob: URLs:
+    # an embedded chat fetches its files with its key). A project whose
     # override of the page's template adds inline script or style loosens it here; None
     # sends none (a project whose middleware sets its own).
     "CONTENT_SECURITY_POLICY": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: http: https:;"
-        " frame-src 'self' http: https:; connect-src 'self'; object-src 'none'; base-uri 'none';"
+        " frame-src 'self' blob: http: https:; media-src 'self' blob:; connect-src 'self';"
+        " object-src 'none'; base-uri 'none';"
         " form-action 'self'; frame-ancestors 'self'"
     ),
     # The largest request body any HTTP path takes, in bytes, unless its view declares
@@ -88,6 +90,14 @@ DEFAULTS: dict[str, Any] = {
     "UPLOAD_TYPES": ["*/*"],
     # An upload never sent in a message is deleted this long after (chatsessions_reap).
     "UNSENT_UPLOAD_SECONDS": 24 * 3600.0,
+    # The chat embedded in other sites' pages (the copilot widget on another origin; see
+    # accounts/embed.py): the origins (scheme://host[:port]) whose pages may frame it and
+    # hand it a login; the key their backends send to ask for embed tokens over HTTP
+    # (None: that endpoint is off, embed_token() in Python still works); how long a token
+    # lives before its page's chat trades it for a login.
+    "EMBED_ORIGINS": [],
+    "EMBED_KEY": None,
+    "EMBED_TOKEN_SECONDS": 300.0,
 }
 
 

@@ -3,7 +3,7 @@ under a prefix, for example path("chat/", include("chatsessions.urls"))."""
 
 from django.urls import path
 
-from .web import file_views
+from .web import embed_views, file_views
 from .web import history_api as api
 from .web.views import chat_page
 
@@ -16,5 +16,7 @@ urlpatterns = [
     path("api/<slug:app>/chats/<uuid:session_id>/messages/", api.chat_messages, name="chat-messages"),
     path("api/<slug:app>/chats/<uuid:session_id>/files/", file_views.upload, name="chat-files"),
     path("files/<uuid:file_id>/", file_views.download, name="file"),
+    path("embed/token/", embed_views.token, name="embed-token"),
+    path("embed/login/", embed_views.login, name="embed-login"),
     path("<slug:app>/", chat_page, name="chat-app"),
 ]

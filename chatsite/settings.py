@@ -119,6 +119,10 @@ CHATSESSIONS: dict[str, Any] = {
         "copilot": "chatsite.chat.copilot",
     },
     "FILE_STORAGE": "chatfiles",
+    # Other sites whose pages may embed the chat (the copilot widget), and the key their
+    # backends ask for embed tokens with: docs/handler-api.md, "The copilot on another site".
+    "EMBED_ORIGINS": os.environ.get("CHATSESSIONS_EMBED_ORIGINS", "").split(),
+    "EMBED_KEY": os.environ.get("CHATSESSIONS_EMBED_KEY") or None,
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -34,6 +34,8 @@ CHATSESSIONS = {
     "INBOUND_BYTES_PER_WINDOW": int(os.environ.get("CHATSESSIONS_TEST_INBOUND_BYTES", str(1024 * 1024))),
     "EXPOSE_HANDLER_ERRORS": True,
     "FILE_STORAGE": "chatfiles",
+    "EMBED_ORIGINS": CHATSESSIONS["EMBED_ORIGINS"],  # noqa: F405 (the demo's, from the environment)
+    "EMBED_KEY": CHATSESSIONS["EMBED_KEY"],  # noqa: F405
 }
 
 # The test client sends a fixed Cookie header, so admin messages ride in the session.

@@ -116,7 +116,11 @@ raw_frames = (
 def server(tmp_path_factory):
     # The inbound budget has tests of its own.
     worker = sqlite_worker(
-        tmp_path_factory.mktemp("fuzz"), PASSWORD, CHATSESSIONS_TEST_INBOUND_BYTES=str(64 * 1024 * 1024)
+        tmp_path_factory.mktemp("fuzz"),
+        PASSWORD,
+        CHATSESSIONS_TEST_INBOUND_BYTES=str(64 * 1024 * 1024),
+        CHATSESSIONS_EMBED_ORIGINS=SHOP,
+        CHATSESSIONS_EMBED_KEY=EMBED_KEY,
     )
     yield worker
     worker.stop()
@@ -316,6 +320,80 @@ def test_generated_uploads_get_a_clear_answer(server, cookie, own_chat, upload, 
         assert isinstance(answered["error"], str) and answered["detail"], answered
 
 
+# -- Embedding on another site: the token and login endpoints, and frame keys -----------------
+
+SHOP = "https://shop.example.com"
+EMBED_KEY = "the-fuzz-tests-embed-key-long-enough"
+embed_fields = st.fixed_dictionaries(
+    {},
+    optional={
+        "user": st.sampled_from(["ann", "alice", "admin", ""]) | text | json_values,
+        "origin": st.sampled_from([SHOP, SHOP + "/", "https://evil.example.com", "null", ""])
+        | text
+        | json_values,
+        "token": st.sampled_from(["", "a.b.c", "x" * 2000]) | text | json_values,
+        "display_name": text | json_values,
+        "metadata": json_values,
+    },
+)
+embed_bodies = (
+    embed_fields.map(lambda fields: json.dumps(fields).encode())
+    | json_values.map(lambda value: json.dumps(value).encode())
+    | st.binary(max_size=64)
+    | st.sampled_from([b"[" * 100_000, b'{"user": "ann", "origin": 1e999}', b"x" * 20_000])
+)
+# Header values a client may send: the right key, a wrong one, junk, a bearer of nothing.
+bearers = st.sampled_from([f"Bearer {EMBED_KEY}", "Bearer wrong", "Bearer ", "Basic x", ""]) | st.text(
+    alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=80
+).map(lambda junk: f"Bearer {junk}")
+embed_requests = st.tuples(
+    st.sampled_from(["POST", "GET", "PUT"]),
+    st.sampled_from(["/chat/embed/token/", "/chat/embed/login/", "/chat/api/probe/chats/"]),
+    embed_bodies,
+    bearers,
+)
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None, database=None)
+@given(request=embed_requests)
+def test_generated_embed_requests_get_a_clear_answer(server, request):
+    method, path, body, bearer = request
+    headers = {"Content-Type": "application/json", **({"Authorization": bearer} if bearer else {})}
+    try:
+        with urllib.request.urlopen(
+            urllib.request.Request(
+                server.base + path, body if method != "GET" else None, headers, method=method
+            ),
+            timeout=10,
+        ) as answer:
+            status, answered = answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        status, answered = error.code, json.loads(error.read())  # every refusal is JSON
+    # A token only for the key's holder; a history list only for a valid frame key.
+    assert status in {201, 400, 401, 403, 405, 413} | ({200} if path.endswith("chats/") else set()), request
+    if status == 201:
+        assert bearer == f"Bearer {EMBED_KEY}" and isinstance(answered["token"], str)
+    elif status != 200:
+        assert isinstance(answered["error"], str) and answered["detail"], answered
+
+
+key_subprotocols = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.", max_size=200
+)
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")) // 5, deadline=None, database=None)
+@given(key=key_subprotocols)
+def test_generated_frame_keys_log_no_socket_in(server, key):
+    from websockets.sync.client import connect
+
+    url = server.base.replace("http", "ws") + "/ws/chat/probe/"
+    with connect(url, subprotocols=["chatsessions", f"chatsessions.key.{key}"]) as socket:
+        first = json.loads(socket.recv(timeout=10))
+        refusal = first[0] if isinstance(first, list) else first
+        assert refusal["code"] == "not_logged_in" and "reload the page" in refusal["detail"]
+
+
 def test_the_fuzzed_server_logged_nothing_but_its_requests(server, cookie):
     """Runs after the fuzzing above (pytest keeps the order of a module's tests)."""
     assert sent[0] >= 2000, f"only {sent[0]} frames were generated"
@@ -334,8 +412,13 @@ def test_the_fuzzed_server_logged_nothing_but_its_requests(server, cookie):
         and not re.search(
             r"(Not Found|Bad Request|Bad request \(Unable to parse request body\)|Method Not Allowed \(\w+\)"
             r"|Method Not Allowed|Unsupported Media Type|Request Entity Too Large"
-            r"|Forbidden|Forbidden \(CSRF token from the 'X-Csrftoken' HTTP header [^)]*\)): /chat/api/",
+            r"|Forbidden|Forbidden \(CSRF token from the 'X-Csrftoken' HTTP header [^)]*\)|Unauthorized)"
+            r": /chat/(api|embed)/",
             line,
         )
+        # The embed endpoints' own line for each refusal of a token or a login, and the
+        # body limit's for each body over theirs.
+        and not re.search(r"refused an embed (token|login)", line)
+        and not re.search(r"^/chat/embed/\w+/: refused a request body over \d+ bytes$", line)
     ]
     assert unexpected == []

@@ -106,8 +106,12 @@ async def test_the_search_finds_a_word_in_any_message(demo_server, word):
         await conversation.start()
         await conversation.send("Plans for the weekend")
         await conversation.send(f"we could see the {word.upper()} at the zoo")
-    page = await asyncio.to_thread(alice.list, q=word)
-    assert [c["title"] for c in page["chats"]] == ["Plans for the weekend"]
+
+    async def found() -> None:  # the messages are written behind the chat (WRITE_DELAY_SECONDS)
+        page = await asyncio.to_thread(alice.list, q=word)
+        assert [c["title"] for c in page["chats"]] == ["Plans for the weekend"]
+
+    await eventually(found)
     for literal in ["%", "_", "\x00", "\ud800"]:  # no wildcard, no database error
         assert (await asyncio.to_thread(alice.list, q=word + literal))["chats"] == []
 

@@ -26,6 +26,7 @@ from ..conf import get_config
 from ..handler_api.users import SESSION_KEY, as_chainlit_user
 from ..models import ChatSession
 from . import control
+from .auth import EMBEDDED
 
 logger = logging.getLogger("chatsessions")
 
@@ -51,12 +52,16 @@ class Login:
     def __init__(self, scope: dict[str, Any], now: float) -> None:
         user = scope.get("user")
         user = user if user is not None and user.is_authenticated else None
+        # An embedded chat's socket is logged in by its frame key, not by a session: what
+        # was said of its user comes with the key (auth.py).
+        embedded = scope.get(EMBEDDED)
+        session = None if embedded else scope.get("session")
         # What an auth callback said of the user, kept in the session at login (the
         # session is loaded by now: the login was read from it).
-        session = scope.get("session")
         said = session.get(SESSION_KEY) if session is not None and user is not None else None
+        if embedded:
+            said = embedded.said
         self.user = as_chainlit_user(user, said)
-        session = scope.get("session")
         self.session_key: str | None = getattr(session, "session_key", None) if session else None
         self.recheck_at = now + get_config()["AUTH_RECHECK_SECONDS"]
 

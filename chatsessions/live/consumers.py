@@ -11,13 +11,14 @@ from typing import Any
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from ..accounts.embed import SUBPROTOCOL
 from ..conf import get_config
 from ..handler_api.registry import ChatApp, load_app
 from ..wire import frames
 from ..wire.frames import CloseCode, ErrorCode
 from ..wire.protocol import Frame, ProtocolError, Start, parse_frame
 from .access import Login
-from .auth import UNAVAILABLE
+from .auth import KEY_REFUSED, UNAVAILABLE
 from .chat import LiveChat
 from .lease import heartbeat
 from .limits import InboundBudget, ServerTransport, frame_size, server_transport
@@ -80,7 +81,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.inbound = InboundBudget.from_settings(now)
         self.app_name: str = self.scope["url_route"]["kwargs"].get("app", "default")
         # Accept first: a close code and an error frame only reach an accepted socket.
-        await self.accept()
+        # (An embedded chat's frame offers our subprotocol, with its key beside it.)
+        offered = self.scope.get("subprotocols") or ()
+        await self.accept(SUBPROTOCOL if SUBPROTOCOL in offered else None)
         if refused_origin(self.scope):
             await self.refuse(
                 CloseCode.FORBIDDEN_ORIGIN,
@@ -109,6 +112,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 CloseCode.TRY_AGAIN_LATER,
                 ErrorCode.UNAVAILABLE,
                 "the login cannot be read now; try again shortly",
+            )
+            return
+        if self.scope.get(KEY_REFUSED):
+            await self.refuse(
+                CloseCode.NOT_LOGGED_IN,
+                ErrorCode.NOT_LOGGED_IN,
+                f"{self.scope[KEY_REFUSED]}: reload the page",
             )
             return
         self.login = Login(self.scope, now)

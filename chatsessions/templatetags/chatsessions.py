@@ -36,8 +36,7 @@ def chat_widget(context: Any, app: str = "default", object: Any = None, label: s
     if object is not None:
         query["page_object"] = json.dumps(object, default=str)
     return format_html(
-        '<script type="module" src="{}"></script>'
-        '<chat-widget src="{}" stylesheet="{}" label="{}"></chat-widget>',
+        '<script src="{}" defer></script><chat-widget src="{}" stylesheet="{}" label="{}"></chat-widget>',
         static("chatsessions/widget.js"),
         f"{page}?{urlencode(query)}",
         static("chatsessions/widget.css"),

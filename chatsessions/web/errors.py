@@ -30,6 +30,8 @@ class HttpError(StrEnum):
     TOO_MANY_FILES = "too_many_files"
     NOT_LOGGED_IN = "not_logged_in"
     CSRF_FAILED = "csrf_failed"
+    ORIGIN_NOT_ALLOWED = "origin_not_allowed"
+    LOGIN_REFUSED = "login_refused"
     UNKNOWN_APP = "unknown_app"
     NOT_FOUND = "not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
@@ -54,6 +56,8 @@ _STATUS = {
     HttpError.TOO_MANY_FILES: 400,
     HttpError.NOT_LOGGED_IN: 401,
     HttpError.CSRF_FAILED: 403,
+    HttpError.ORIGIN_NOT_ALLOWED: 403,
+    HttpError.LOGIN_REFUSED: 403,
     HttpError.UNKNOWN_APP: 404,
     HttpError.NOT_FOUND: 404,
     HttpError.METHOD_NOT_ALLOWED: 405,

@@ -24,8 +24,15 @@ from ..conf import get_config
 from ..models import ChatFile
 from ..storage import files
 from .bodies import max_body_bytes
-from .errors import HttpError, Problem, answers_json
-from .guards import require_app, require_csrf_token, require_login, require_method, require_own_chat
+from .errors import HttpError, Problem, answer, answers_json
+from .guards import (
+    accept_frame_key,
+    require_app,
+    require_csrf_token,
+    require_login,
+    require_method,
+    require_own_chat,
+)
 
 logger = logging.getLogger("chatsessions")
 
@@ -52,6 +59,7 @@ def upload(request: HttpRequest, app: str, session_id: UUID) -> HttpResponse:
     with {"files": [...]}, each with the id a message frame names it by. Every refusal
     is JSON in errors.py's shape."""
     require_method(request, "POST")
+    accept_frame_key(request)
     require_login(request, "attach files")
     config = get_config()
     try:
@@ -84,7 +92,11 @@ def _staff_may_read(request: HttpRequest) -> bool:
 def download(request: HttpRequest, file_id: UUID) -> HttpResponseBase:
     """GET a file: to its owner, and to staff who may view chat files in the admin; to
     anyone else 404, as if there were none. ?download=1 asks for a download even of a
-    type the browser would show."""
+    type the browser would show. An embedded chat's page asks with its frame key."""
+    try:
+        accept_frame_key(request)
+    except Problem as problem:
+        return answer(problem.code, problem.detail)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     row = ChatFile.objects.filter(pk=file_id).first()

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 
+from ..accounts.embed import EmbedRefused, login_of_key
 from ..conf import get_config
 from ..storage import history
 from .errors import HttpError, Problem
@@ -38,6 +39,23 @@ def require_csrf_token(request: HttpRequest) -> None:
     if _csrf.process_view(request, _checked_view, (), {}) is not None:
         detail = "the CSRF token is missing or wrong: send the csrftoken cookie's value in X-CSRFToken"
         raise Problem(HttpError.CSRF_FAILED, detail)
+
+
+def accept_frame_key(request: HttpRequest) -> None:
+    """Logs in, for this request alone, the user of the frame key in its Authorization
+    header (`Bearer <key>`: an embedded chat's, see accounts/embed.py), in place of any
+    cookie's; refuses (401) a key that is expired, forged or for a user who may not log in.
+    No page of another site can send that header without the key, so there is no CSRF
+    token to check."""
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return
+    try:
+        login = login_of_key(header.removeprefix("Bearer ").strip())
+    except EmbedRefused as refused:
+        raise Problem(HttpError.NOT_LOGGED_IN, f"{refused}: reload the page") from None
+    request.user = login.user
+    request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]  # read by CsrfViewMiddleware
 
 
 def require_login(request: HttpRequest, to: str) -> None:

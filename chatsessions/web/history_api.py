@@ -26,6 +26,7 @@ from ..storage import history
 from ..wire.protocol import ProtocolError, load_json
 from .errors import HttpError, Problem, answers_json
 from .guards import (
+    accept_frame_key,
     not_found,
     require_app,
     require_csrf_token,
@@ -47,6 +48,7 @@ def _endpoint(*methods: str) -> Callable[[View], View]:
         @functools.wraps(view)
         def checked(request: HttpRequest, app: str, **kwargs: Any) -> HttpResponse:
             require_method(request, *methods)
+            accept_frame_key(request)
             require_csrf_token(request)
             require_login(request, "see your chats")
             require_app(app)

@@ -90,8 +90,8 @@ def test_the_package_is_its_rooms_and_what_django_and_projects_name():
     top = sorted(path.stem for path in PACKAGE.glob("*.py"))
     assert top == [
         "__init__", "admin", "allauth", "apps", "auth", "bodies", "checks", "conf", "config", "context",
-        "control", "element", "input_widget", "middleware", "models", "outbox", "pytest_plugin", "routing",
-        "signals", "socket", "step", "sync", "types", "urls", "utils",
+        "control", "element", "embed", "input_widget", "middleware", "models", "outbox", "pytest_plugin",
+        "routing", "signals", "socket", "step", "sync", "types", "urls", "utils",
     ]  # fmt: skip
     # data/ is no room of ours: it is chainlit.data's path (handler_api holds the code).
     assert ROOMS == [
@@ -131,6 +131,7 @@ PUBLIC_PATHS = {
     "chatsessions.auth": ["ChatAuthMiddlewareStack", "HeaderCallbackBackend", "PasswordCallbackBackend"],
     "chatsessions.bodies": ["RequestBodyLimit", "max_body_bytes"],
     "chatsessions.conf": ["get_config"],
+    "chatsessions.embed": ["embed_token"],
     "chatsessions.context": ["context"],
     "chatsessions.sync": ["make_async", "run_sync"],
     "chatsessions.types": [

@@ -7,16 +7,17 @@
 // Prism. This module wires them together.
 
 import { postMessage, sendMessage, wireComposer } from "./page/composer.js";
-import { listenToHost } from "./page/copilot.js";
+import { embedLogin, listenToHost, relogin } from "./page/copilot.js";
 import { readSettings } from "./page/forms.js";
 import { atBottom, follow, loadOlder } from "./page/messages.js";
-import { historyUrl, narrow, notice, page, root, send, stored, ui, wired } from "./page/shared.js";
+import { embed, historyUrl, narrow, notice, page, root, send, stored, ui, wired } from "./page/shared.js";
 import { chats, setSidebar } from "./page/sidebar.js";
 import { connect, restart, send as sendFrame, switchTo } from "./page/socket.js";
 
-Object.assign(wired, { send: sendFrame, sendMessage, postMessage, switchTo });
+Object.assign(wired, { send: sendFrame, sendMessage, postMessage, switchTo, connect, relogin });
 wireComposer();
 listenToHost();
+if (embed.loginUrl) await embedLogin; // another site's page: its token first
 
 // Escape stops a running reply, unless a dialog or a rename has it.
 document.addEventListener("keydown", (event) => {

@@ -1,7 +1,14 @@
 // <chat-widget>: the chat as a copilot on any page of the site ({% chat_widget %} adds
-// it). A launcher button opens a panel with the chat app's page in a frame, on the
-// user's own login; the frame's page says which page it is on (page_url) and what that
-// shows (page_object). The element is the page's one global; its methods:
+// it), or of another site (docs/handler-api.md, "The copilot on another site"). A
+// launcher button opens a panel with the chat app's page in a frame; the frame's page
+// says which page it is on (page_url) and what that shows (page_object, or the object
+// attribute's JSON). On the chat's own site it uses the user's own login. On another
+// site the frame gets no cookie of the chat's: the token attribute, or what a GET of
+// token-url answers ({"token": ...}, asked again whenever the chat needs a new one), is
+// handed to the frame, which logs in with it. A login refused, or a frame that never
+// loads (the site is not in the chat's EMBED_ORIGINS), shows as an error in the panel.
+// A classic script (no CORS needed from another site). The element is the page's one
+// global; its methods:
 //   open(), close(), toggle()
 //   registerFunction(name, fn): what a handler's CopilotFunction(name, args) calls; fn
 //     gets args and returns (or resolves to) JSON
@@ -13,19 +20,26 @@
 // What the chat's handlers send with send_window_message arrives as a window "message"
 // event from the frame, as in Chainlit.
 
+const widgetScript = document.currentScript?.src || location.href;
+// How long a frame may take to say it is connected before the panel says it did not load
+// (the load-seconds attribute, else this).
+const LOAD_SECONDS = 15;
+
 class ChatWidget extends HTMLElement {
   #functions = new Map();
   #frame = null;
   #panel = null;
   #button = null;
+  #error = null;
   #pending = [];
+  #loadTimer = null;
 
   connectedCallback() {
     if (this.shadowRoot) return;
     const shadow = this.attachShadow({ mode: "open" });
     const style = document.createElement("link");
     style.rel = "stylesheet";
-    style.href = this.getAttribute("stylesheet") || new URL("widget.css", import.meta.url).href;
+    style.href = this.getAttribute("stylesheet") || new URL("widget.css", widgetScript).href;
     this.#button = document.createElement("button");
     this.#button.type = "button";
     this.#button.className = "launcher";
@@ -47,7 +61,11 @@ class ChatWidget extends HTMLElement {
     close.textContent = "×";
     close.addEventListener("click", () => this.close());
     head.append(title, close);
-    this.#panel.append(head);
+    this.#error = document.createElement("p");
+    this.#error.className = "error";
+    this.#error.setAttribute("role", "alert");
+    this.#error.hidden = true;
+    this.#panel.append(head, this.#error);
     shadow.append(style, this.#panel, this.#button);
     window.addEventListener("message", (event) => this.#fromFrame(event));
     this.addEventListener("keydown", (event) => {
@@ -69,11 +87,23 @@ class ChatWidget extends HTMLElement {
     if (this.#frame) return;
     const url = new URL(this.getAttribute("src"), location.href);
     url.searchParams.set("page_url", location.href);
+    if (this.hasAttribute("object")) url.searchParams.set("page_object", this.getAttribute("object"));
     this.#frame = document.createElement("iframe");
     this.#frame.title = this.getAttribute("label") || "Chat";
     this.#frame.src = url.href;
     this.#frame.addEventListener("load", () => this.#hello());
     this.#panel.append(this.#frame);
+    this.#loadTimer = setTimeout(() => {
+      if (this.#origin === location.origin) this.#fail("The chat did not load: are you logged in?");
+      else this.#fail(`The chat did not load: ${this.#origin} may not allow ${location.origin} to embed it (its EMBED_ORIGINS).`);
+    }, Number(this.getAttribute("load-seconds") || LOAD_SECONDS) * 1000);
+  }
+
+  #fail(text) {
+    clearTimeout(this.#loadTimer);
+    this.#error.textContent = text;
+    this.#error.hidden = false;
+    this.dispatchEvent(new CustomEvent("chat-widget-error", { detail: { message: text }, bubbles: true }));
   }
 
   open() {
@@ -117,13 +147,32 @@ class ChatWidget extends HTMLElement {
     }
   }
 
-  // The frame's page learns that a widget hosts it (function calls may go through).
-  #hello() {
-    this.#frame.contentWindow.postMessage({ chatsessions: "hello" }, this.#origin);
+  // The frame's page learns that a widget hosts it (function calls may go through), and
+  // on another site gets the token it logs in with.
+  async #hello() {
+    let token;
+    try {
+      token = await this.#token();
+    } catch (error) {
+      this.#fail(`The chat cannot log you in: ${error.message}`);
+      return;
+    }
+    this.#frame.contentWindow.postMessage({ chatsessions: "hello", ...(token ? { token } : {}) }, this.#origin);
+  }
+
+  async #token() {
+    const tokenUrl = this.getAttribute("token-url");
+    if (!tokenUrl) return this.getAttribute("token");
+    const response = await fetch(tokenUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    const answer = await response.json().catch(() => ({}));
+    if (!response.ok || typeof answer.token !== "string") throw new Error(answer.detail || `${tokenUrl} answered HTTP ${response.status}`);
+    return answer.token;
   }
 
   // The chat is connected: what was posted meanwhile goes now.
   #ready() {
+    clearTimeout(this.#loadTimer);
+    this.#error.hidden = true;
     this.#frame.dataset.ready = "1";
     for (const data of this.#pending.splice(0)) this.#frame.contentWindow.postMessage(data, this.#origin);
   }
@@ -135,6 +184,8 @@ class ChatWidget extends HTMLElement {
     const ours = data && typeof data === "object" ? data.chatsessions : undefined;
     if (ours === "call_fn") this.#call(data);
     else if (ours === "ready") this.#ready();
+    else if (ours === "token") this.#hello();
+    else if (ours === "refused") this.#fail(`The chat cannot log you in: ${String(data.detail)}`);
   }
 
   async #call({ id, name, args }) {

@@ -4,8 +4,14 @@
 // sends with send_window_message, and its CopilotFunction calls, go to the host. A call
 // needs the widget's script on the host page (it says hello first); without it, the
 // call is answered at once with an error.
+//
+// Embedded in another site's page (embed.loginUrl), the chat logs in with the token the
+// widget's hello carries: traded at the server for the key every request then carries.
+// A login refused is told to the widget ({chatsessions: "refused", detail}), which shows
+// it; logged out later, the chat asks the widget for a new token ({chatsessions: "token"}).
 
-import { root, send } from "./shared.js";
+import { fileAccess } from "./files.js";
+import { embed, notice, root, send, setStatus, wired } from "./shared.js";
 
 const allowed = (root.dataset.hostOrigins || "").split(" ").filter(Boolean);
 const embedded = window.parent !== window;
@@ -34,15 +40,22 @@ function originOfHost() {
 }
 
 export function listenToHost() {
-  if (!embedded) return;
+  if (!embedded) {
+    if (embed.loginUrl) setStatus("closed", "This chat opens in another site's page");
+    return;
+  }
   hostOrigin = originOfHost();
+  if (embed.loginUrl && !hostOrigin) setStatus("closed", "This site may not embed the chat");
   window.addEventListener("message", (event) => {
     // Only the parent page, from an allowed origin: another frame's or origin's post is dropped.
     if (event.source !== window.parent || !allowed.includes(event.origin)) return;
     hostOrigin = event.origin;
     const data = event.data;
     const ours = data && typeof data === "object" && typeof data.chatsessions === "string" ? data.chatsessions : null;
-    if (ours === "hello") hostHasWidget = true;
+    if (ours === "hello") {
+      hostHasWidget = true;
+      if (embed.loginUrl && typeof data.token === "string") logIn(data.token, event.origin);
+    }
     else if (ours === "call_fn_result") {
       send({ type: "call_fn_result", id: String(data.id), result: data.result ?? null, error: data.error ?? null });
     } else if (ours === "system_message") {
@@ -72,4 +85,43 @@ export function callFunction(frame) {
 
 export function callOver(frame) {
   if (embedded && hostOrigin) window.parent.postMessage({ chatsessions: "call_fn_over", id: frame.id }, hostOrigin);
+}
+
+// An embedded chat's login: resolves once the first token is traded for a key.
+let loggedIn = null;
+export const embedLogin = new Promise((resolve) => (loggedIn = resolve));
+let relogging = false;
+
+async function logIn(token, origin) {
+  const response = await fetch(embed.loginUrl, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ token, origin }),
+  }).catch(() => null);
+  const answer = response ? await response.json().catch(() => ({})) : { detail: "the chat's server cannot be reached" };
+  if (!response?.ok || typeof answer.key !== "string") {
+    const detail = answer.detail || `HTTP ${response?.status}`;
+    setStatus("closed", "Not logged in");
+    notice(`This chat cannot log you in: ${detail}`);
+    window.parent.postMessage({ chatsessions: "refused", detail }, origin);
+    return;
+  }
+  embed.key = answer.key;
+  fileAccess.headers = { Authorization: `Bearer ${answer.key}` };
+  if (relogging) {
+    relogging = false;
+    wired.connect();
+  }
+  loggedIn();
+}
+
+// Logged out (the key expired, or the user may no longer log in): a new token, once.
+export function relogin() {
+  if (relogging || !hostOrigin) {
+    setStatus("closed", "Logged out");
+    return;
+  }
+  relogging = true;
+  embed.key = null;
+  window.parent.postMessage({ chatsessions: "token" }, hostOrigin);
 }

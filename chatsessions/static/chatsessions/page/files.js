@@ -12,9 +12,37 @@ function node(tag, className, text) {
   return made;
 }
 
+// A chat embedded in another site's page has no cookie of this site: its files are
+// fetched with its key (fileAccess.headers, set when it logs in) and shown from blob URLs.
+export const fileAccess = { headers: null };
+const keyed = (url) => Boolean(fileAccess.headers) && new URL(url, location.href).origin === location.origin;
+
+async function blobUrl(url) {
+  const response = await fetch(url, { headers: fileAccess.headers });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return URL.createObjectURL(await response.blob());
+}
+
+// Gives use the URL to show url by: itself, or a blob URL where it needs the key.
+function withSource(url, failed, use) {
+  if (!keyed(url)) use(url);
+  else blobUrl(url).then(use, failed);
+}
+
 function download(element) {
   const link = node("a", "cs-file");
   link.href = downloadUrl(element.url);
+  if (keyed(link.href)) {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      blobUrl(link.href).then((made) => {
+        const save = node("a");
+        save.href = made;
+        save.download = element.name;
+        save.click();
+      });
+    });
+  }
   link.download = element.name;
   link.append(node("span", "cs-file-name", element.name), node("span", "cs-file-size", sizeText(element.size)));
   return link;
@@ -42,7 +70,7 @@ function loadPlotly(src, cssSrc) {
 }
 
 async function fetchContent(url, as) {
-  const response = await fetch(url, { credentials: "same-origin" });
+  const response = await fetch(url, { credentials: "same-origin", headers: keyed(url) ? fileAccess.headers : {} });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   return as === "json" ? response.json() : response.text();
 }
@@ -66,19 +94,21 @@ export function showElement(element, options) {
   const kind = shownAs(element);
   if (kind === "image") {
     const image = node("img");
-    image.src = element.url;
+    const link = node("a");
+    withSource(element.url, failed, (shown) => {
+      image.src = shown;
+      link.href = shown;
+    });
     image.alt = element.name;
     image.loading = "lazy";
     image.addEventListener("load", () => options.onResize?.());
-    const link = node("a");
-    link.href = element.url;
     link.target = "_blank";
     link.rel = "noopener";
     link.append(image);
     box.append(link, caption);
   } else if (kind === "pdf") {
     const viewer = node("iframe", "cs-pdf");
-    viewer.src = element.url + (element.page ? `#page=${element.page}` : "");
+    withSource(element.url, failed, (shown) => (viewer.src = shown + (element.page ? `#page=${element.page}` : "")));
     viewer.title = element.name;
     box.append(viewer, download(element));
   } else if (kind === "text") {
@@ -102,7 +132,7 @@ export function showElement(element, options) {
     const player = node(kind, `cs-${kind}`);
     player.controls = true;
     player.preload = "metadata";
-    player.src = element.url;
+    withSource(element.url, failed, (shown) => (player.src = shown));
     if (element.auto_play) player.autoplay = true;
     player.addEventListener("loadedmetadata", () => options.onResize?.());
     player.addEventListener("error", () => failed(new Error(`this ${kind} cannot be played here`)));
@@ -183,6 +213,7 @@ export class Attachments {
     const request = new XMLHttpRequest();
     request.open("POST", this.uploadUrl(sessionId));
     request.setRequestHeader("X-CSRFToken", this.csrfToken());
+    for (const [name, value] of Object.entries(fileAccess.headers || {})) request.setRequestHeader(name, value);
     request.setRequestHeader("Accept", "application/json");
     request.responseType = "json";
     request.upload.addEventListener("progress", (event) => {

@@ -56,18 +56,34 @@ export const page = { chat: initialChat, contents: new Map(), following: true };
 // The functions a module calls but another one provides, set once by chat.js: the
 // socket's send, the composer's sendMessage and postMessage (a custom element sends a
 // message through it), and switchTo (the chat list opens a chat).
-export const wired = { send: null, sendMessage: null, postMessage: null, switchTo: null };
+// An embedded chat's (copilot.js) connect and relogin too.
+export const wired = { send: null, sendMessage: null, postMessage: null, switchTo: null, connect: null, relogin: null };
 export const send = (frame) => wired.send(frame);
 
 // What survives a reload of this tab: the session to resume, the chosen profile, the env.
+// What the tab keeps (its chat, profile and keys) in sessionStorage; where the browser
+// denies it (a frame on another site's page, with third-party storage blocked), in this
+// page's memory: a reload then starts a new chat.
+const memory = new Map();
+const tabStorage = (() => {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+})();
 export const stored = {
   key: (name) => `chatsessions:${app}:${name}`,
   get(name) {
-    return sessionStorage.getItem(this.key(name));
+    return tabStorage ? tabStorage.getItem(this.key(name)) : (memory.get(this.key(name)) ?? null);
   },
   set(name, value) {
-    if (value === null || value === undefined) sessionStorage.removeItem(this.key(name));
-    else sessionStorage.setItem(this.key(name), value);
+    const gone = value === null || value === undefined;
+    if (tabStorage) {
+      if (gone) tabStorage.removeItem(this.key(name));
+      else tabStorage.setItem(this.key(name), value);
+    } else if (gone) memory.delete(this.key(name));
+    else memory.set(this.key(name), value);
   },
 };
 
@@ -110,15 +126,23 @@ export function setTitle(title) {
   document.title = `${title || "New chat"} · ${page.shownName || app}`;
 }
 
-export const goToLogin = () =>
-  location.assign(`${root.dataset.loginUrl}?next=${encodeURIComponent(location.pathname)}`);
+// A chat embedded in another site's page (copilot.js) has no cookie of this site: it logs
+// in with the token its host hands it, and every request carries the key that buys
+// (embed.key). Logged out, it asks its host for a new token rather than for a password.
+export const embed = { loginUrl: root.dataset.embedLoginUrl || "", key: null };
+export const keyHeaders = () => (embed.key ? { Authorization: `Bearer ${embed.key}` } : {});
+
+export const goToLogin = () => {
+  if (embed.loginUrl) wired.relogin();
+  else location.assign(`${root.dataset.loginUrl}?next=${encodeURIComponent(location.pathname)}`);
+};
 
 export const csrfToken = () => (document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/) || [])[1] || "";
 
 // The history's JSON endpoints: a logged-out user goes to the login page; a refusal
 // throws with the server's detail.
 export async function api(url, options = {}) {
-  const headers = { Accept: "application/json", ...(options.headers || {}) };
+  const headers = { Accept: "application/json", ...keyHeaders(), ...(options.headers || {}) };
   if (options.method && options.method !== "GET") {
     headers["X-CSRFToken"] = csrfToken();
     headers["Content-Type"] = "application/json";

@@ -14,6 +14,7 @@ import { removeTaskList, showTaskList } from "./tasklist.js";
 import { removeElement } from "./files.js";
 import {
   CLOSE,
+  embed,
   findMessage,
   goToLogin,
   historyUrl,
@@ -35,7 +36,9 @@ let afterClose = null; // what to do when the socket we are closing has closed
 export function connect() {
   setStatus("connecting", "Connecting…");
   const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-  socket = new WebSocket(scheme + location.host + root.dataset.socketPath);
+  // An embedded chat's key rides in a subprotocol: a browser's socket sends no headers.
+  const protocols = embed.key ? ["chatsessions", `chatsessions.key.${embed.key}`] : [];
+  socket = new WebSocket(scheme + location.host + root.dataset.socketPath, protocols);
   socket.addEventListener("open", () => {
     socket.send(
       JSON.stringify({
