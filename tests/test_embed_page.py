@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -213,6 +215,37 @@ def test_a_forged_token_is_refused_in_the_widget(sites, host_page):
     chat = page.frame_locator("chat-widget iframe")
     expect(chat.locator(".cs-status")).to_have_text("Not logged in")
     expect(chat.locator(".cs-message")).to_have_count(0)
+
+
+def test_a_key_that_no_longer_holds_is_renewed_from_the_host(sites, host_page):
+    page = host_page(sites.allowed)
+    chat = page.frame_locator("chat-widget iframe")
+    say_in(chat, "before the restart")
+    expect(replies(chat).last).to_have_text("You said “before the restart”. I told the page too.")
+    # While the chat's server is down, ann's password changes there: the frame's key (and
+    # any token made before) no longer logs her in. Back up, the frame's reconnect is
+    # refused (4401); it asks the widget for a new token, logs in again and resumes.
+    sites.chat.stop()
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", CHANGE_PASSWORD],
+        cwd=ROOT,
+        env=sites.chat.env,
+        check=True,
+        capture_output=True,
+    )
+    sites.chat.start()
+    expect(chat.locator(".cs-status")).to_have_text("Connected (resumed)", timeout=30_000)
+    say_in(chat, "after the restart")
+    expect(replies(chat).last).to_have_text("You said “after the restart”. I told the page too.")
+    assert (
+        "refused an embedded chat's socket: the embed login's user may not log in now" in sites.chat.output()
+    )
+
+
+CHANGE_PASSWORD = (
+    "from django.contrib.auth import get_user_model; ann = get_user_model().objects.get(username='ann');"
+    " ann.set_password('changed on the chat site'); ann.save()"
+)
 
 
 def _key_of(sites: SimpleNamespace) -> str:

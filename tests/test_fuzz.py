@@ -416,9 +416,9 @@ def test_the_fuzzed_server_logged_nothing_but_its_requests(server, cookie):
             r": /chat/(api|embed)/",
             line,
         )
-        # The embed endpoints' own line for each refusal of a token or a login, and the
-        # body limit's for each body over theirs.
-        and not re.search(r"refused an embed (token|login)", line)
+        # The embed endpoints' (and sockets') own line for each refusal of a token, a login
+        # or a key, and the body limit's for each body over theirs.
+        and not re.search(r"refused an embed( token| login|ded chat's socket)", line)
         and not re.search(r"^/chat/embed/\w+/: refused a request body over \d+ bytes$", line)
     ]
     assert unexpected == []

@@ -115,6 +115,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             )
             return
         if self.scope.get(KEY_REFUSED):
+            logger.warning("refused an embedded chat's socket: %s", self.scope[KEY_REFUSED])
             await self.refuse(
                 CloseCode.NOT_LOGGED_IN,
                 ErrorCode.NOT_LOGGED_IN,
