@@ -24,7 +24,9 @@ from .handler_api.elements import (
     Text,
     Video,
 )
+from .handler_api.generations import ChatGeneration, CompletionGeneration, GenerationMessage
 from .handler_api.message import ErrorMessage, Message
+from .handler_api.openai_calls import instrument_openai
 from .handler_api.profiles import ChatProfile, Starter, StarterCategory
 from .handler_api.registry import (
     action_callback,
@@ -62,9 +64,11 @@ __all__ = [
     "AskFileMessage",
     "AskUserMessage",
     "Audio",
+    "ChatGeneration",
     "ChatProfile",
     "ChatSettings",
     "Checkbox",
+    "CompletionGeneration",
     "CopilotFunction",
     "CopilotFunctionError",
     "CustomElement",
@@ -73,6 +77,7 @@ __all__ = [
     "ElementSidebar",
     "ErrorMessage",
     "File",
+    "GenerationMessage",
     "Image",
     "Message",
     "Mode",
@@ -104,6 +109,7 @@ __all__ = [
     "declare_chat_settings",
     "declare_user_env",
     "header_auth_callback",
+    "instrument_openai",
     "make_async",
     "oauth_callback",
     "on_chat_end",

@@ -21,6 +21,7 @@ from typing import Any, TypeVar, overload
 from django.utils import timezone
 
 from .elements import Element, keep
+from .generations import BaseGeneration
 from .session import active_chat
 from .sync import run_sync
 
@@ -83,6 +84,8 @@ class Step:
         self.end: datetime | None = None
         self._input = ""
         self._output = ""
+        #: An LLM call's record (ChatGeneration, CompletionGeneration), kept with the step.
+        self.generation: BaseGeneration | None = None
         #: Shown under its output; kept in the file storage when the step is shown.
         self.elements: list[Element] = list(elements or [])
         self._described: list[dict[str, Any]] = []
@@ -119,6 +122,7 @@ class Step:
             "default_open": self.default_open,
             "icon": self.icon,
             **({"elements": self._described} if self._described else {}),
+            **({"generation": self.generation.to_dict()} if self.generation is not None else {}),
         }
 
     def to_frame(self) -> dict[str, Any]:

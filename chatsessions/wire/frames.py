@@ -158,9 +158,29 @@ def ask_end(message_id: str) -> dict[str, Any]:
     return {"type": "ask_end", "for": message_id}
 
 
+#: What the page gets of an LLM step's generation, as its "usage": the prompt and the
+#: completion (which may be long: a whole conversation) stay in the transcript.
+_USAGE_FIELDS = (
+    "model",
+    "input_token_count",
+    "output_token_count",
+    "token_count",
+    "tt_first_token",
+    "duration",
+)
+
+
 def step(fields: dict[str, Any]) -> dict[str, Any]:
-    """A step of a handler, new or changed (see steps.Step.to_frame)."""
-    return {"type": "step", **fields}
+    """A step of a handler, new or changed (see steps.Step.to_frame, and replay)."""
+    if "generation" not in fields:
+        return {"type": "step", **fields}
+    shown = {"type": "step", **fields}
+    generation = shown.pop("generation")
+    if isinstance(generation, dict):
+        shown["usage"] = {
+            name: generation[name] for name in _USAGE_FIELDS if generation.get(name) is not None
+        }
+    return shown
 
 
 def window_message(data: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ INTERACTIVE_APPS = {
     "data-layers": "tests.chat_apps.data_layers",
     "config-overrides": "tests.chat_apps.overrides",
     "copilot-calls": "tests.chat_apps.copilot_calls",
+    "llm-calls": "tests.chat_apps.llm_calls",
     **{
         f"cl-{name.replace('_', '-')}": f"tests.chat_apps.chainlit_examples.{name}"
         for name in [

@@ -1,0 +1,293 @@
+"""An OpenAI-compatible server of the tests' own, on loopback: the real HTTP API (chat
+completions and responses, plain JSON or SSE streams), so that the openai client, and
+our instrumentation of it, run as against OpenAI, Ollama or vLLM.
+
+What it answers is decided by the last user message:
+- "weather" (with tools offered): a call of the first tool, {"city": "Paris"}; after the
+  tool's answer, "It is sunny in Paris.";
+- "fail 429" / "fail 500": that status, with OpenAI's error JSON;
+- "cut": a stream that stops after two chunks, without its end;
+- "forever": a stream of a token every 0.05 s until the client goes (at most 60 s);
+- "slow": a token every 0.2 s;
+- anything else: "You said: <the message>", word by word when streamed.
+Usage is counted in words. Each request is kept in `requests`, and `disconnects` counts
+the streams the client closed before their end.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+MODEL = "fake-gpt"
+
+
+def _last_user_text(messages: Any) -> str:
+    if isinstance(messages, str):
+        return messages
+    for message in reversed(messages or []):
+        if isinstance(message, dict) and message.get("role") == "user":
+            content = message.get("content")
+            if isinstance(content, list):  # parts: [{"type": "input_text", "text": ...}]
+                return " ".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
+            return str(content)
+    return ""
+
+
+def _answered_tool(messages: Any) -> bool:
+    return isinstance(messages, list) and any(
+        isinstance(m, dict) and (m.get("role") == "tool" or m.get("type") == "function_call_output")
+        for m in messages
+    )
+
+
+class FakeOpenAI:
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.disconnects = 0
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.server.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeOpenAI:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # -- what it says ---------------------------------------------------------------------
+
+    def plan(self, body: dict[str, Any], messages: Any) -> tuple[str, list[str], dict[str, Any] | None]:
+        """(kind, words of the answer, the tool call if any) for a request."""
+        text = _last_user_text(messages)
+        tools = body.get("tools") or []
+        if "fail 429" in text:
+            return "429", [], None
+        if "fail 500" in text:
+            return "500", [], None
+        if "weather" in text and tools and not _answered_tool(messages):
+            tool = tools[0]
+            name = tool.get("function", {}).get("name") or tool.get("name") or "tool"
+            return "tool", [], {"id": "call_1", "name": name, "arguments": json.dumps({"city": "Paris"})}
+        if _answered_tool(messages):
+            return "text", "It is sunny in Paris.".split(" "), None
+        kind = next((word for word in ("cut", "forever", "slow") if word in text), "text")
+        return kind, f"You said: {text}".split(" "), None
+
+
+def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
+            fake.requests.append({"path": self.path, **body})
+            if self.path == "/v1/chat/completions":
+                self.chat(body)
+            elif self.path == "/v1/responses":
+                self.responses_api(body)
+            else:
+                self.send_json(
+                    404, {"error": {"message": f"no route {self.path}", "type": "invalid_request_error"}}
+                )
+
+        # -- plumbing ---------------------------------------------------------------------
+
+        def send_json(self, status: int, payload: dict[str, Any]) -> None:
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def refuse(self, kind: str) -> None:
+            status = int(kind)
+            error = "rate_limit_exceeded" if status == 429 else "server_error"
+            self.send_json(status, {"error": {"message": f"fake {status}", "type": error, "code": error}})
+
+        def events(self, events: Iterator[dict[str, Any] | str], pause: float, cut_after: int | None) -> None:
+            """An SSE stream, in chunked encoding: a cut drops the connection mid-body, which
+            the client sees as a broken stream, not as its end."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            try:
+                for sent, event in enumerate(events):
+                    if cut_after is not None and sent >= cut_after:
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                        return
+                    line = event if isinstance(event, str) else json.dumps(event)
+                    data = f"data: {line}\n\n".encode()
+                    self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+                    self.wfile.flush()
+                    if pause:
+                        time.sleep(pause)
+                self.wfile.write(b"0\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                fake.disconnects += 1
+
+        @staticmethod
+        def timing(kind: str) -> tuple[float, int | None, int]:
+            """(pause between events, events before a cut, how many words at most)."""
+            if kind == "forever":
+                return 0.05, None, 1200
+            if kind == "slow":
+                return 0.2, None, 1000
+            if kind == "cut":
+                return 0.0, 3, 1000
+            return 0.0, None, 1000
+
+        # -- chat completions -------------------------------------------------------------
+
+        def chat(self, body: dict[str, Any]) -> None:
+            messages = body.get("messages") or []
+            kind, words, tool = fake.plan(body, messages)
+            if kind in ("429", "500"):
+                self.refuse(kind)
+                return
+            usage = {
+                "prompt_tokens": len(_last_user_text(messages).split()),
+                "completion_tokens": len(words),
+                "total_tokens": len(_last_user_text(messages).split()) + len(words),
+            }
+            base = {"id": "chatcmpl-1", "created": int(time.time()), "model": body.get("model", MODEL)}
+            if not body.get("stream"):
+                message: dict[str, Any] = {"role": "assistant", "content": " ".join(words) if words else None}
+                if tool:
+                    message["tool_calls"] = [
+                        {
+                            "id": tool["id"],
+                            "type": "function",
+                            "function": {"name": tool["name"], "arguments": tool["arguments"]},
+                        }
+                    ]
+                choice = {"index": 0, "message": message, "finish_reason": "tool_calls" if tool else "stop"}
+                self.send_json(
+                    200, {**base, "object": "chat.completion", "choices": [choice], "usage": usage}
+                )
+                return
+            pause, cut_after, most = self.timing(kind)
+
+            def chunks() -> Iterator[dict[str, Any] | str]:
+                chunk = {**base, "object": "chat.completion.chunk"}
+                yield {**chunk, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}}]}
+                if tool:
+                    call = {
+                        "index": 0,
+                        "id": tool["id"],
+                        "type": "function",
+                        "function": {"name": tool["name"], "arguments": ""},
+                    }
+                    yield {**chunk, "choices": [{"index": 0, "delta": {"tool_calls": [call]}}]}
+                    half = len(tool["arguments"]) // 2
+                    for part in (tool["arguments"][:half], tool["arguments"][half:]):
+                        piece = {"index": 0, "function": {"arguments": part}}
+                        yield {**chunk, "choices": [{"index": 0, "delta": {"tool_calls": [piece]}}]}
+                    yield {**chunk, "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]}
+                else:
+                    repeated = words if kind != "forever" else (words * most)[:most]
+                    for index, word in enumerate(repeated):
+                        token = word if index == 0 else " " + word
+                        yield {**chunk, "choices": [{"index": 0, "delta": {"content": token}}]}
+                    yield {**chunk, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+                if (body.get("stream_options") or {}).get("include_usage"):
+                    yield {**chunk, "choices": [], "usage": usage}
+                yield "[DONE]"
+
+            self.events(chunks(), pause, cut_after)
+
+        # -- responses --------------------------------------------------------------------
+
+        def responses_api(self, body: dict[str, Any]) -> None:
+            given = body.get("input")
+            kind, words, tool = fake.plan(body, given)
+            if kind in ("429", "500"):
+                self.refuse(kind)
+                return
+            text = " ".join(words)
+            input_tokens = len(_last_user_text(given).split())
+            usage = {
+                "input_tokens": input_tokens,
+                "output_tokens": len(words),
+                "total_tokens": input_tokens + len(words),
+                "input_tokens_details": {"cached_tokens": 0},
+                "output_tokens_details": {"reasoning_tokens": 0},
+            }
+            if tool:
+                output: list[dict[str, Any]] = [
+                    {
+                        "type": "function_call",
+                        "id": "fc_1",
+                        "call_id": tool["id"],
+                        "name": tool["name"],
+                        "arguments": tool["arguments"],
+                        "status": "completed",
+                    }
+                ]
+            else:
+                output = [
+                    {
+                        "type": "message",
+                        "id": "msg_1",
+                        "role": "assistant",
+                        "status": "completed",
+                        "content": [{"type": "output_text", "text": text, "annotations": []}],
+                    }
+                ]
+            response = {
+                "id": "resp_1",
+                "object": "response",
+                "created_at": int(time.time()),
+                "model": body.get("model", MODEL),
+                "status": "completed",
+                "output": output,
+                "usage": usage,
+                "parallel_tool_calls": True,
+                "tool_choice": "auto",
+                "tools": body.get("tools") or [],
+            }
+            if not body.get("stream"):
+                self.send_json(200, response)
+                return
+            pause, cut_after, _ = self.timing(kind)
+
+            def events() -> Iterator[dict[str, Any] | str]:
+                number = 0
+                yield {
+                    "type": "response.created",
+                    "sequence_number": number,
+                    "response": {**response, "status": "in_progress", "output": [], "usage": None},
+                }
+                if not tool:
+                    for index, word in enumerate(words):
+                        number += 1
+                        yield {
+                            "type": "response.output_text.delta",
+                            "sequence_number": number,
+                            "item_id": "msg_1",
+                            "output_index": 0,
+                            "content_index": 0,
+                            "delta": word if index == 0 else " " + word,
+                            "logprobs": [],
+                        }
+                number += 1
+                yield {"type": "response.completed", "sequence_number": number, "response": response}
+
+            self.events(events(), pause, cut_after)
+
+    return Handler
