@@ -3,8 +3,9 @@ completions and responses, plain JSON or SSE streams), so that the openai client
 our instrumentation of it, run as against OpenAI, Ollama or vLLM.
 
 What it answers is decided by the last user message:
-- "weather" (with tools offered): a call of the first tool, {"city": "Paris"}; after the
-  tool's answer, "It is sunny in Paris.";
+- with tools offered: "weather" calls the first tool with {"city": "Paris"}, "tool:NAME"
+  calls NAME with {"topic": "chainlit"}, "inject" calls a tool named with HTML and
+  script; after the tool's answer, "The tool said: <its answer>";
 - "fail 429" / "fail 500": that status, with OpenAI's error JSON;
 - "cut": a stream that stops after two chunks, without its end;
 - "forever": a stream of a token every 0.05 s until the client goes (at most 60 s);
@@ -46,6 +47,15 @@ def _answered_tool(messages: Any) -> bool:
     )
 
 
+def _tool_answer(messages: Any) -> str:
+    for message in reversed(messages):
+        if isinstance(message, dict) and message.get("role") == "tool":
+            return str(message.get("content"))
+        if isinstance(message, dict) and message.get("type") == "function_call_output":
+            return str(message.get("output"))
+    return ""
+
+
 class FakeOpenAI:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
@@ -73,12 +83,30 @@ class FakeOpenAI:
             return "429", [], None
         if "fail 500" in text:
             return "500", [], None
-        if "weather" in text and tools and not _answered_tool(messages):
-            tool = tools[0]
-            name = tool.get("function", {}).get("name") or tool.get("name") or "tool"
-            return "tool", [], {"id": "call_1", "name": name, "arguments": json.dumps({"city": "Paris"})}
+        if tools and not _answered_tool(messages):
+            named = [t.get("function", {}).get("name") or t.get("name") or "tool" for t in tools]
+            if "weather" in text:
+                return (
+                    "tool",
+                    [],
+                    {"id": "call_1", "name": named[0], "arguments": json.dumps({"city": "Paris"})},
+                )
+            asked = next((name for name in named if f"tool:{name}" in text), None)
+            if asked:
+                return (
+                    "tool",
+                    [],
+                    {"id": "call_1", "name": asked, "arguments": json.dumps({"topic": "chainlit"})},
+                )
+            if "inject" in text:  # what a prompt-injected model may name
+                injected = json.dumps({"topic": "<script>alert(2)</script>"})
+                return (
+                    "tool",
+                    [],
+                    {"id": "call_1", "name": "<img src=x onerror=alert(1)>", "arguments": injected},
+                )
         if _answered_tool(messages):
-            return "text", "It is sunny in Paris.".split(" "), None
+            return "text", f"The tool said: {_tool_answer(messages)}".split(" "), None
         kind = next((word for word in ("cut", "forever", "slow") if word in text), "text")
         return kind, f"You said: {text}".split(" "), None
 

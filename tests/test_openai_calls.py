@@ -106,13 +106,13 @@ async def test_the_sync_client_and_the_responses_api_are_instrumented(chat_user,
 async def test_tool_calls_show_and_the_calls_nest_under_the_open_step(chat_user, fake):
     async with ChatClient("llm-calls", user=chat_user) as chat:
         reply = await chat.send("weather in Paris?")
-        assert reply is not None and reply.content == "It is sunny in Paris."
+        assert reply is not None and reply.content == "The tool said: sunny in Paris"
         by_name = {step["name"]: step for step in chat.steps if step["name"] != "fake-gpt"}
         first, second = llm_steps(chat)
         assert first["parent_id"] == second["parent_id"] == by_name["agent"]["id"]
         assert by_name["get_weather"]["parent_id"] == by_name["agent"]["id"]
         assert '"name": "get_weather"' in first["output"] and '"city": \\"Paris\\"' not in first["output"]
-        assert second["output"] == "It is sunny in Paris."
+        assert second["output"] == "The tool said: sunny in Paris"
         generation = await kept_generation(first["id"])
     [call] = generation["message_completion"]["tool_calls"]
     assert call["function"] == {"name": "get_weather", "arguments": '{"city": "Paris"}'}

@@ -1,6 +1,7 @@
 """A demo assistant that shows profiles, settings, user env and streaming replies, the
 interactive parts (starters, a step that looks something up, a question, buttons) and
-files: a CSV attached or asked for is counted and charted."""
+files: a CSV attached or asked for is counted and charted. Its Model profile talks to a
+real model (model.py), the default one when the environment names an endpoint."""
 
 import asyncio
 import csv
@@ -9,6 +10,8 @@ import io
 from django.utils import timezone
 
 import chatsessions as cl
+
+from . import model
 
 cl.declare_chat_settings(
     cl.Select(id="tone", label="Tone", values=["plain", "pirate", "shouting"], initial="plain"),
@@ -26,9 +29,22 @@ TONES = {
 
 @cl.set_chat_profiles
 def profiles(user):
+    talks = cl.ChatProfile(
+        name="Model",
+        markdown_description=f"Talks to `{model.model_name()}`, with tools."
+        if model.configured()
+        else model.HOW_TO,
+        default=model.configured(),
+    )
     return [
-        cl.ChatProfile(name="Echo", markdown_description="Repeats what you say, word by word.", default=True),
+        *([talks] if model.configured() else []),
+        cl.ChatProfile(
+            name="Echo",
+            markdown_description="Repeats what you say, word by word.",
+            default=not model.configured(),
+        ),
         cl.ChatProfile(name="Counter", markdown_description="Counts the words you send."),
+        *([] if model.configured() else [talks]),
     ]
 
 
@@ -46,6 +62,8 @@ async def starters(user):
 async def start():
     cl.user_session.set("words", 0)
     await cl.Message(f"Hello! Profile **{cl.user_session.get('chat_profile')}**. Ask me anything.").send()
+    if cl.user_session.get("chat_profile") == "Model" and not model.configured():
+        await cl.Message(model.HOW_TO).send()
 
 
 @cl.on_chat_resume
@@ -180,12 +198,25 @@ async def tell_who(action: cl.Action):
     await cl.Message(f"You are {name}." if name else "I don't know your name yet: ask me my name.").send()
 
 
+async def talk() -> None:
+    """The Model profile's answer; a model that fails says so (its step is marked)."""
+    from openai import OpenAIError
+
+    try:
+        await model.answer()
+    except OpenAIError as error:
+        await cl.ErrorMessage(f"The model failed: {type(error).__name__}: {error}").send()
+
+
 @cl.on_message
 async def on_message(message: cl.Message):
     tables = [file for file in message.elements if file.mime == "text/csv"]
     for table in tables:
         await chart_csv(table.name, await asyncio.to_thread(table.read))
     if tables or await interactive(message.content):
+        return
+    if cl.user_session.get("chat_profile") == "Model" and model.configured():
+        await talk()
         return
     settings = cl.user_session.get("chat_settings")
     words = message.content.split()
