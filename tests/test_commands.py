@@ -73,4 +73,4 @@ def test_stats_count_sessions_by_status_and_app_and_messages_per_day(sessions):
 
 
 def test_stats_on_an_empty_database_say_so(db):
-    assert run("chatsessions_stats").count("(none)") == 2
+    assert run("chatsessions_stats").count("(none)") == 3  # no sessions, no messages, no LLM tokens

@@ -8,15 +8,20 @@ untouched."""
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import Iterator
 from typing import Any
 
 import openai
 import pytest
 from asgiref.sync import sync_to_async
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
 
 import chatsessions as cl
 from chatsessions.models import ChatMessage
+from chatsessions.storage import usage
 from chatsessions.testing import ChatClient
 from tests.conftest import eventually
 from tests.documented import block
@@ -204,3 +209,32 @@ async def test_the_documented_app_streams_with_its_step(chat_user, fake, tmp_pat
         [step] = llm_steps(chat)
         assert step["name"] == "gpt-4o-mini" and step["output"] == "You said: tell me more"
     assert fake.requests[-1]["messages"] == [{"role": "user", "content": "tell me more"}]
+
+
+async def test_token_use_is_summed_per_chat_and_per_user(chat_user, fake):
+    """The admin's list and detail page, and chatsessions_stats, from the steps' generations."""
+    async with ChatClient("llm-calls", user=chat_user) as chat:
+        await chat.send("plain one")  # 2 in, 4 out (the fake counts words)
+        await chat.send("weather now")  # two calls: 2 in and 0 out, then 2 in and 6 out
+        session_id = chat.session["id"]
+        step = llm_steps(chat)[-1]
+        await kept_generation(step["id"])
+
+    def pages() -> tuple[str, str, str]:
+        admin = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
+        client = Client()
+        client.force_login(admin)
+        listed = client.get("/admin/chatsessions/chatsession/").content.decode()
+        detail = client.get(f"/admin/chatsessions/chatsession/{session_id}/change/").content.decode()
+        out = io.StringIO()
+        call_command("chatsessions_stats", stdout=out)
+        return listed, detail, out.getvalue()
+
+    listed, detail, stats = await sync_to_async(pages)()
+    used = await sync_to_async(usage.usage_of_chat)(session_id)
+    assert used == {"calls": 3, "input_tokens": 2 + 2 + 2, "output_tokens": 4 + 0 + 6}
+    assert '<td class="field-tokens">16</td>' in listed
+    assert "3 LLM calls: 6 tokens in, 10 out" in detail
+    assert "fake-gpt · 2 in, 4 out" in detail and "prompt and completion" in detail
+    row = next(line for line in stats.splitlines() if line.strip().startswith(chat_user.username))
+    assert row.split() == [chat_user.username, "6", "/", "10", "3"]

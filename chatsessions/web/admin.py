@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from ..conf import END_CONFIRM_SECONDS
 from ..live import control
 from ..models import ChatFeedback, ChatFile, ChatMessage, ChatSession, UserMetadata
+from ..storage import usage
 from ..storage.files import url_of, with_urls
 
 logger = logging.getLogger("chatsessions")
@@ -83,13 +84,29 @@ class ChatMessageInline(admin.TabularInline):
         meta = obj.meta
         parent = f", in {meta['parent_id'][:8]}" if meta.get("parent_id") else ""
         error = " ERROR" if meta.get("is_error") else ""
-        return format_html(
+        shown = format_html(
             "{}{}{} <small>{}</small><br><code>{}</code>",
             meta.get("step_type", ""),
             parent,
             error,
             obj.message_id[:8],
             str(meta.get("input", ""))[:300],
+        )
+        generation = meta.get("generation")
+        if not isinstance(generation, dict):
+            return shown
+        return format_html(
+            "{}<br>{} · {} in, {} out · first token {} ms · {} s{}"
+            "<details><summary>prompt and completion</summary>{}{}</details>",
+            shown,
+            generation.get("model") or "?",
+            generation.get("input_token_count", "?"),
+            generation.get("output_token_count", "?"),
+            generation.get("tt_first_token", "—"),
+            generation.get("duration", "?"),
+            format_html(" · <strong>{}</strong>", generation["error"]) if generation.get("error") else "",
+            pretty_json(generation.get("messages") or generation.get("prompt")),
+            pretty_json(generation.get("message_completion") or generation.get("completion")),
         )
 
     @admin.display(description="files")
@@ -157,6 +174,7 @@ class ChatSessionAdmin(admin.ModelAdmin):
         "started_at",
         "last_activity_at",
         "message_count",
+        "tokens",
     )
     list_filter = ("status", "app", "chat_profile", FeedbackFilter, "started_at")
     list_select_related = ("owner",)
@@ -170,7 +188,7 @@ class ChatSessionAdmin(admin.ModelAdmin):
     change_form_template = "admin/chatsessions/chatsession/change_form.html"
     detail_sections: tuple[tuple[str | None, tuple[str, ...]], ...] = (
         (None, ("id", "title", "owner", "app", "chat_profile", "status")),
-        ("Activity", ("started_at", "last_activity_at", "ended_at", "message_count")),
+        ("Activity", ("started_at", "last_activity_at", "ended_at", "message_count", "token_use")),
         ("Store (the app's own keys)", ("store_snapshot", "not_persisted")),
         ("Reserved keys", ("reserved_keys",)),
         ("Settings and env", ("settings_values", "env_names")),
@@ -198,7 +216,24 @@ class ChatSessionAdmin(admin.ModelAdmin):
             )
         return results, may_have_duplicates
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ChatSession]:
+        return super().get_queryset(request).annotate(llm_tokens=usage.chat_tokens())
+
+    @admin.display(description="tokens", ordering="llm_tokens")
+    def tokens(self, obj: ChatSession) -> int:
+        """What its LLM calls used, in and out (see storage/usage.py)."""
+        return getattr(obj, "llm_tokens", None) or 0
+
     # -- the detail page --------------------------------------------------------------------
+
+    @admin.display(description="Token use")
+    def token_use(self, obj: ChatSession) -> str:
+        used = usage.usage_of_chat(obj.pk)
+        if not used["calls"]:
+            return "—"
+        return format_html(
+            "{} LLM calls: {} tokens in, {} out", used["calls"], used["input_tokens"], used["output_tokens"]
+        )
 
     @admin.display(description="Snapshot")
     def store_snapshot(self, obj: ChatSession) -> str:

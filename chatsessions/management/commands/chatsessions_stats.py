@@ -1,4 +1,5 @@
-"""manage.py chatsessions_stats: chats by status and app, messages per day."""
+"""manage.py chatsessions_stats: chats by status and app, messages per day, and the
+token use of LLM calls per user."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from ...models import ChatMessage, ChatSession
+from ...storage import usage
 
 
 class Command(BaseCommand):
-    help = "Prints chat sessions by status and app, and messages per day."
+    help = "Prints chat sessions by status and app, messages per day, and LLM tokens per user."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--days", type=int, default=14, help="How many days of messages to show.")
@@ -38,4 +40,13 @@ class Command(BaseCommand):
         for day_row in per_day:
             self.stdout.write(f"  {day_row['day']:%Y-%m-%d} {day_row['n']:>8}")
         if not per_day:
+            self.stdout.write("  (none)")
+        self.stdout.write(f"LLM tokens per user, last {days} days (in / out, calls)")
+        users = usage.usage_by_user(since)
+        for user_row in users:
+            self.stdout.write(
+                f"  {user_row['user']:<20} {user_row['input_tokens']:>10} / {user_row['output_tokens']:<10}"
+                f" {user_row['calls']:>6}"
+            )
+        if not users:
             self.stdout.write("  (none)")
