@@ -131,3 +131,13 @@ __all__ = [
     "step",
     "user_session",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Chainlit's integrations whose libraries are optional extras, imported when first
+    named (importing chatsessions imports none of them)."""
+    if name == "LlamaIndexCallbackHandler":
+        from .handler_api.llama_index_calls import LlamaIndexCallbackHandler
+
+        return LlamaIndexCallbackHandler
+    raise AttributeError(f"module 'chatsessions' has no attribute {name!r}")

@@ -12,7 +12,9 @@ import pytest
 from channels.db import database_sync_to_async
 
 from chatsessions.handler_api.session import NoActiveChatError
+from chatsessions.models import ChatMessage
 from chatsessions.testing import ChatClient, HandlerError, NoReply
+from tests.conftest import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -638,3 +640,26 @@ async def test_thread_resume_reopens_its_own_thread_and_goes_on(make_user):
         assert again.session["resumed"]
         assert contents(again)[-1] == "Resumed: hi"
         assert (await again.send("still here")).content == "Echo: still here"
+
+
+async def test_llama_index_cb_shows_the_retrieval_and_the_llm_call_as_steps(chat_user):
+    # The spec: three .step (the message and two steps); #step-retrieve opens, and its
+    # step has an element link "Source 0".
+    async with ChatClient(f"{APPS}.llama_index_cb.main", user=chat_user, timeout=15) as chat:
+        assert contents(chat) == ["LlamaIndexCb"]
+        retrieve, llm = chat.steps
+        if llm["end"] is None:  # its end is sent from the loop just after the handler returned
+            llm = await chat.expect("step")
+        assert (retrieve["name"], retrieve["step_type"]) == ("retrieve", "tool")
+        assert retrieve["output"] == "Retrieved the following sources: Source 0"
+        assert [(e["name"], e["display"]) for e in retrieve["elements"]] == [("Source 0", "side")]
+        assert (llm["name"], llm["step_type"], llm["output"]) == ("llm", "llm", "This is the LLM response")
+        assert not retrieve["is_error"] and not llm["is_error"]
+
+    async def kept() -> None:  # the LLM call's generation, in the transcript
+        row = await ChatMessage.objects.filter(message_id=llm["id"]).afirst()
+        generation = ((row.meta if row else None) or {}).get("generation") or {}
+        assert (generation.get("type"), generation.get("prompt")) == ("COMPLETION", "This is the LLM prompt")
+        assert generation["completion"] == "This is the LLM response"
+
+    await eventually(kept)

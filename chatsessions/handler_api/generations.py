@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, TypedDict
+from typing import Any, TypedDict
 
 
 class GenerationMessage(TypedDict, total=False):
     """One message of a chat generation's prompt or its completion."""
 
-    role: Literal["user", "assistant", "tool", "function", "system", "developer"]
+    role: str  # "user", "assistant", "tool", "function", "system", "developer"
     content: Any
     name: str
     tool_calls: list[dict[str, Any]]

@@ -10,6 +10,7 @@ INTERACTIVE_APPS = {
     "config-overrides": "tests.chat_apps.overrides",
     "copilot-calls": "tests.chat_apps.copilot_calls",
     "llm-calls": "tests.chat_apps.llm_calls",
+    "llama-index": "tests.chat_apps.llama_index_app",
     **{
         f"cl-{name.replace('_', '-')}": f"tests.chat_apps.chainlit_examples.{name}"
         for name in [
