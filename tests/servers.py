@@ -173,6 +173,17 @@ def demo_server(tmp_path: Path, settings: str = "chatsite.settings", **environme
 DEMO_PASSWORD = "test-demo-password"
 
 
+def modules_after(code: str) -> set[str]:
+    """The modules a fresh Python has imported once Django is set up (the demo's
+    settings) and code has run: what importing something costs a project."""
+    probe = (
+        "import os, sys, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'chatsite.settings'; django.setup()\n"
+        f"{code}\nprint(' '.join(sorted(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], check=True, cwd=ROOT, capture_output=True, text=True)
+    return set(done.stdout.split())
+
+
 def sqlite_worker(folder: Path, password: str, **environment: str) -> Server:
     """A daphne worker on tests.scale_settings with a SQLite file of its own in folder,
     set up as `manage.py demo` does (its users log in with password)."""

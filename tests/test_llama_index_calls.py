@@ -6,13 +6,10 @@ llama_index_cb app is in test_chainlit_e2e.py."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from chatsessions.testing import ChatClient
-from tests.servers import ROOT
+from tests.servers import modules_after
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,9 +29,5 @@ async def test_a_query_shows_as_nested_steps(chat_user):
 
 
 def test_naming_the_handler_imports_llama_index_and_only_then():
-    code = (
-        "import os, sys, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'chatsite.settings'; django.setup();"
-        " import chatsessions as cl; assert 'llama_index' not in sys.modules;"
-        " cl.LlamaIndexCallbackHandler; assert 'llama_index.core' in sys.modules"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+    assert "llama_index.core" not in modules_after("import chatsessions")
+    assert "llama_index.core" in modules_after("import chatsessions; chatsessions.LlamaIndexCallbackHandler")

@@ -26,7 +26,7 @@ from chatsessions.testing import ChatClient
 from tests.conftest import eventually
 from tests.documented import block
 from tests.fake_openai import FakeOpenAI
-from tests.servers import ROOT
+from tests.servers import modules_after
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -185,15 +185,7 @@ async def test_outside_a_chat_the_client_is_untouched(fake):
 
 def test_importing_chatsessions_imports_no_model_library():
     """openai is an optional extra: only instrument_openai() imports it."""
-    import subprocess
-    import sys
-
-    code = (
-        "import os, sys, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'chatsite.settings'; django.setup();"
-        " import chatsessions; import chatsessions.handler_api.openai_calls;"
-        " assert 'openai' not in sys.modules, 'openai was imported'"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+    assert "openai" not in modules_after("import chatsessions, chatsessions.handler_api.openai_calls")
 
 
 async def test_the_documented_app_streams_with_its_step(chat_user, fake, tmp_path, monkeypatch):
