@@ -1,5 +1,7 @@
 """Chainlit-style chat sessions for Django Channels: the handler author's API."""
 
+from typing import Any
+
 # chatsessions.step is a module (chainlit.step's path) and cl.step the decorator: the
 # module is loaded first, so that the name is the decorator's, and an app's later
 # `from chatsessions.step import StepDict` (which binds a module loaded only then) leaves it so.
@@ -133,11 +135,15 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
+def __getattr__(name: str) -> Any:
     """Chainlit's integrations whose libraries are optional extras, imported when first
     named (importing chatsessions imports none of them)."""
     if name == "LlamaIndexCallbackHandler":
         from .handler_api.llama_index_calls import LlamaIndexCallbackHandler
 
         return LlamaIndexCallbackHandler
+    if name in ("LangchainCallbackHandler", "AsyncLangchainCallbackHandler"):
+        from .handler_api.langchain_calls import LangchainTracer
+
+        return LangchainTracer
     raise AttributeError(f"module 'chatsessions' has no attribute {name!r}")

@@ -11,6 +11,7 @@ INTERACTIVE_APPS = {
     "copilot-calls": "tests.chat_apps.copilot_calls",
     "llm-calls": "tests.chat_apps.llm_calls",
     "llama-index": "tests.chat_apps.llama_index_app",
+    "langchain": "tests.chat_apps.langchain_app",
     **{
         f"cl-{name.replace('_', '-')}": f"tests.chat_apps.chainlit_examples.{name}"
         for name in [
