@@ -28,6 +28,7 @@ from .handler_api.elements import (
 )
 from .handler_api.generations import ChatGeneration, CompletionGeneration, GenerationMessage
 from .handler_api.message import ErrorMessage, Message
+from .handler_api.mistral_calls import instrument_mistralai
 from .handler_api.openai_calls import instrument_openai
 from .handler_api.profiles import ChatProfile, Starter, StarterCategory
 from .handler_api.registry import (
@@ -111,6 +112,7 @@ __all__ = [
     "declare_chat_settings",
     "declare_user_env",
     "header_auth_callback",
+    "instrument_mistralai",
     "instrument_openai",
     "make_async",
     "oauth_callback",

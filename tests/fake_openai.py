@@ -10,6 +10,8 @@ What it answers is decided by the last user message:
 - "cut": a stream that stops after two chunks, without its end;
 - "forever": a stream of a token every 0.05 s until the client goes (at most 60 s);
 - "slow": a token every 0.2 s;
+- "hang": nothing for 3 s, then an answer;
+- "many": MANY tokens, as fast as it can (the benchmark's);
 - anything else: "You said: <the message>", word by word when streamed.
 Usage is counted in words. Each request is kept in `requests`, and `disconnects` counts
 the streams the client closed before their end.
@@ -26,6 +28,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 MODEL = "fake-gpt"
+#: The tokens of a "many" answer.
+MANY = 2000
 
 
 def _last_user_text(messages: Any) -> str:
@@ -107,6 +111,10 @@ class FakeOpenAI:
                 )
         if _answered_tool(messages):
             return "text", f"The tool said: {_tool_answer(messages)}".split(" "), None
+        if "many" in text:  # the benchmark's long answer
+            return "text", ["tok"] * MANY, None
+        if "hang" in text:  # says nothing for 3 s: a client with a shorter timeout gives up
+            time.sleep(3)
         kind = next((word for word in ("cut", "forever", "slow") if word in text), "text")
         return kind, f"You said: {text}".split(" "), None
 
@@ -213,7 +221,12 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
 
             def chunks() -> Iterator[dict[str, Any] | str]:
                 chunk = {**base, "object": "chat.completion.chunk"}
-                yield {**chunk, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}}]}
+                yield {
+                    **chunk,
+                    "choices": [
+                        {"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}
+                    ],
+                }
                 if tool:
                     call = {
                         "index": 0,
@@ -221,17 +234,28 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                         "type": "function",
                         "function": {"name": tool["name"], "arguments": ""},
                     }
-                    yield {**chunk, "choices": [{"index": 0, "delta": {"tool_calls": [call]}}]}
+                    yield {
+                        **chunk,
+                        "choices": [{"index": 0, "delta": {"tool_calls": [call]}, "finish_reason": None}],
+                    }
                     half = len(tool["arguments"]) // 2
                     for part in (tool["arguments"][:half], tool["arguments"][half:]):
                         piece = {"index": 0, "function": {"arguments": part}}
-                        yield {**chunk, "choices": [{"index": 0, "delta": {"tool_calls": [piece]}}]}
+                        yield {
+                            **chunk,
+                            "choices": [
+                                {"index": 0, "delta": {"tool_calls": [piece]}, "finish_reason": None}
+                            ],
+                        }
                     yield {**chunk, "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]}
                 else:
                     repeated = words if kind != "forever" else (words * most)[:most]
                     for index, word in enumerate(repeated):
                         token = word if index == 0 else " " + word
-                        yield {**chunk, "choices": [{"index": 0, "delta": {"content": token}}]}
+                        yield {
+                            **chunk,
+                            "choices": [{"index": 0, "delta": {"content": token}, "finish_reason": None}],
+                        }
                     yield {**chunk, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
                 if (body.get("stream_options") or {}).get("include_usage"):
                     yield {**chunk, "choices": [], "usage": usage}
@@ -319,3 +343,13 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             self.events(events(), pause, cut_after)
 
     return Handler
+
+
+if __name__ == "__main__":  # python -m tests.fake_openai PORT: the benchmark's, in a process of its own
+    import sys
+
+    server = FakeOpenAI()
+    server.server.server_close()
+    server.server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), _handler(server))
+    server.server.daemon_threads = True
+    server.server.serve_forever()

@@ -94,9 +94,10 @@ async def test_a_streamed_call_keeps_its_first_token_time_and_usage(chat_user, f
     assert generation["settings"]["stream_options"] == {"include_usage": True}
 
 
-@pytest.mark.parametrize("how", ["sync", "syncstream", "responses", "rstream"])
-async def test_the_sync_client_and_the_responses_api_are_instrumented(chat_user, fake, how):
-    """sync and syncstream: the sync client, in a worker thread (make_async)."""
+@pytest.mark.parametrize("how", ["sync", "syncstream", "responses", "rstream", "mistral", "mistralstream"])
+async def test_the_sync_client_the_responses_api_and_mistral_are_instrumented(chat_user, fake, how):
+    """sync and syncstream: the sync client, in a worker thread (make_async); mistral and
+    mistralstream: Mistral's client (cl.instrument_mistralai())."""
     async with ChatClient("llm-calls", user=chat_user) as chat:
         reply = await chat.send(f"{how} hi")
         assert reply is not None and reply.content == f"You said: {how} hi"
@@ -104,8 +105,9 @@ async def test_the_sync_client_and_the_responses_api_are_instrumented(chat_user,
         assert step["output"] == f"You said: {how} hi" and not step["is_error"]
         generation = await kept_generation(step["id"])
     assert generation["messages"][-1] == {"role": "user", "content": f"{how} hi"}
-    # A stream tells its usage only when asked (stream_options); the others always do.
-    assert generation["output_token_count"] == (None if how == "syncstream" else 4)
+    # An OpenAI stream tells its usage only when asked (stream_options); the others always do.
+    assert generation["output_token_count"] == (None if how in ("syncstream", "mistralstream") else 4)
+    assert generation["provider"] == ("mistralai" if how.startswith("mistral") else "openai")
 
 
 async def test_tool_calls_show_and_the_calls_nest_under_the_open_step(chat_user, fake):
@@ -230,3 +232,27 @@ async def test_token_use_is_summed_per_chat_and_per_user(chat_user, fake):
     assert "fake-gpt · 2 in, 4 out" in detail and "prompt and completion" in detail
     row = next(line for line in stats.splitlines() if line.strip().startswith(chat_user.username))
     assert row.split() == [chat_user.username, "6", "/", "10", "3"]
+
+
+async def test_an_endpoint_that_times_out_marks_the_step(chat_user, fake, monkeypatch):
+    monkeypatch.setenv("FAKE_OPENAI_TIMEOUT", "0.3")  # the client's own timeout
+    async with ChatClient("llm-calls", user=chat_user, timeout=10) as chat:
+        reply = await chat.send("stream hang")  # the server says nothing for 3 s
+        assert reply is not None and reply.is_error and reply.content == "The model failed: APITimeoutError"
+        [step] = llm_steps(chat)
+        assert step["is_error"] and "APITimeoutError" in step["output"]
+
+
+async def test_a_stop_during_a_tool_call_ends_the_tool_and_the_turn(chat_user, fake):
+    async with ChatClient("llm-calls", user=chat_user, timeout=10) as chat:
+        await chat.send_later("slowweather now")
+        while True:  # the model asked for the tool, which is now running
+            frame = await chat.expect("step")
+            if frame["name"] == "get_weather":
+                break
+        await chat.stop()
+        by_name = {step["name"]: step for step in chat.steps}
+        assert by_name["get_weather"]["is_error"] and "CancelledError" in by_name["get_weather"]["output"]
+        assert len(fake.requests) == 1  # the model was not asked again
+        reply = await chat.send("plain still here")
+        assert reply is not None and reply.content == "You said: plain still here"

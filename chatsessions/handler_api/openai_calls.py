@@ -53,65 +53,73 @@ def instrument_openai() -> None:
         raise ImportError(
             "instrument_openai() needs the openai package: pip install 'chatsessions[openai]'"
         ) from error
-    methods: list[tuple[Any, str, bool]] = [
+    for owner, kind, asynchronous in (
         (Completions, "chat", False),
         (Responses, "responses", False),
         (AsyncCompletions, "chat", True),
         (AsyncResponses, "responses", True),
-    ]
-    for owner, kind, asynchronous in methods:
-        _patch(owner, kind, asynchronous=asynchronous)
+    ):
+        patch(owner, "create", kind, "openai", asynchronous=asynchronous)
 
 
-def _patch(owner: Any, kind: str, *, asynchronous: bool) -> None:
-    original = owner.create
+def patch(
+    owner: Any, method: str, kind: str, provider: str, *, asynchronous: bool, streams: bool | None = None
+) -> None:
+    """Makes owner.method (a client's call) an `llm` step inside a chat, once: kind is
+    "chat" or "responses" (what the answer looks like), streams whether it always streams
+    (None: when called with stream=True)."""
+    original = getattr(owner, method)
     if getattr(original, _PATCHED, False):
         return
+
+    def streamed(kwargs: dict[str, Any]) -> bool:
+        return bool(kwargs.get("stream")) if streams is None else streams
+
     if asynchronous:
 
         @functools.wraps(original)
-        async def create(self: Any, *args: Any, **kwargs: Any) -> Any:
+        async def call(self: Any, *args: Any, **kwargs: Any) -> Any:
             if current_chat.get(None) is None:
                 return await original(self, *args, **kwargs)
-            call = LlmCall(kind, kwargs)
-            await call.step.send()
+            llm = LlmCall(kind, kwargs, provider)
+            await llm.step.send()
             try:
                 result = await original(self, *args, **kwargs)
             except BaseException as error:
-                await call.finish(error)
+                await llm.finish(error)
                 raise
-            if kwargs.get("stream"):
-                return WatchedAsyncStream(result, call)
-            call.completed(result)
-            await call.finish(None)
+            if streamed(kwargs):
+                return WatchedAsyncStream(result, llm)
+            llm.completed(result)
+            await llm.finish(None)
             return result
 
     else:
 
         @functools.wraps(original)
-        def create(self: Any, *args: Any, **kwargs: Any) -> Any:
+        def call(self: Any, *args: Any, **kwargs: Any) -> Any:
             if current_chat.get(None) is None:
                 return original(self, *args, **kwargs)
-            call = LlmCall(kind, kwargs)
-            run_sync(call.step.send())
+            llm = LlmCall(kind, kwargs, provider)
+            run_sync(llm.step.send())
             try:
                 result = original(self, *args, **kwargs)
             except BaseException as error:
-                run_sync(call.finish(error))
+                run_sync(llm.finish(error))
                 raise
-            if kwargs.get("stream"):
-                return WatchedStream(result, call)
-            call.completed(result)
-            run_sync(call.finish(None))
+            if streamed(kwargs):
+                return WatchedStream(result, llm)
+            llm.completed(result)
+            run_sync(llm.finish(None))
             return result
 
-    setattr(create, _PATCHED, True)
-    owner.create = create
+    setattr(call, _PATCHED, True)
+    setattr(owner, method, call)
 
 
 def _given(value: Any) -> bool:
     """Whether an argument was passed (the client's NOT_GIVEN and omit are not)."""
-    return value is not None and type(value).__name__ not in ("NotGiven", "Omit")
+    return value is not None and type(value).__name__ not in ("NotGiven", "Omit", "Unset")
 
 
 def _plain(value: Any) -> Any:
@@ -129,7 +137,7 @@ def _plain(value: Any) -> Any:
 class LlmCall:
     """One instrumented call: its step and generation, from its request to its end."""
 
-    def __init__(self, kind: str, kwargs: dict[str, Any]) -> None:
+    def __init__(self, kind: str, kwargs: dict[str, Any], provider: str = "openai") -> None:
         self.kind = kind
         self.started = time.monotonic()
         self.first_token_at: float | None = None
@@ -152,10 +160,10 @@ class LlmCall:
         }
         tools = _plain(list(kwargs["tools"])) if _given(kwargs.get("tools")) else None
         self.generation = ChatGeneration(
-            provider="openai", model=model, settings=settings, messages=messages, tools=tools
+            provider=provider, model=model, settings=settings, messages=messages, tools=tools
         )
         opened = open_steps()
-        self.step = Step(name=str(model or "openai"), type="llm", parent_id=opened[-1].id if opened else None)
+        self.step = Step(name=str(model or provider), type="llm", parent_id=opened[-1].id if opened else None)
         self.step.generation = self.generation
         self.step.input = messages
         self.step.start = timezone.now()
@@ -184,8 +192,10 @@ class LlmCall:
                 }
 
     def saw(self, event: Any) -> None:
-        """One event of a stream: a chat chunk, or a Responses event."""
+        """One event of a stream: a chat chunk (Mistral's in an event's data), or a
+        Responses event."""
         if self.kind == "chat":
+            event = event.data if self.generation.provider == "mistralai" else event
             self._count(getattr(event, "usage", None))
             for choice in getattr(event, "choices", None) or []:
                 if choice.index != 0 or choice.delta is None:

@@ -1,7 +1,8 @@
 """Calls of the openai client through instrument_openai(), against the tests' own
 OpenAI-compatible server (tests/fake_openai.py; its URL in FAKE_OPENAI_URL). A message's
-first word says how: plain, stream, sync, syncstream, responses, rstream, weather (tools,
-under an agent step); the rest of it reaches the model (fail 429, cut, forever...)."""
+first word says how: plain, stream, sync, syncstream, responses, rstream, mistral,
+mistralstream (Mistral's client), weather (tools, under an agent step); the rest of it
+reaches the model (fail 429, cut, forever...)."""
 
 import json
 import os
@@ -10,7 +11,10 @@ import openai
 
 import chatsessions as cl
 
-cl.instrument_openai()
+# The benchmark measures the same app without it (CHATSESSIONS_BENCH_PLAIN_OPENAI).
+if not os.environ.get("CHATSESSIONS_BENCH_PLAIN_OPENAI"):
+    cl.instrument_openai()
+    cl.instrument_mistralai()
 
 MODEL = "fake-gpt"
 TOOLS = [
@@ -26,7 +30,12 @@ TOOLS = [
 
 
 def options() -> dict:
-    return {"base_url": os.environ["FAKE_OPENAI_URL"], "api_key": "test", "max_retries": 0, "timeout": 10}
+    return {
+        "base_url": os.environ["FAKE_OPENAI_URL"],
+        "api_key": "test",
+        "max_retries": 0,
+        "timeout": float(os.environ.get("FAKE_OPENAI_TIMEOUT", "10")),
+    }
 
 
 def sync_call(text: str, stream: bool) -> str:
@@ -40,6 +49,8 @@ def sync_call(text: str, stream: bool) -> str:
 
 @cl.step(type="tool")
 async def get_weather(city: str) -> str:
+    if cl.user_session.get("slow_tool"):
+        await cl.sleep(30)  # a Stop comes first
     return f"sunny in {city}"
 
 
@@ -53,6 +64,19 @@ async def weather(client: openai.AsyncOpenAI, text: str) -> str:
         messages += [{"role": "tool", "tool_call_id": call.id, "content": answer}]
         second = await client.chat.completions.create(model=MODEL, messages=messages, tools=TOOLS)
         return second.choices[0].message.content
+
+
+async def mistral(stream: bool, messages: list) -> str:
+    """Mistral's client, on the same fake server (its API has the same shape)."""
+    from mistralai.client import Mistral
+
+    client = Mistral(api_key="test", server_url=os.environ["FAKE_OPENAI_URL"].removesuffix("/v1"))
+    if not stream:
+        return (await client.chat.complete_async(model=MODEL, messages=messages)).choices[0].message.content
+    parts = []
+    async for event in await client.chat.stream_async(model=MODEL, messages=messages):
+        parts.extend(choice.delta.content or "" for choice in event.data.choices)
+    return "".join(parts)
 
 
 @cl.on_message
@@ -86,7 +110,10 @@ async def reply(message: cl.Message) -> None:
                 if event.type == "response.output_text.delta":
                     parts.append(event.delta)
             text = "".join(parts)
-        elif how == "weather":
+        elif how in ("mistral", "mistralstream"):
+            text = await mistral(how == "mistralstream", messages)
+        elif how in ("weather", "slowweather"):
+            cl.user_session.set("slow_tool", how == "slowweather")
             text = await weather(client, message.content)
         else:
             text = f"say how first, not {how!r}"
