@@ -64,3 +64,17 @@ async def test_a_failing_tool_marks_its_step(chat_user):
 def test_naming_the_handler_imports_langchain_and_only_then():
     assert "langchain_core" not in modules_after("import chatsessions")
     assert "langchain_core" in modules_after("import chatsessions; chatsessions.LangchainCallbackHandler")
+
+
+async def test_a_langgraph_run_shows_its_nodes_and_their_calls_nested(chat_user):
+    async with ChatClient("langchain", user=chat_user) as chat:
+        reply = await chat.send("graph")
+        assert reply is not None and reply.content == "Chat apps, in Python."
+        by_name = {step["name"]: step for step in chat.steps}
+        assert set(by_name) >= {"LangGraph", "look_up", "Facts", "answer", "FakeListChatModel"}, list(by_name)
+        graph = by_name["LangGraph"]
+        assert graph["step_type"] == "run" and graph["parent_id"] is None
+        assert by_name["look_up"]["parent_id"] == by_name["answer"]["parent_id"] == graph["id"]
+        assert by_name["Facts"]["parent_id"] == by_name["look_up"]["id"]
+        model = by_name["FakeListChatModel"]
+        assert (model["parent_id"], model["step_type"]) == (by_name["answer"]["id"], "llm")

@@ -1,6 +1,6 @@
 """`cl.LangchainCallbackHandler` / `cl.AsyncLangchainCallbackHandler`: LangChain's runs
 as steps, as Chainlit's tracer shows them. Chains, agents, tools, retrievers and chat
-models become nested steps: an `llm` step
+models (a LangGraph graph's nodes too: they are chains) become nested steps: an `llm` step
 with its ChatGeneration or CompletionGeneration, a `tool` step for a tool or a
 retriever, a `run` step for an agent or the outermost chain. Runs named like
 RunnableSequence, RunnableParallel, RunnableAssign, RunnableLambda or <lambda> are

@@ -1,6 +1,9 @@
 """LangChain runs as Chainlit's cookbook makes them, on LangChain's own fake chat model
 (FakeListChatModel), shown as steps through cl.LangchainCallbackHandler: a chain
-streamed (prompt | model | parser), a tool, a retriever, a tool that fails."""
+streamed (prompt | model | parser), a tool, a retriever, a LangGraph graph, a tool that
+fails."""
+
+from typing import TypedDict
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
@@ -36,6 +39,34 @@ class Facts(BaseRetriever):
 prompt = ChatPromptTemplate.from_messages([("system", "Be brief."), ("human", "{question}")])
 
 
+class State(TypedDict, total=False):
+    question: str
+    facts: str
+    answer: str
+
+
+def graph():
+    """A LangGraph graph of two nodes: look the facts up, then ask the model."""
+    from langgraph.graph import END, START, StateGraph
+
+    async def look_up(state: State, config: RunnableConfig) -> State:
+        documents = await Facts().ainvoke(state["question"], config=config)
+        return {"facts": documents[0].page_content}
+
+    async def answer(state: State, config: RunnableConfig) -> State:
+        model = FakeListChatModel(responses=["Chat apps, in Python."])
+        reply = await model.ainvoke(f"{state['facts']} {state['question']}", config=config)
+        return {"answer": str(reply.content)}
+
+    built = StateGraph(State)
+    built.add_node("look_up", look_up)
+    built.add_node("answer", answer)
+    built.add_edge(START, "look_up")
+    built.add_edge("look_up", "answer")
+    built.add_edge("answer", END)
+    return built.compile()
+
+
 @cl.on_message
 async def reply(message: cl.Message):
     config = RunnableConfig(callbacks=[cl.LangchainCallbackHandler()])
@@ -44,6 +75,9 @@ async def reply(message: cl.Message):
     elif message.content == "retrieve":
         documents = await Facts().ainvoke("chainlit", config=config)
         await cl.Message(documents[0].page_content).send()
+    elif message.content == "graph":
+        state = await graph().ainvoke({"question": "What does Chainlit build?"}, config=config)
+        await cl.Message(state["answer"]).send()
     elif message.content == "broken":
         try:
             await broken.ainvoke({"text": "this"}, config=config)
