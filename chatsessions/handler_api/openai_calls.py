@@ -11,7 +11,8 @@ when its stream is read to the end, closed, or given up (a Stop cancels the hand
 the HTTP stream is closed at once, and the step keeps what came, marked as stopped).
 
 The openai package is an optional extra (`chatsessions[openai]`): it is imported here,
-when instrument_openai() is called, and nowhere else.
+when instrument_openai() is called, and nowhere else. patch() and LlmCall serve Mistral's
+client too (mistral_calls.py): its answers have the same shape.
 """
 
 from __future__ import annotations
@@ -145,6 +146,11 @@ class LlmCall:
         self.tool_calls: dict[int, dict[str, Any]] = {}
         self.ended = False
         model = kwargs.get("model")
+        # The messages, input and tools may be any iterable: read once here, they are
+        # handed on to the client as lists.
+        for name in ("messages", "input", "tools"):
+            if _given(kwargs.get(name)) and not isinstance(kwargs[name], (str, list, tuple, dict)):
+                kwargs[name] = list(kwargs[name])
         messages: list[Any] = []
         if kind == "chat":
             messages = _plain(list(kwargs.get("messages") or []))

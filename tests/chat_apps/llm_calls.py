@@ -85,8 +85,10 @@ async def reply(message: cl.Message) -> None:
     client = openai.AsyncOpenAI(**options())
     messages = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": message.content}]
     try:
-        if how == "plain":
-            answer = await client.chat.completions.create(model=MODEL, messages=messages, temperature=0.5)
+        if how == "plain":  # the messages as a generator: read once, by the client too
+            answer = await client.chat.completions.create(
+                model=MODEL, messages=(message for message in messages), temperature=0.5
+            )
             text = answer.choices[0].message.content
         elif how == "stream":
             shown = cl.Message("")
