@@ -27,6 +27,15 @@ def apply_settings(page, tone=None, delay=None, sign=None):
     page.click(".cs-settings button[type=submit]")
 
 
+def test_the_demos_chat_page_fills_the_window_under_its_header(login):
+    page = login("alice", "/chat/")
+    header = page.locator("header").bounding_box()
+    app = page.locator(".cs-app").bounding_box()
+    assert app["y"] == header["y"] + header["height"]  # right under the header
+    assert app["y"] + app["height"] == page.viewport_size["height"]  # to the window's bottom: no strip
+    assert page.evaluate("document.documentElement.scrollHeight <= innerHeight")
+
+
 def test_a_user_logs_in_and_counts_to_three(login):
     page = login("alice")
     for n in range(1, 4):

@@ -95,6 +95,17 @@ def test_a_user_who_is_not_staff_logs_in_and_counts_to_three(project, browser):
         for n in range(1, 4):
             say(page, f"message {n}")
             expect(last_reply(page)).to_have_text(f"You sent {n} message(s)!")
+        # The shipped page: the window exactly (no body margin to scroll by), who is
+        # logged in, and no favicon asked for (no 404 on every page).
+        assert page.evaluate("document.documentElement.scrollHeight <= innerHeight")
+        expect(page.locator(".cs-account-name")).to_have_text("carol")
+        assert "favicon.ico" not in port_server.output()
+        phone_checks(browser, page)
+        # Log out is a POST (Django 5), back to the login page; the chat asks to log in.
+        page.locator(".cs-account button", has_text="Log out").click()
+        expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+        page.goto(port_server.base + "/chat/")
+        expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/chat/$"))
         # A login without ?next= lands on the chat too (LOGIN_REDIRECT_URL).
         page.context.clear_cookies()
         page.goto(port_server.base + "/accounts/login/")
@@ -105,3 +116,25 @@ def test_a_user_who_is_not_staff_logs_in_and_counts_to_three(project, browser):
         page.close()
     finally:
         port_server.stop()
+
+
+def phone_checks(browser, page):
+    """On a phone: the status dot shares the title's line, and the open chat list has a
+    backdrop over the chat (Send is under it), which a tap closes."""
+    phone = browser.new_page(viewport={"width": 390, "height": 760})
+    phone.context.add_cookies(page.context.cookies())
+    phone.goto(page.url)
+    expect(phone.locator(".cs-status")).to_have_attribute("data-state", "connected")
+    title, status = phone.locator(".cs-title").bounding_box(), phone.locator(".cs-status").bounding_box()
+    assert abs((title["y"] + title["height"] / 2) - (status["y"] + status["height"] / 2)) < 8, (title, status)
+    assert phone.evaluate("document.documentElement.scrollHeight <= innerHeight")
+    phone.locator(".cs-show-sidebar").click()
+    send = phone.locator(".cs-send").bounding_box()
+    on_top = phone.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).className",
+        [send["x"] + send["width"] / 2, send["y"] + 5],
+    )
+    assert on_top == "cs-app", on_top  # the backdrop (the app's ::after), not Send
+    phone.mouse.click(send["x"] + send["width"] / 2, send["y"] + 5)
+    expect(phone.locator(".cs-app")).to_have_attribute("data-sidebar", "closed")
+    phone.close()

@@ -27,9 +27,26 @@ def readme_test_module() -> str:
 
 
 def test_the_readme_example_test_passes_as_a_user_runs_it(tmp_path):
+    """With the testing page's pytest configuration alone (its settings module made the
+    tests'), as a fresh project has it: no asyncio_mode, so the example's marks count. The
+    package's pytest plugin is named with -p, as its entry point names it once installed."""
     (tmp_path / "test_chat.py").write_text(readme_test_module())
+    config = block("pytest-config", "docs/testing.md", "toml").replace("myproject.settings", "tests.settings")
+    (tmp_path / "pyproject.toml").write_text(config)
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-c", str(ROOT / "pyproject.toml"), str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-c",
+            str(tmp_path / "pyproject.toml"),
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "chatsessions.pytest_plugin",
+            str(tmp_path),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -19,7 +19,8 @@ def instrument_mistralai() -> None:
             from mistralai.chat import Chat  # type: ignore[no-redef,import-untyped,unused-ignore]  # mistralai 1
         except ImportError as error:
             raise ImportError(
-                "instrument_mistralai() needs the mistralai package: pip install 'chatsessions[mistralai]'"
+                "instrument_mistralai() needs the mistralai package:"
+                " pip install mistralai (the package's mistralai extra)"
             ) from error
     patch(Chat, "complete", "chat", "mistralai", asynchronous=False, streams=False)
     patch(Chat, "stream", "chat", "mistralai", asynchronous=False, streams=True)

@@ -52,7 +52,7 @@ def instrument_openai() -> None:
         from openai.resources.responses import AsyncResponses, Responses
     except ImportError as error:
         raise ImportError(
-            "instrument_openai() needs the openai package: pip install 'chatsessions[openai]'"
+            "instrument_openai() needs the openai package: pip install openai (the package's openai extra)"
         ) from error
     for owner, kind, asynchronous in (
         (Completions, "chat", False),

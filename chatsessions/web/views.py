@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.views.decorators.csrf import ensure_csrf_cookie
 
@@ -47,7 +47,7 @@ def chat_page(request: HttpRequest, app: str = "default") -> HttpResponse:
             "base_template": "chatsessions/bare.html" if copilot else "chatsessions/base.html",
             "app": app,
             "socket_path": socket_path,
-            "login_url": settings.LOGIN_URL,
+            "login_url": resolve_url(settings.LOGIN_URL),
             "history_url": history_url,
             "files_url": files_url,
             "codes": codes_for_the_page(),

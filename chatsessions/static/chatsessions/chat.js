@@ -73,6 +73,11 @@ ui.env.addEventListener("submit", (event) => {
 if (historyUrl) {
   setSidebar(!narrow.matches);
   ui.showSidebar.addEventListener("click", () => setSidebar(true));
+  // On a phone the open list has a backdrop over the chat (the app's ::after): a tap on
+  // it, which lands on the app itself, closes the list.
+  root.addEventListener("click", (event) => {
+    if (event.target === root && narrow.matches && root.dataset.sidebar === "open") setSidebar(false);
+  });
   ui.hideSidebar.addEventListener("click", () => setSidebar(false));
   ui.moreChats.addEventListener("click", () => chats.more());
   ui.search.addEventListener("input", () => {
