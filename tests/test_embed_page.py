@@ -29,6 +29,11 @@ from tests.servers import ROOT, demo_server
 pytestmark = pytest.mark.usefixtures("browser")
 
 EMBED_KEY = "the-tests-embed-key-which-is-long-enough"
+#: A 1x1 PNG.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
 DOCS = "docs/handler-api.md"
 
 
@@ -180,6 +185,16 @@ def test_another_site_embeds_the_chat_which_logs_in_with_a_token(sites, host_pag
     expect(replies(chat).last).to_have_text("The page posted: from the shop")
     # The history endpoint answers the frame's key: the chat list holds this chat.
     expect(chat.locator(".cs-chat-list [data-id]")).to_have_count(1)
+    # Files too: an upload with the key, and the picture shown from a blob URL fetched
+    # with it (no cookie would reach the file view).
+    chat.locator(".cs-file-input").set_input_files(
+        {"name": "dot.png", "mimeType": "image/png", "buffer": PNG}
+    )
+    expect(chat.locator(".cs-attachment")).to_have_attribute("data-state", "done")
+    say_in(chat, "a picture")
+    picture = chat.locator(".cs-message.cs-user img").last
+    expect(picture).to_have_attribute("src", re.compile(r"^blob:"))
+    assert picture.evaluate("image => image.complete && image.naturalWidth") == 1
     folder = ROOT / "docs" if os.environ.get("SCREENSHOTS") == "docs" else tmp_path
     page.screenshot(path=str(folder / "copilot-embedded.png"))
     # No cookie of the chat's site was set in the host's tab, and none was needed.

@@ -10,7 +10,6 @@
 // A login refused is told to the widget ({chatsessions: "refused", detail}), which shows
 // it; logged out later, the chat asks the widget for a new token ({chatsessions: "token"}).
 
-import { fileAccess } from "./files.js";
 import { embed, notice, root, send, setStatus, wired } from "./shared.js";
 
 const allowed = (root.dataset.hostOrigins || "").split(" ").filter(Boolean);
@@ -55,8 +54,7 @@ export function listenToHost() {
     if (ours === "hello") {
       hostHasWidget = true;
       if (embed.loginUrl && typeof data.token === "string") logIn(data.token, event.origin);
-    }
-    else if (ours === "call_fn_result") {
+    } else if (ours === "call_fn_result") {
       send({ type: "call_fn_result", id: String(data.id), result: data.result ?? null, error: data.error ?? null });
     } else if (ours === "system_message") {
       send({ type: "message", content: String(data.content ?? ""), system: true });
@@ -107,7 +105,6 @@ async function logIn(token, origin) {
     return;
   }
   embed.key = answer.key;
-  fileAccess.headers = { Authorization: `Bearer ${answer.key}` };
   if (relogging) {
     relogging = false;
     wired.connect();

@@ -4,6 +4,7 @@
 
 import { showCustom } from "./custom.js";
 import { downloadUrl, shownAs, sizeText } from "./rules.js";
+import { embed, keyHeaders } from "./shared.js";
 
 function node(tag, className, text) {
   const made = document.createElement(tag);
@@ -13,12 +14,11 @@ function node(tag, className, text) {
 }
 
 // A chat embedded in another site's page has no cookie of this site: its files are
-// fetched with its key (fileAccess.headers, set when it logs in) and shown from blob URLs.
-export const fileAccess = { headers: null };
-const keyed = (url) => Boolean(fileAccess.headers) && new URL(url, location.href).origin === location.origin;
+// fetched with its key (shared.js's embed.key) and shown from blob URLs.
+const keyed = (url) => Boolean(embed.key) && new URL(url, location.href).origin === location.origin;
 
 async function blobUrl(url) {
-  const response = await fetch(url, { headers: fileAccess.headers });
+  const response = await fetch(url, { headers: keyHeaders() });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   return URL.createObjectURL(await response.blob());
 }
@@ -70,7 +70,7 @@ function loadPlotly(src, cssSrc) {
 }
 
 async function fetchContent(url, as) {
-  const response = await fetch(url, { credentials: "same-origin", headers: keyed(url) ? fileAccess.headers : {} });
+  const response = await fetch(url, { credentials: "same-origin", headers: keyed(url) ? keyHeaders() : {} });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   return as === "json" ? response.json() : response.text();
 }
@@ -213,7 +213,7 @@ export class Attachments {
     const request = new XMLHttpRequest();
     request.open("POST", this.uploadUrl(sessionId));
     request.setRequestHeader("X-CSRFToken", this.csrfToken());
-    for (const [name, value] of Object.entries(fileAccess.headers || {})) request.setRequestHeader(name, value);
+    for (const [name, value] of Object.entries(keyHeaders())) request.setRequestHeader(name, value);
     request.setRequestHeader("Accept", "application/json");
     request.responseType = "json";
     request.upload.addEventListener("progress", (event) => {

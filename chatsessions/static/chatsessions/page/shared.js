@@ -60,10 +60,9 @@ export const page = { chat: initialChat, contents: new Map(), following: true };
 export const wired = { send: null, sendMessage: null, postMessage: null, switchTo: null, connect: null, relogin: null };
 export const send = (frame) => wired.send(frame);
 
-// What survives a reload of this tab: the session to resume, the chosen profile, the env.
-// What the tab keeps (its chat, profile and keys) in sessionStorage; where the browser
-// denies it (a frame on another site's page, with third-party storage blocked), in this
-// page's memory: a reload then starts a new chat.
+// What survives a reload of this tab (the session to resume, the chosen profile, the env)
+// is kept in sessionStorage; where the browser denies it (a frame on another site's page,
+// with third-party storage blocked), in this page's memory: a reload starts a new chat.
 const memory = new Map();
 const tabStorage = (() => {
   try {
