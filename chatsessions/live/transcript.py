@@ -204,7 +204,8 @@ class Transcript(ShownElements):
         await self._send_kept(frame)
 
     def _step_frame(self, step: StepLike, meta: dict[str, Any]) -> dict[str, Any]:
-        frame = frames.step(step.to_frame())
+        # Built from the meta just made (its generation, if any, serialised once).
+        frame = frames.step({"id": step.id, "name": step.name, "output": step.output, **meta})
         if meta.get("elements"):
             self.elements_of[step.id] = meta["elements"]
             frame["elements"] = with_urls(meta["elements"])
