@@ -169,8 +169,6 @@ class StepLike(Protocol):
 
     def meta(self) -> dict[str, Any]: ...
 
-    def to_frame(self) -> dict[str, Any]: ...
-
 
 class RunningChat(Protocol):
     """What handler code reaches of the chat it runs in (transcript.Transcript is one)."""

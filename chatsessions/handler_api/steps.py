@@ -125,9 +125,6 @@ class Step:
             **({"generation": self.generation.to_dict()} if self.generation is not None else {}),
         }
 
-    def to_frame(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "output": self._output, **self.meta()}
-
     # -- sending ------------------------------------------------------------------------
 
     async def send(self) -> Step:

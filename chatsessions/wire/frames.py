@@ -171,7 +171,8 @@ _USAGE_FIELDS = (
 
 
 def step(fields: dict[str, Any]) -> dict[str, Any]:
-    """A step of a handler, new or changed (see steps.Step.to_frame, and replay)."""
+    """A step of a handler, new or changed: its id, name and output, and its meta
+    (steps.Step.meta; live/transcript.py, and replay from the transcript)."""
     if "generation" not in fields:
         return {"type": "step", **fields}
     shown = {"type": "step", **fields}
