@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.servers import LoopbackHTTP
 
 MODEL = "fake-gpt"
 #: The tokens of a "many" answer.
@@ -60,22 +61,12 @@ def _tool_answer(messages: Any) -> str:
     return ""
 
 
-class FakeOpenAI:
-    def __init__(self) -> None:
+class FakeOpenAI(LoopbackHTTP):
+    def __init__(self, port: int = 0) -> None:
         self.requests: list[dict[str, Any]] = []
         self.disconnects = 0
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.server.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> FakeOpenAI:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(_handler(self), port)
+        self.base_url = f"{self.base}/v1"
 
     # -- what it says ---------------------------------------------------------------------
 
@@ -348,8 +339,4 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
 if __name__ == "__main__":  # python -m tests.fake_openai PORT: the benchmark's, in a process of its own
     import sys
 
-    server = FakeOpenAI()
-    server.server.server_close()
-    server.server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), _handler(server))
-    server.server.daemon_threads = True
-    server.server.serve_forever()
+    FakeOpenAI(int(sys.argv[1])).server.serve_forever()

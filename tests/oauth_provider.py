@@ -13,16 +13,17 @@ import base64
 import hashlib
 import json
 import secrets
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from tests.servers import LoopbackHTTP
 
 CLIENT_ID = "chat-client"
 CLIENT_SECRET = "chat-secret"
 
 
-class FakeProvider:
+class FakeProvider(LoopbackHTTP):
     """The provider, served from a thread of the test process."""
 
     def __init__(self) -> None:
@@ -30,17 +31,7 @@ class FakeProvider:
         #: code -> (the claims it was issued for, redirect_uri, PKCE challenge)
         self.codes: dict[str, tuple[dict[str, Any], str, str | None]] = {}
         self.tokens: dict[str, dict[str, Any]] = {}
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> FakeProvider:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(_handler(self))
 
     def discovery(self) -> dict[str, Any]:
         return {

@@ -16,8 +16,9 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 import psycopg
 from psycopg import sql
@@ -27,6 +28,32 @@ if TYPE_CHECKING:
     from chatsessions.testing import ChatClient
 
 PG_ADMIN_URL = os.environ.get("CHATSESSIONS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+class LoopbackHTTP:
+    """An HTTP server of the tests' own on a loopback port (a free one unless given),
+    served from a thread of the test process: a fake OAuth provider, a fake model API,
+    another site. `with` starts and stops it."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler], port: int = 0) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.server.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
 
 
 def free_port() -> int:

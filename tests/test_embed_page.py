@@ -12,9 +12,8 @@ import os
 import re
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from types import SimpleNamespace
 from typing import Any
 
@@ -24,7 +23,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from tests.documented import block
-from tests.servers import ROOT, demo_server
+from tests.servers import ROOT, LoopbackHTTP, demo_server
 
 pytestmark = pytest.mark.usefixtures("browser")
 
@@ -37,18 +36,17 @@ PNG = bytes.fromhex(
 DOCS = "docs/handler-api.md"
 
 
-class HostSite:
+class HostSite(LoopbackHTTP):
     """Another site, on a loopback port of its own: its page (the docs' embed-page block,
     with a product and a function the chat may call) and its backend's /chat-token/ (the
     docs' embed-backend block, for its user "ann")."""
 
     def __init__(self) -> None:
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        super().__init__(self._handler())
         self.chat_site = ""
         self.token_attribute = 'token-url="/chat-token/"'
 
-    def start(self, chat_site: str) -> None:
+    def serve(self, chat_site: str) -> None:
         self.chat_site = chat_site
         namespace: dict[str, Any] = {}
         code = block("embed-backend", DOCS, "python")
@@ -57,7 +55,7 @@ class HostSite:
         )
         exec(code, namespace)
         self.chat_token = namespace["chat_token"]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.start()
 
     def page(self) -> str:
         snippet = block("embed-page", DOCS, "html").replace("https://chat.example.com", self.chat_site)
@@ -107,10 +105,6 @@ class HostSite:
 
         return Handler
 
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
@@ -124,8 +118,8 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]
         CHATSESSIONS_EMBED_KEY=EMBED_KEY,
     )
     chat_site = chat.base.replace("127.0.0.1", "localhost")
-    allowed.start(chat_site)
-    refused.start(chat_site)
+    allowed.serve(chat_site)
+    refused.serve(chat_site)
     yield SimpleNamespace(chat=chat, chat_site=chat_site, allowed=allowed, refused=refused)
     allowed.stop()
     refused.stop()
