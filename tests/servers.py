@@ -319,7 +319,8 @@ def post_body(
     """POSTs `total` bytes of body (declared with Content-Length `length`, or chunked if
     None), stopping as soon as the server answers or closes; returns its answer."""
     connection = socket.create_connection(("127.0.0.1", server.port), timeout=30)
-    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+    # Connection: close, so that the answer's end is the connection's (no keep-alive wait).
+    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nConnection: close\r\n"
     head += "".join(f"{name}: {value}\r\n" for name, value in headers.items())
     head += f"Content-Length: {length}\r\n" if length is not None else "Transfer-Encoding: chunked\r\n"
     received = bytearray()

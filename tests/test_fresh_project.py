@@ -4,61 +4,24 @@ not staff logging in through the login page and counting to 3 in Chromium."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browsing import last_reply, say
 from tests.documented import block
-from tests.servers import ROOT, Server
+from tests.fresh_project import fresh_project, run
+from tests.servers import Server
 
 PASSWORD = "fresh-project-password"
 
 
-def run(command: list[str], cwd: Path, env: dict[str, str]) -> str:
-    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, f"{command}:\n{result.stdout}\n{result.stderr}"
-    return result.stdout
-
-
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    """The project, with the package installed as the README says; yields its folder and
-    the environment of its virtualenv."""
-    folder = tmp_path_factory.mktemp("fresh")
-    # A clean copy of the repository's package (no build/ or egg-info left behind).
-    source = folder / "clone"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(ROOT / name, source)
-    shutil.copytree(
-        ROOT / "chatsessions", source / "chatsessions", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    venv = folder / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "VIRTUAL_ENV", "PYTHONPATH"))
-    }
-    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
-    install = block("install").replace("path/to/a/clone/of/this/repo", str(source))
-    run(["bash", "-c", f"set -e; {install}"], folder, env)
-    run([str(venv / "bin" / "django-admin"), "startproject", "myproject"], folder, env)
-    root = folder / "myproject"
-    package = root / "myproject"
-    with open(package / "settings.py", "a") as settings:
-        settings.write("\n" + block("settings"))
-    (package / "asgi.py").write_text(block("asgi"))
-    (package / "urls.py").write_text(block("urls"))
-    (package / "chat.py").write_text(block("tests/test_fresh_project.py"))
-    return root, env, venv
+    """The project, with the package installed as the README says; yields its folder, the
+    environment of its virtualenv and the virtualenv."""
+    return fresh_project(tmp_path_factory.mktemp("fresh"), block("install"))
 
 
 def test_the_readmes_steps_make_a_project_that_checks_clean(project):

@@ -2,7 +2,6 @@
 needs at run time, that `twine check` passes (the package index's own checks of its
 metadata and README), and whose version the changelog names."""
 
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -11,19 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.fresh_project import clean_copy
 from tests.servers import ROOT
 
 
 def build(folder: Path, *formats: str) -> Path:
     """Builds the package in formats ("--wheel", "--sdist") from a copy of its sources in
     folder (setuptools leaves build/ and *.egg-info beside them); returns the dist folder."""
-    source = folder / "source"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(ROOT / name, source)
-    shutil.copytree(
-        ROOT / "chatsessions", source / "chatsessions", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    source = clean_copy(folder / "source")
     out = folder / "dist"
     command = [sys.executable, "-m", "build", *formats, "--no-isolation", "--outdir", str(out), str(source)]
     subprocess.run(command, check=True, capture_output=True)
