@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,7 +16,10 @@ from playwright.sync_api import expect
 
 from tests.browsing import last_reply, say
 from tests.documented import block
-from tests.servers import ROOT, Server, free_port, wait_for_port
+from tests.fresh_project import NOT_FOR_WORKERS, clean_environment, run
+from tests.servers import ROOT, Chat, Server, free_port, login, wait_for_port
+
+DOCS = (ROOT / "docs" / "deployment.md").read_text()
 
 
 def test_check_deploy_reports_nothing_with_the_readmes_production_variables(tmp_path):
@@ -86,5 +90,38 @@ def test_with_debug_off_the_asgi_server_serves_the_collected_static_files(browse
         assert page.evaluate("getComputedStyle(document.querySelector('.cs-composer')).display") != "inline"
         assert failed == []
         page.close()
+    finally:
+        server.stop()
+
+
+def test_the_demo_runs_in_production_from_its_own_requirements(tmp_path):
+    """docs/deployment.md's install for the demo's production: chatsite/requirements.txt
+    alone, with none of the tests' tools, serves the demo with DEBUG off."""
+    folder = tmp_path / "demo"
+    shutil.copytree(ROOT, folder, ignore=shutil.ignore_patterns(".*", "__pycache__", "*.sqlite3*", "tests"))
+    env = clean_environment()
+    install = re.search(r"`(python3\.11 -m venv \.venv && [^`]*chatsite/requirements\.txt)`", DOCS)
+    assert install, "docs/deployment.md lost the demo's production install"
+    run(["bash", "-c", install[1].replace("python3.11", sys.executable)], folder, env)
+    python = str(folder / ".venv" / "bin" / "python")
+    probe = f"import importlib.util as u; print([m for m in {NOT_FOR_WORKERS!r} if u.find_spec(m)])"
+    assert run([python, "-c", probe], folder, env).strip() == "[]"
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DEMO_PASSWORD="requirements-password",
+    )
+    for command in (["demo", "--no-serve"], ["collectstatic", "--noinput", "-v0"]):
+        run([python, "manage.py", *command], folder, env)
+    daphne = [python, "-m", "daphne", "-b", "127.0.0.1", "-p", "{port}", "chatsite.asgi:application"]
+    server = Server(env, tmp_path / "server.log", command=daphne, cwd=folder)
+    try:
+        cookie = login(server.base, "alice", "requirements-password")
+        with Chat(server, cookie, path="/ws/chat/") as chat:
+            chat.start()
+            reply = chat.send("hi")
+            assert reply is not None and reply.content == "You sent 1 message(s)!"
     finally:
         server.stop()
