@@ -68,9 +68,16 @@ export function showContent(id, text) {
   follow();
 }
 
+// The list is a polite live region: busy while a reply streams, so that a screen reader
+// announces the reply once, whole, and not each token.
+function markBusy() {
+  ui.messages.setAttribute("aria-busy", String(ui.messages.querySelector(".cs-streaming") !== null));
+}
+
 export function showMessage(frame) {
   const item = messageElement(frame.id, frame.role || "assistant", frame.author);
   item.classList.remove("cs-streaming");
+  markBusy();
   item.classList.toggle("cs-error-message", Boolean(frame.is_error));
   if (frame.created) setTime(item, frame.created);
   showContent(frame.id, frame.content);
@@ -81,12 +88,14 @@ export function showMessage(frame) {
 function streamMessage(id, token, replace) {
   const item = messageElement(id, "assistant", null);
   item.classList.add("cs-streaming");
+  markBusy();
   showContent(id, replace ? token : (page.contents.get(id) || "") + token);
 }
 
 export function removeMessage(id) {
   page.contents.delete(id);
   findMessage(id)?.remove();
+  markBusy();
 }
 
 // What a message frame adds to the message: its elements, its buttons and the user's feedback.

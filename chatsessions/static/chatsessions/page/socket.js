@@ -75,6 +75,7 @@ const shows = {
     attempts = 0;
     stored.set("session", frame.id);
     ui.messages.replaceChildren();
+    ui.messages.setAttribute("aria-busy", "false");
     closeSideView();
     removeTaskList();
     forgetCalls();
@@ -201,6 +202,7 @@ export function switchTo(resume) {
       stored.set("session", resume);
       delete root.dataset.sessionId;
       ui.messages.replaceChildren();
+      ui.messages.setAttribute("aria-busy", "false");
       setTitle(resume ? chats.titleOf(resume) : "");
       resolve();
       connect();
