@@ -1,7 +1,7 @@
 # Written by hand: an index of PostgreSQL's alone, which the models do not describe.
 """On PostgreSQL, a trigram index under the history's search, so that finding a word in
 a user's messages reads the index instead of every message (storage/history.py:
-search). Its expression is the one Django's case-insensitive `icontains` compares,
+newest_found). Its expression is the one Django's case-insensitive `icontains` compares,
 UPPER(content). Built CONCURRENTLY, outside a transaction, so that a deploy onto a
 large table does not stop the chats' writes while it builds. Other databases get
 nothing: their search reads the messages, as before.

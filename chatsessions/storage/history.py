@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 from uuid import UUID
 
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext
@@ -83,18 +84,21 @@ def newest_found(chats: QuerySet[ChatSession], text: str, count: int) -> list[di
     """The newest count of chats whose title or any message holds text, ignoring case,
     as SUMMARY_FIELDS rows, newest activity first.
 
-    Two queries, each newest first and cut at count, merged: the chats by title, and the
-    chats by a message. Without the OR between them, the database plans the second as a
-    semi-join it may run either way: walking the chats newest first and stopping at
-    count (a common word), or, on PostgreSQL, finding the few messages that hold a rare
+    On PostgreSQL, two queries, each newest first and cut at count, merged: the chats by
+    title, and the chats by a message. Without an OR between them, PostgreSQL plans the
+    second as a semi-join it may run either way: walking the chats newest first and
+    stopping at count (a common word), or finding the few messages that hold a rare
     word through the trigram index on UPPER(content) (migration 0012) without reading
-    the others. (One query with an OR read every message of the user's for a rare word.)"""
+    the others. Elsewhere (SQLite: no such index), one query with an OR, which walks the
+    chats newest first, tries the title before the messages, and stops at count; a rare
+    word reads every message of the user's."""
     ordered = ("-last_activity_at", "-id")
-    by_title = chats.filter(title__icontains=text)
-    holding = ChatMessage.objects.filter(session=OuterRef("pk"), content__icontains=text)
-    by_message = chats.filter(Exists(holding))
+    by_title = Q(title__icontains=text)
+    by_message = Exists(ChatMessage.objects.filter(session=OuterRef("pk"), content__icontains=text))
+    if connections[chats.db].vendor != "postgresql":
+        return list(chats.filter(by_title | by_message).order_by(*ordered).values(*SUMMARY_FIELDS)[:count])
     found: dict[Any, dict[str, Any]] = {}
-    for query in (by_title, by_message):
+    for query in (chats.filter(by_title), chats.filter(by_message)):
         for row in query.order_by(*ordered).values(*SUMMARY_FIELDS)[:count]:
             found[row["id"]] = row
     newest = sorted(found.values(), key=lambda row: (row["last_activity_at"], row["id"]), reverse=True)
