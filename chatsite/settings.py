@@ -38,6 +38,8 @@ MIDDLEWARE = [
     # With DEBUG on, runserver serves them from the apps, and there is no STATIC_ROOT yet.
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of the browser (Accept-Language), among LANGUAGES; else LANGUAGE_CODE.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -133,7 +135,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/chat/"
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = os.environ.get("DJANGO_LANGUAGE_CODE", "en-us")
+# The languages chatsessions ships its page in; the browser's choice among them wins.
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("ar", "العربية")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

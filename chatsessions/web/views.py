@@ -14,6 +14,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from ..accounts.embed import allowed_origins
 from ..conf import get_config
 from ..wire.frames import codes_for_the_page
+from .page_strings import page_catalog
 
 
 @ensure_csrf_cookie
@@ -51,6 +52,7 @@ def chat_page(request: HttpRequest, app: str = "default") -> HttpResponse:
             "history_url": history_url,
             "files_url": files_url,
             "codes": codes_for_the_page(),
+            "catalog": page_catalog(),
             "client": "copilot" if copilot else "webapp",
             "page_url": request.GET.get("page_url", ""),
             "page_object": request.GET.get("page_object", ""),

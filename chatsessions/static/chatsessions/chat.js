@@ -13,6 +13,7 @@ import { atBottom, follow, loadOlder } from "./page/messages.js";
 import { embed, historyUrl, narrow, notice, page, root, send, stored, ui, wired } from "./page/shared.js";
 import { chats, setSidebar } from "./page/sidebar.js";
 import { connect, restart, send as sendFrame, switchTo } from "./page/socket.js";
+import { t } from "./page/i18n.js";
 
 Object.assign(wired, { send: sendFrame, sendMessage, postMessage, switchTo, connect, relogin });
 wireComposer();
@@ -65,7 +66,7 @@ ui.env.addEventListener("submit", (event) => {
   for (const input of ui.env.querySelectorAll("input[name]")) if (input.value) env[input.name] = input.value;
   stored.set("env", JSON.stringify(env));
   ui.env.closest("dialog").close();
-  notice("Keys saved in this tab.", "info");
+  notice(t("Keys saved in this tab."), "info");
   // Resume the same chat so its handlers see the new env at once.
   restart(connect);
 });

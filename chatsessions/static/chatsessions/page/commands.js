@@ -5,11 +5,12 @@
 
 import { commandsMatching } from "./rules.js";
 import { element, ui } from "./shared.js";
+import { t } from "./i18n.js";
 
 const tools = element("div", "cs-tools");
 const menu = element("ul", "cs-command-menu");
 menu.setAttribute("role", "listbox");
-menu.setAttribute("aria-label", "Commands");
+menu.setAttribute("aria-label", t("Commands"));
 menu.hidden = true;
 ui.composer.prepend(tools, menu);
 
@@ -74,7 +75,7 @@ function render() {
   if (offered.length) {
     const toggle = element("button", "cs-commands-toggle");
     toggle.type = "button";
-    toggle.textContent = "Tools";
+    toggle.textContent = t("Tools");
     toggle.setAttribute("aria-expanded", String(!menu.hidden));
     toggle.addEventListener("click", () => (menu.hidden ? openMenu(offered) : closeMenu()));
     parts.push(toggle);

@@ -6,13 +6,14 @@ import { starters } from "./interactive.js";
 import { composed, sent, wireCommands } from "./commands.js";
 import { elementOptions, messageElement, showCommand, showContent } from "./messages.js";
 import { csrfToken, notice, page, root, send, ui } from "./shared.js";
+import { t } from "./i18n.js";
 
 let sendWhenUploaded = false;
 
 export function sendMessage() {
   const content = ui.input.value;
   if (attachments?.uploading) {
-    notice("Your files are still uploading; the message goes once they are done.", "info");
+    notice(t("Your files are still uploading; the message goes once they are done."), "info");
     sendWhenUploaded = true;
     return;
   }
@@ -38,7 +39,7 @@ export function postMessage(content, fields = {}, files = []) {
   ui.jump.hidden = true;
   starters.hide();
   if (!answersFiles || content.trim()) {
-    const item = messageElement(id, "user", "You");
+    const item = messageElement(id, "user", t("You"));
     showContent(id, content);
     if (frame.command) showCommand(item, frame.command);
     if (files.length && !answersFiles) showElements(item, files, elementOptions);
@@ -69,7 +70,7 @@ export const attachments = ui.attach
 function attach(files) {
   if (!attachments || !files.length) return;
   if (!root.dataset.sessionId) {
-    notice("Wait for the chat to connect, then attach your files.");
+    notice(t("Wait for the chat to connect, then attach your files."));
     return;
   }
   attachments.add(files, root.dataset.sessionId);

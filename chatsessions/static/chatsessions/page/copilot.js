@@ -11,6 +11,7 @@
 // it; logged out later, the chat asks the widget for a new token ({chatsessions: "token"}).
 
 import { embed, notice, root, send, setStatus, wired } from "./shared.js";
+import { t } from "./i18n.js";
 
 const allowed = (root.dataset.hostOrigins || "").split(" ").filter(Boolean);
 const embedded = window.parent !== window;
@@ -40,11 +41,11 @@ function originOfHost() {
 
 export function listenToHost() {
   if (!embedded) {
-    if (embed.loginUrl) setStatus("closed", "This chat opens in another site's page");
+    if (embed.loginUrl) setStatus("closed", t("This chat opens in another site's page"));
     return;
   }
   hostOrigin = originOfHost();
-  if (embed.loginUrl && !hostOrigin) setStatus("closed", "This site may not embed the chat");
+  if (embed.loginUrl && !hostOrigin) setStatus("closed", t("This site may not embed the chat"));
   window.addEventListener("message", (event) => {
     // Only the parent page, from an allowed origin: another frame's or origin's post is dropped.
     if (event.source !== window.parent || !allowed.includes(event.origin)) return;
@@ -99,8 +100,8 @@ async function logIn(token, origin) {
   const answer = response ? await response.json().catch(() => ({})) : { detail: "the chat's server cannot be reached" };
   if (!response?.ok || typeof answer.key !== "string") {
     const detail = answer.detail || `HTTP ${response?.status}`;
-    setStatus("closed", "Not logged in");
-    notice(`This chat cannot log you in: ${detail}`);
+    setStatus("closed", t("Not logged in"));
+    notice(t("This chat cannot log you in: %(detail)s", { detail }));
     window.parent.postMessage({ chatsessions: "refused", detail }, origin);
     return;
   }
@@ -115,7 +116,7 @@ async function logIn(token, origin) {
 // Logged out (the key expired, or the user may no longer log in): a new token, once.
 export function relogin() {
   if (relogging || !hostOrigin) {
-    setStatus("closed", "Logged out");
+    setStatus("closed", t("Logged out"));
     return;
   }
   relogging = true;

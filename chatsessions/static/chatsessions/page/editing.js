@@ -2,12 +2,13 @@
 // drops the messages after it and runs the handler again), as in Chainlit.
 
 import { element, page, send } from "./shared.js";
+import { t } from "./i18n.js";
 
 export function editButton(id) {
   const button = element("button", "cs-edit-message");
   button.type = "button";
-  button.setAttribute("aria-label", "Edit message");
-  button.title = "Edit message";
+  button.setAttribute("aria-label", t("Edit message"));
+  button.title = t("Edit message");
   button.addEventListener("click", () => startEditing(button.closest(".cs-message"), id));
   return button;
 }
@@ -19,13 +20,13 @@ function startEditing(item, id) {
   const input = element("textarea", "cs-edit-input");
   input.value = page.contents.get(id) ?? content.textContent;
   input.rows = Math.min(8, input.value.split("\n").length + 1);
-  input.setAttribute("aria-label", "Edited message");
+  input.setAttribute("aria-label", t("Edited message"));
   const save = element("button", "cs-confirm-edit");
   save.type = "submit";
-  save.textContent = "Send";
+  save.textContent = t("Send");
   const cancel = element("button", "cs-cancel-edit");
   cancel.type = "button";
-  cancel.textContent = "Cancel";
+  cancel.textContent = t("Cancel");
   const actions = element("div", "cs-actions");
   actions.append(cancel, save);
   form.append(input, actions);

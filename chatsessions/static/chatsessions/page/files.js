@@ -5,6 +5,7 @@
 import { showCustom } from "./custom.js";
 import { downloadUrl, shownAs, sizeText } from "./rules.js";
 import { embed, keyHeaders } from "./shared.js";
+import { t } from "./i18n.js";
 
 function node(tag, className, text) {
   const made = document.createElement(tag);
@@ -205,7 +206,7 @@ export class Attachments {
     bar.value = 0;
     const remove = node("button", "cs-remove-attachment", "×");
     remove.type = "button";
-    remove.setAttribute("aria-label", `Remove ${file.name}`);
+    remove.setAttribute("aria-label", t("Remove %(name)s", { name: file.name }));
     chip.append(node("span", "cs-file-name", file.name), node("span", "cs-file-size", sizeText(file.size)), bar, remove);
     this.list.append(chip);
     const entry = { chip, state: "uploading", described: null };

@@ -3,6 +3,7 @@
 
 import { safeIcon } from "./rules.js";
 import { findMessage, send, ui, wired } from "./shared.js";
+import { t } from "./i18n.js";
 
 export function showActions(item, actions) {
   let row = item.querySelector(":scope > .cs-actions-row");
@@ -33,16 +34,17 @@ const placeholder = ui.input.placeholder;
 export function showAsk(frame) {
   findMessage(frame.for)?.classList.add("cs-asking");
   if (frame.kind === "text") {
-    ui.input.placeholder = "Your answer (Enter sends it)";
+    ui.input.placeholder = t("Your answer (Enter sends it)");
     ui.input.focus();
   } else if (frame.kind === "file" && ui.fileInput) {
     const wanted = frame.files || {};
     ui.fileInput.accept = (wanted.accept || []).join(",");
-    ui.input.placeholder = "Attach the file(s) asked for; they are sent once uploaded";
+    ui.input.placeholder = t("Attach the file(s) asked for; they are sent once uploaded");
     const choose = document.createElement("button");
     choose.type = "button";
     choose.className = "cs-choose-files";
-    choose.textContent = wanted.max_files > 1 ? `Choose up to ${wanted.max_files} files` : "Choose a file";
+    choose.textContent =
+      wanted.max_files > 1 ? t("Choose up to %(count)s files", { count: wanted.max_files }) : t("Choose a file");
     choose.title = `${(wanted.accept || []).join(", ")}, at most ${wanted.max_size_mb} MB each`;
     choose.addEventListener("click", () => ui.fileInput.click());
     findMessage(frame.for)?.append(choose);
@@ -62,8 +64,8 @@ export function feedbackButtons(id) {
   const box = document.createElement("span");
   box.className = "cs-feedback";
   for (const [value, label] of [
-    [1, "Good answer"],
-    [0, "Bad answer"],
+    [1, t("Good answer")],
+    [0, t("Bad answer")],
   ]) {
     const button = document.createElement("button");
     button.type = "button";
@@ -85,10 +87,10 @@ function askComment(id) {
   form.className = "cs-comment";
   const input = document.createElement("input");
   input.maxLength = 2000;
-  input.placeholder = "What was wrong? (optional)";
-  input.setAttribute("aria-label", "What was wrong with this answer?");
+  input.placeholder = t("What was wrong? (optional)");
+  input.setAttribute("aria-label", t("What was wrong with this answer?"));
   const submit = document.createElement("button");
-  submit.textContent = "Send feedback";
+  submit.textContent = t("Send feedback");
   form.append(input, submit);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -108,7 +110,9 @@ export function showFeedback(item, given) {
   item.querySelector(".cs-thumb-up")?.setAttribute("aria-pressed", String(given.value === 1));
   item.querySelector(".cs-thumb-down")?.setAttribute("aria-pressed", String(given.value === 0));
   const down = item.querySelector(".cs-thumb-down");
-  if (down) down.title = given.value === 0 && given.comment ? `Bad answer: ${given.comment}` : "Bad answer";
+  if (down) {
+    down.title = given.value === 0 && given.comment ? t("Bad answer: %(comment)s", { comment: given.comment }) : t("Bad answer");
+  }
 }
 
 // Suggested first messages, shown in an empty chat; a click sends one. Starters in

@@ -2,6 +2,7 @@
 // sanitises, Prism highlights (all three loaded before the page's modules).
 
 import { notice } from "./shared.js";
+import { t } from "./i18n.js";
 
 const escapeHtml = (text) =>
   text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -34,7 +35,7 @@ export function copyButton(label, text) {
       button.dataset.copied = "";
       setTimeout(() => delete button.dataset.copied, 1500);
     } catch {
-      notice("The browser did not allow copying.");
+      notice(t("The browser did not allow copying."));
     }
   });
   return button;
@@ -52,6 +53,6 @@ export function decorateCode(body) {
     const wrapper = document.createElement("div");
     wrapper.className = "cs-code";
     pre.replaceWith(wrapper);
-    wrapper.append(pre, copyButton("Copy code", () => pre.textContent));
+    wrapper.append(pre, copyButton(t("Copy code"), () => pre.textContent));
   }
 }

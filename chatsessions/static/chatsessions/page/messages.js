@@ -18,6 +18,7 @@ import {
   timeFormat,
   ui,
 } from "./shared.js";
+import { t } from "./i18n.js";
 
 const authorOf = (role, author) => shownAuthor(role, author, page.chat.username);
 
@@ -26,7 +27,7 @@ function buildMessage(id, role, author) {
   item.dataset.id = id;
   const meta = element("div", "cs-meta");
   const who = element("span", "cs-author");
-  meta.append(who, element("time", ""), copyButton("Copy message", () => page.contents.get(id) || ""));
+  meta.append(who, element("time", ""), copyButton(t("Copy message"), () => page.contents.get(id) || ""));
   if (role === "assistant") meta.append(feedbackButtons(id));
   if (role === "user") meta.append(editButton(id));
   item.append(meta, element("div", "cs-content"));
@@ -162,7 +163,7 @@ export async function loadOlder() {
     page.chat = { ...page.chat, olderCursor: older.before };
     ui.older.hidden = older.before === null;
   } catch (error) {
-    notice(`Earlier messages cannot be loaded now (${error.message}).`);
+    notice(t("Earlier messages cannot be loaded now (%(reason)s).", { reason: error.message }));
   } finally {
     loadingOlder = false;
   }

@@ -3,6 +3,8 @@
 // Pure functions of their arguments, unit-tested with Node (tests/js/); the other modules
 // apply them to the page.
 
+import { t } from "./i18n.js";
+
 // The frames of one WebSocket message: one frame, or several (a JSON array, in order).
 export const framesOf = (data) => (Array.isArray(data) ? data : [data]);
 
@@ -44,34 +46,34 @@ export function reduce(chat, frame) {
 export function afterClose(code, CLOSE, attempts, random = Math.random) {
   switch (code) {
     case CLOSE.NOT_LOGGED_IN:
-      return { state: "closed", text: "Logged out", login: true };
+      return { state: "closed", text: t("Logged out"), login: true };
     case CLOSE.FORBIDDEN:
-      return { forget: "session", notice: "That chat cannot be resumed here; a new one starts.", reconnect: 0 };
+      return { forget: "session", notice: t("That chat cannot be resumed here; a new one starts."), reconnect: 0 };
     case CLOSE.RESUMED_ELSEWHERE:
-      return { state: "closed", text: "This chat continues in another tab." };
+      return { state: "closed", text: t("This chat continues in another tab.") };
     case CLOSE.ENDED_BY_SERVER:
       return {
         forget: "session",
         state: "closed",
-        text: "This chat was ended by the server. Start a new chat to go on.",
+        text: t("This chat was ended by the server. Start a new chat to go on."),
       };
     case CLOSE.BAD_START:
-      return { forget: "profile", state: "closed", text: "The chat could not start. Start a new chat to try again." };
+      return { forget: "profile", state: "closed", text: t("The chat could not start. Start a new chat to try again.") };
     case CLOSE.FORBIDDEN_ORIGIN:
-      return { state: "closed", text: "Chats cannot be opened from this address; the server's log says why." };
+      return { state: "closed", text: t("Chats cannot be opened from this address; the server's log says why.") };
     case CLOSE.UNKNOWN_APP:
     case CLOSE.APP_UNAVAILABLE:
-      return { state: "closed", text: "This chat app is not available." };
+      return { state: "closed", text: t("This chat app is not available.") };
     default: {
       const delay = Math.round(Math.min(30000, 500 * 2 ** attempts) * (0.8 + random() * 0.4));
-      const text = `Disconnected; reconnecting in ${Math.round(delay / 1000)} s…`;
+      const text = t("Disconnected; reconnecting in %(seconds)s s…", { seconds: Math.round(delay / 1000) });
       return { state: "reconnecting", text, reconnect: delay };
     }
   }
 }
 
 // Who a message is shown from.
-export const shownAuthor = (role, author, username) => (role === "user" && author === username ? "You" : author);
+export const shownAuthor = (role, author, username) => (role === "user" && author === username ? t("You") : author);
 
 // Text in a code block of language (a bare true shows it as plain text): the fence is
 // longer than any run of backticks inside, so nothing in the text can close it.

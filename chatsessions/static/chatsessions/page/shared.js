@@ -2,6 +2,7 @@
 // keeps, notices and status, the history API, and the chat's state (rules.js's reducer).
 
 import { initialChat } from "./rules.js";
+import { t } from "./i18n.js";
 
 export const root = document.querySelector("[data-chatsessions]");
 export const $ = (selector) => root.querySelector(selector);
@@ -120,9 +121,9 @@ export function showRunning(value) {
 }
 
 export function setTitle(title) {
-  ui.title.textContent = title || "New chat";
+  ui.title.textContent = title || t("New chat");
   // A profile's config overrides may name its chats (ui.name): that, else the app's name.
-  document.title = `${title || "New chat"} · ${page.shownName || app}`;
+  document.title = `${title || t("New chat")} · ${page.shownName || app}`;
 }
 
 // A chat embedded in another site's page (copilot.js) has no cookie of this site: it logs

@@ -3,6 +3,7 @@
 
 import { groupRuns } from "./rules.js";
 import { api, dateTimeFormat, historyUrl, narrow, notice, root, setTitle, ui, wired } from "./shared.js";
+import { t } from "./i18n.js";
 
 const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
 
@@ -32,7 +33,7 @@ export const chats = {
       this.titles.clear();
       this.add(page);
     } catch (error) {
-      notice(`Your chats cannot be listed now (${error.message}).`);
+      notice(t("Your chats cannot be listed now (%(reason)s).", { reason: error.message }));
     } finally {
       if (generation === this.generation) ui.chatList.setAttribute("aria-busy", "false");
     }
@@ -50,7 +51,7 @@ export const chats = {
       const page = await api(this.url(this.next));
       if (generation === this.generation) this.add(page);
     } catch (error) {
-      notice(`Your chats cannot be listed now (${error.message}).`);
+      notice(t("Your chats cannot be listed now (%(reason)s).", { reason: error.message }));
     }
   },
 
@@ -74,7 +75,7 @@ export const chats = {
     this.next = page.next;
     ui.moreChats.hidden = !page.next;
     ui.listEmpty.hidden = ui.chatList.childElementCount > 0;
-    ui.listEmpty.textContent = this.query ? "No chat matches." : "No chats yet.";
+    ui.listEmpty.textContent = this.query ? t("No chat matches.") : t("No chats yet.");
     this.mark(root.dataset.sessionId);
   },
 
@@ -94,12 +95,12 @@ export const chats = {
     const rename = document.createElement("button");
     rename.type = "button";
     rename.className = "cs-rename";
-    rename.setAttribute("aria-label", `Rename “${chat.title}”`);
+    rename.setAttribute("aria-label", t("Rename “%(title)s”", { title: chat.title }));
     rename.addEventListener("click", () => this.rename(item));
     const remove = document.createElement("button");
     remove.type = "button";
     remove.className = "cs-delete";
-    remove.setAttribute("aria-label", `Delete “${chat.title}”`);
+    remove.setAttribute("aria-label", t("Delete “%(title)s”", { title: chat.title }));
     remove.addEventListener("click", () => this.remove(item));
     item.append(link, rename, remove);
     return item;
@@ -131,7 +132,7 @@ export const chats = {
     const input = document.createElement("input");
     input.value = this.titleOf(item.dataset.id);
     input.maxLength = 200;
-    input.setAttribute("aria-label", "New title");
+    input.setAttribute("aria-label", t("New title"));
     link.replaceWith(input);
     input.focus();
     input.select();
@@ -151,7 +152,7 @@ export const chats = {
         this.titles.set(chat.id, chat.title);
         this.mark(root.dataset.sessionId);
       } catch (error) {
-        notice(`The chat cannot be renamed (${error.message}).`);
+        notice(t("The chat cannot be renamed (%(reason)s).", { reason: error.message }));
       }
     };
     input.addEventListener("keydown", (event) => {
@@ -181,7 +182,7 @@ export const chats = {
           await api(`${historyUrl}${sessionId}/`, { method: "DELETE" });
           this.refresh();
         } catch (error) {
-          notice(`The chat cannot be deleted (${error.message}).`);
+          notice(t("The chat cannot be deleted (%(reason)s).", { reason: error.message }));
         }
       },
       { once: true },

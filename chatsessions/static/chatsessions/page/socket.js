@@ -28,13 +28,14 @@ import {
   ui,
 } from "./shared.js";
 import { chats } from "./sidebar.js";
+import { t } from "./i18n.js";
 
 let socket = null;
 let attempts = 0;
 let afterClose = null; // what to do when the socket we are closing has closed
 
 export function connect() {
-  setStatus("connecting", "Connecting…");
+  setStatus("connecting", t("Connecting…"));
   const scheme = location.protocol === "https:" ? "wss://" : "ws://";
   // An embedded chat's key rides in a subprotocol: a browser's socket sends no headers.
   const protocols = embed.key ? ["chatsessions", `chatsessions.key.${embed.key}`] : [];
@@ -61,7 +62,7 @@ export function send(frame) {
     socket.send(JSON.stringify(frame));
     return true;
   }
-  notice("Not connected; your message was not sent.");
+  notice(t("Not connected; your message was not sent."));
   return false;
 }
 
@@ -95,7 +96,7 @@ const shows = {
     if (root.dataset.sessionId !== frame.id) attachments?.clear(); // uploaded to another chat
     root.dataset.sessionId = frame.id;
     if (ui.attach) ui.attach.disabled = false;
-    setStatus("connected", frame.resumed ? "Connected (resumed)" : "Connected");
+    setStatus("connected", frame.resumed ? t("Connected (resumed)") : t("Connected"));
     showRunning(Boolean(frame.running));
     hideAsk(before.asking);
     if (frame.ask) showAsk(frame.ask);
@@ -154,7 +155,7 @@ const shows = {
   },
   settings(frame) {
     applySettings(frame.values);
-    notice("Settings applied.", "info");
+    notice(t("Settings applied."), "info");
   },
   error: (frame) => notice(`${frame.detail} (${frame.code})`),
 };

@@ -1,6 +1,7 @@
 // The task list (TaskList): the handler's tasks and their states, above the composer.
 
 import { element, root } from "./shared.js";
+import { t } from "./i18n.js";
 
 const STATES = new Set(["ready", "running", "failed", "done"]);
 const composer = root.querySelector(".cs-composer");
@@ -9,7 +10,7 @@ export function showTaskList(frame) {
   let panel = root.querySelector(".cs-tasklist");
   if (!panel) {
     panel = element("section", "cs-tasklist");
-    panel.setAttribute("aria-label", "Tasks");
+    panel.setAttribute("aria-label", t("Tasks"));
     panel.append(element("h2", "cs-tasklist-status"), element("ol", "cs-tasks"));
     composer.before(panel);
   }

@@ -1,0 +1,185 @@
+"""The page in the user's language: the scripts' strings are the catalog's, the shipped
+translations (French, and Arabic, right to left) are complete and compiled, and in
+Chromium the page follows the browser's language, else LANGUAGE_CODE, and lays Arabic
+out from the right."""
+
+from __future__ import annotations
+
+import gettext
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from chatsessions.web.page_strings import PAGE_STRINGS
+from tests.browsing import last_reply, say
+from tests.conftest import require
+from tests.servers import ROOT, demo_server
+
+PACKAGE = ROOT / "chatsessions"
+SCRIPTS = [
+    *(PACKAGE / "static" / "chatsessions" / "page").glob("*.js"),
+    PACKAGE / "static" / "chatsessions" / "chat.js",
+]
+LANGUAGES = ("fr", "ar")
+ASSISTANT = "/chat/assistant/"
+
+
+def po_entries(path: Path) -> dict[str, str]:
+    """A .po file's messages (msgid to msgstr), the header left out; fuzzy ones fail."""
+    text = path.read_text()
+    assert "#, fuzzy" not in text, f"{path} has fuzzy translations"
+    entries = {}
+    for block in text.split("\n\n"):
+        found = re.search(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', block + "\n", re.M)
+        if found:
+            msgid, msgstr = (
+                "".join(json.loads(line) for line in re.findall(r'"(?:[^"\\]|\\.)*"', part))
+                for part in found.groups()
+            )
+            if msgid:
+                entries[msgid] = msgstr
+    return entries
+
+
+def test_the_scripts_strings_are_the_catalogs():
+    called = {
+        json.loads(f'"{text}"')
+        for script in SCRIPTS
+        for text in re.findall(r'\bt\("((?:[^"\\]|\\.)*)"', script.read_text())
+    }
+    assert called == set(PAGE_STRINGS)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_shipped_translation_is_complete_and_compiled(language):
+    folder = PACKAGE / "locale" / language / "LC_MESSAGES"
+    entries = po_entries(folder / "django.po")
+    untranslated = [msgid for msgid, msgstr in entries.items() if not msgstr]
+    assert untranslated == []
+    assert set(PAGE_STRINGS) <= set(entries)
+    # Placeholders survive translation: %(name)s and the confirm dialog's markup.
+    for msgid, msgstr in entries.items():
+        assert sorted(re.findall(r"%\(\w+\)s|<[^>]+>", msgid)) == sorted(
+            re.findall(r"%\(\w+\)s|<[^>]+>", msgstr)
+        ), msgid
+    with open(folder / "django.mo", "rb") as compiled:
+        catalog = gettext.GNUTranslations(compiled)._catalog
+    assert {key: value for key, value in catalog.items() if key} == entries, "run compilemessages"
+
+
+def test_makemessages_finds_no_string_the_translations_lack(tmp_path):
+    """Every string marked in the package (templates, Python, the page's list) is in the
+    shipped .po files: makemessages, run afresh, adds none."""
+    require(shutil.which("xgettext") is not None, "GNU gettext (xgettext) is not installed")
+    copy = tmp_path / "chatsessions"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    env = {"DJANGO_SETTINGS_MODULE": "chatsite.settings", "PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    languages = [f"-l{code}" for code in LANGUAGES]
+    # -P: the working directory is the package's folder, whose types.py is not Python's.
+    command = [sys.executable, "-P", "-m", "django", "makemessages", "--no-obsolete", *languages]
+    done = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    for language in LANGUAGES:
+        fresh = po_entries(copy / "locale" / language / "LC_MESSAGES" / "django.po")
+        shipped = po_entries(PACKAGE / "locale" / language / "LC_MESSAGES" / "django.po")
+        assert set(fresh) == set(shipped), set(fresh) ^ set(shipped)
+
+
+@pytest.fixture(scope="module")
+def server(own_demo_server: Any) -> Any:
+    return own_demo_server
+
+
+def log_in_speaking(browser: Any, server: Any, locale: str, **options: Any) -> Any:
+    """A browser whose language is locale logs in as alice through the login form (whose
+    words it checks in French) and opens the assistant."""
+    context = browser.new_context(locale=locale, viewport={"width": 1000, "height": 760}, **options)
+    page = context.new_page()
+    page.goto(server.base + ASSISTANT)
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", server.password)
+    page.locator("button[type=submit]").click()
+    expect(page.locator(".cs-status")).to_have_attribute("data-state", "connected")
+    return page
+
+
+def test_the_page_speaks_french_when_the_browser_asks(browser, server):
+    page = log_in_speaking(browser, server, "fr-FR")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    expect(page.locator(".cs-status")).to_have_text("Connecté")
+    expect(page.locator(".cs-title")).to_have_text("Nouvelle discussion")
+    expect(page.locator(".cs-input")).to_have_attribute(
+        "placeholder", re.compile(r"^Message \(Entrée envoie")
+    )
+    expect(page.locator(".cs-send")).to_have_text("Envoyer")
+    say(page, "bonjour")
+    expect(last_reply(page)).to_contain_text("bonjour")
+    expect(page.locator(".cs-message.cs-user .cs-author").last).to_have_text("Vous")
+    page.reload()
+    expect(page.locator(".cs-status")).to_have_text("Connecté (reprise)")
+    expect(page.locator(".cs-chat-list")).to_contain_text("Aujourd\u2019hui")
+    page.locator(".cs-toggle-settings").click()
+    expect(page.locator("dialog.cs-drawer[open] h2")).to_have_text("Réglages de la discussion")
+    page.keyboard.press("Escape")
+    # No English word of the page's own is left on it (what alice and the handler wrote
+    # aside).
+    chrome = page.evaluate(
+        """() => {
+        const copy = document.body.cloneNode(true);
+        const theirs = '.cs-message, .cs-chat-list a, script, style, .cs-starters';
+        copy.querySelectorAll(theirs).forEach((n) => n.remove());
+        return copy.innerText;
+    }"""
+    )
+    english = [
+        text for text in ("New chat", "Search your chats", "Connected", "Send", "Log out") if text in chrome
+    ]
+    assert english == [], chrome
+    page.context.close()
+
+
+def test_the_page_follows_language_code_when_the_browser_asks_for_no_language_it_has(browser, tmp_path):
+    french = demo_server(tmp_path, DJANGO_LANGUAGE_CODE="fr")
+    try:
+        page = log_in_speaking(browser, french, "de-DE")
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        expect(page.locator(".cs-title")).to_have_text("Nouvelle discussion")
+        page.context.close()
+    finally:
+        french.stop()
+
+
+def test_arabic_is_laid_out_from_the_right(browser, server):
+    page = log_in_speaking(browser, server, "ar")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator(".cs-status")).to_have_text("متصل")
+    say(page, "مرحبا")
+    expect(last_reply(page)).to_contain_text("مرحبا")
+    sidebar = page.locator(".cs-sidebar").bounding_box()
+    chat = page.locator(".cs-chat").bounding_box()
+    assert sidebar["x"] > chat["x"], (sidebar, chat)  # the chat list on the right
+    user = page.locator(".cs-message.cs-user").last.bounding_box()
+    reply = page.locator(".cs-message.cs-assistant").last.bounding_box()
+    assert user["x"] < reply["x"], (user, reply)  # the user's own messages on the left
+    composer = page.locator(".cs-input").bounding_box()
+    send = page.locator(".cs-send").bounding_box()
+    assert send["x"] < composer["x"], (send, composer)  # Send at the end: the left
+    # The chevron that hides the list points to the right, where the list goes.
+    flipped = "getComputedStyle(document.querySelector('.cs-hide-sidebar')).transform"
+    assert page.evaluate(flipped) == "matrix(-1, 0, 0, 1, 0, 0)"
+    page.locator(".cs-toggle-settings").click()
+    drawer = page.locator("dialog.cs-drawer[open]").bounding_box()
+    assert drawer["x"] < 10, drawer  # the drawer comes from the end: the left
+    page.keyboard.press("Escape")
+    if os.environ.get("SCREENSHOTS") == "docs":
+        page.screenshot(path=str(ROOT / "docs" / "chat-arabic.png"))
+    page.context.close()
