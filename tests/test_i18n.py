@@ -183,3 +183,36 @@ def test_arabic_is_laid_out_from_the_right(browser, server):
     if os.environ.get("SCREENSHOTS") == "docs":
         page.screenshot(path=str(ROOT / "docs" / "chat-arabic.png"))
     page.context.close()
+
+
+def test_the_servers_refusals_speak_the_browsers_language(server):
+    """An error frame on a socket, and a JSON refusal over HTTP, in the language the
+    browser asks for (the demo has LocaleMiddleware); English where it asks for none."""
+    import urllib.error
+    import urllib.request
+
+    from websockets.sync.client import connect
+
+    def refusal_on_a_socket(language: str | None) -> dict:
+        headers = {"Origin": server.base, **({"Accept-Language": language} if language else {})}
+        url = server.base.replace("http", "ws") + "/ws/chat/nonesuch/"
+        with connect(url, additional_headers=headers, open_timeout=10) as socket:
+            return json.loads(socket.recv(timeout=10))
+
+    def refusal_over_http(language: str) -> dict:
+        request = urllib.request.Request(
+            server.base + "/chat/api/default/chats/", headers={"Accept-Language": language}
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        assert refused.value.code == 401
+        return json.loads(refused.value.read())
+
+    assert (
+        refusal_on_a_socket("fr-FR,fr;q=0.9")["detail"]
+        == "aucune application de discussion nommée 'nonesuch'"
+    )
+    assert refusal_on_a_socket("ar")["detail"] == "لا يوجد تطبيق محادثة باسم 'nonesuch'"
+    assert refusal_on_a_socket(None)["detail"] == "no chat app named 'nonesuch'"
+    assert refusal_over_http("fr")["detail"] == "connectez-vous pour voir vos discussions"
+    assert refusal_over_http("en")["detail"] == "log in to see your chats"

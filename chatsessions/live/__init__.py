@@ -8,7 +8,8 @@ data_feed.py (the app's data layer, if it has one, told behind the chat).
 Around it: opening.py (a new or resumed chat), chat.py (LiveChat and this process's
 chats), control.py (end, notice, recheck, retitle through the channel layer), lease.py
 (heartbeats, orphans), access.py and auth.py (the login, by cookie or by an embedded
-chat's key), origins.py and limits.py (what a socket may send).
+chat's key), origins.py and limits.py (what a socket may send), language.py (the
+language it speaks to its user).
 
 May import: conf, models, signals, accounts, handler_api, storage, wire.
 """

@@ -12,6 +12,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import signals
 from ..conf import RELEASE_WAIT_SECONDS, get_config
@@ -184,7 +185,7 @@ class LiveChat:
             return
         self.jobs.drop_client_jobs()
         await self.transcript.send(
-            frames.error(ErrorCode.NOT_LOGGED_IN, "your login has ended; log in again to chat")
+            frames.error(ErrorCode.NOT_LOGGED_IN, _("your login has ended; log in again to chat"))
         )
         self.end(CloseCode.NOT_LOGGED_IN)
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from ..accounts.embed import SUBPROTOCOL
 from ..conf import get_config
@@ -20,6 +22,7 @@ from ..wire.protocol import Frame, ProtocolError, Start, parse_frame
 from .access import Login
 from .auth import KEY_REFUSED, UNAVAILABLE
 from .chat import LiveChat
+from .language import language_of
 from .lease import heartbeat
 from .limits import InboundBudget, ServerTransport, frame_size, server_transport
 from .opening import Refusal, open_chat, session_frame
@@ -75,6 +78,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         """Accepts the socket, then refuses it with a close code if it may not chat."""
+        # This task's language from here on: the socket's error frames, and the handlers
+        # it starts (their tasks inherit it), speak the page's language.
+        translation.activate(language_of(self.scope))
         self.chat = None
         heartbeat().ensure_running()
         now = asyncio.get_running_loop().time()
@@ -88,30 +94,29 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.refuse(
                 CloseCode.FORBIDDEN_ORIGIN,
                 ErrorCode.FORBIDDEN_ORIGIN,
-                "chats open only from this site's pages",
+                _("chats open only from this site's pages"),
             )
             return
         # A test client (chatsessions.testing) may name a module not listed in APPS; the
         # scope is the server's own, out of any client's reach.
         module_path = self.scope.get(APP_MODULE_SCOPE_KEY) or get_config()["APPS"].get(self.app_name)
         if module_path is None:
-            await self.refuse(
-                CloseCode.UNKNOWN_APP, ErrorCode.UNKNOWN_APP, f"no chat app named {self.app_name!r}"
-            )
+            detail = _("no chat app named %(name)s") % {"name": repr(self.app_name)}
+            await self.refuse(CloseCode.UNKNOWN_APP, ErrorCode.UNKNOWN_APP, detail)
             return
         try:
             self.app: ChatApp = load_app(module_path)
         except (Exception, SystemExit):  # a module that calls sys.exit() must not stop the server
             logger.exception("cannot import the handler module of chat app %r", self.app_name)
             await self.refuse(
-                CloseCode.APP_UNAVAILABLE, ErrorCode.APP_UNAVAILABLE, "this chat app cannot be loaded"
+                CloseCode.APP_UNAVAILABLE, ErrorCode.APP_UNAVAILABLE, _("this chat app cannot be loaded")
             )
             return
         if self.scope.get(UNAVAILABLE):
             await self.refuse(
                 CloseCode.TRY_AGAIN_LATER,
                 ErrorCode.UNAVAILABLE,
-                "the login cannot be read now; try again shortly",
+                _("the login cannot be read now; try again shortly"),
             )
             return
         if self.scope.get(KEY_REFUSED):
@@ -119,13 +124,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.refuse(
                 CloseCode.NOT_LOGGED_IN,
                 ErrorCode.NOT_LOGGED_IN,
-                f"{self.scope[KEY_REFUSED]}: reload the page",
+                _("%(reason)s: reload the page") % {"reason": self.scope[KEY_REFUSED]},
             )
             return
         self.login = Login(self.scope, now)
         self.user = self.login.user
         if self.user is None and not get_config()["ALLOW_ANONYMOUS"]:
-            await self.refuse(CloseCode.NOT_LOGGED_IN, ErrorCode.NOT_LOGGED_IN, "log in to chat")
+            await self.refuse(CloseCode.NOT_LOGGED_IN, ErrorCode.NOT_LOGGED_IN, _("log in to chat"))
             return
         timeout = get_config()["START_TIMEOUT_SECONDS"]
         self.start_timer = asyncio.get_running_loop().call_later(
@@ -134,7 +139,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def start_timed_out(self) -> None:
         if self.chat is None and not self.closed:
-            await self.refuse(CloseCode.BAD_START, ErrorCode.START_REQUIRED, "no start frame arrived in time")
+            detail = _("no start frame arrived in time")
+            await self.refuse(CloseCode.BAD_START, ErrorCode.START_REQUIRED, detail)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """Parses a frame and hands it on; a bad one gets an error frame."""
@@ -166,24 +172,22 @@ class ChatConsumer(AsyncWebsocketConsumer):
             # A bug of ours must cost this frame, not the socket or the chat.
             logger.exception("a frame of chat %s could not be handled", getattr(self.chat, "id", None))
             await self.send_frame(
-                frames.error(ErrorCode.INTERNAL_ERROR, "the server could not handle this frame")
+                frames.error(ErrorCode.INTERNAL_ERROR, _("the server could not handle this frame"))
             )
 
     async def over_budget(self, verdict: int) -> None:
         """Refuses a frame past the inbound budget unread; closes a socket far past it."""
         limit = str(self.inbound)
         if verdict == InboundBudget.REFUSE:
-            await self.send_frame(
-                frames.error(ErrorCode.RATE_LIMITED, f"too much sent: at most {limit}; frame dropped")
-            )
+            detail = _("too much sent: at most %(limit)s; frame dropped") % {"limit": limit}
+            await self.send_frame(frames.error(ErrorCode.RATE_LIMITED, detail))
             return
         logger.warning(
             "closed a socket of chat %s that sent over twice %s", getattr(self.chat, "id", None), limit
         )
         self.shut_out()
-        await self.refuse(
-            CloseCode.TOO_MUCH, ErrorCode.RATE_LIMITED, f"too much sent: at most {limit}; closing"
-        )
+        detail = _("too much sent: at most %(limit)s; closing") % {"limit": limit}
+        await self.refuse(CloseCode.TOO_MUCH, ErrorCode.RATE_LIMITED, detail)
 
     async def dispatch_frame(self, chat: LiveChat, frame: Frame) -> None:
         """Hands a frame of a started chat to its inbox's method of the frame's type."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol
 
+from django.utils.translation import gettext as _
+
 from ..handler_api.actions import Action
 from ..handler_api.registry import ChatApp, action_event
 from ..wire import frames
@@ -75,7 +77,7 @@ class ElementFrames:
         """A custom element answers the question it was asked with (AskElementMessage)."""
         interaction = self.chat.transcript.interaction
         if not interaction.waits_on_element(frame.element.id, frame.element.for_id):
-            raise ProtocolError(ErrorCode.UNKNOWN_ELEMENT, "no question waits on this element")
+            raise ProtocolError(ErrorCode.UNKNOWN_ELEMENT, _("no question waits on this element"))
         values = frame.values
         interaction.answer({**values, "submitted": True} if values is not None else {"submitted": False})
 
@@ -85,5 +87,5 @@ class ElementFrames:
         self._check_open()
         described = await self.chat.transcript.custom_element(ref.id, ref.for_id)
         if described is None:
-            raise ProtocolError(ErrorCode.UNKNOWN_ELEMENT, "this chat shows no such custom element now")
+            raise ProtocolError(ErrorCode.UNKNOWN_ELEMENT, _("this chat shows no such custom element now"))
         return described

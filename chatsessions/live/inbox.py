@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from channels.db import database_sync_to_async
+from django.utils.translation import gettext as _
 
 from .. import signals
 from ..conf import get_config
@@ -143,14 +144,14 @@ class Inbox(ElementFrames):
         self._check_accepting()
         transcript = self.chat.transcript
         if self.chat.jobs.running or self.chat.jobs.waiting or transcript.interaction.asking is not None:
-            raise ProtocolError(ErrorCode.EDIT_REFUSED, "wait for the reply (or stop it), then edit")
+            raise ProtocolError(ErrorCode.EDIT_REFUSED, _("wait for the reply (or stop it), then edit"))
         conversation = transcript.conversation
         mine = (i for i, message in enumerate(conversation) if message.id == frame.message_id)
         index = next(mine, None)
         if index is not None and conversation[index].role != "user":
             index = None
         if index is None:
-            raise ProtocolError(ErrorCode.UNKNOWN_MESSAGE, "edit is for a message of yours in this chat")
+            raise ProtocolError(ErrorCode.UNKNOWN_MESSAGE, _("edit is for a message of yours in this chat"))
         edited = conversation[index]
         for later in conversation[index + 1 :]:
             await transcript.remove_message(later)
@@ -164,7 +165,9 @@ class Inbox(ElementFrames):
         text typed beside them is kept as a message of the user's."""
         interaction = self.chat.transcript.interaction
         if not frame.files:
-            raise ProtocolError(ErrorCode.INVALID_FIELD, "the question waits for files: attach at least one")
+            raise ProtocolError(
+                ErrorCode.INVALID_FIELD, _("the question waits for files: attach at least one")
+            )
         asking = interaction.asking
         if asking is None:  # cannot be: wanted is its spec
             raise ProtocolError(ErrorCode.INVALID_FIELD, "no question waits for files")
@@ -187,11 +190,15 @@ class Inbox(ElementFrames):
         def check(rows: list[ChatFile]) -> None:
             if len(rows) > config["MAX_FILES_PER_MESSAGE"]:
                 raise ProtocolError(
-                    ErrorCode.FILE_REFUSED, f"a message has at most {config['MAX_FILES_PER_MESSAGE']} files"
+                    ErrorCode.FILE_REFUSED,
+                    _("a message has at most %(count)s files") % {"count": config["MAX_FILES_PER_MESSAGE"]},
                 )
             if sum(row.size for row in rows) > config["MAX_MESSAGE_FILE_BYTES"]:
                 limit = files.mebibytes(config["MAX_MESSAGE_FILE_BYTES"])
-                raise ProtocolError(ErrorCode.FILE_REFUSED, f"the files of a message are limited to {limit}")
+                raise ProtocolError(
+                    ErrorCode.FILE_REFUSED,
+                    _("the files of a message are limited to %(limit)s") % {"limit": limit},
+                )
             if wanted is not None:
                 refusal = files.refusal(rows, wanted)
                 if refusal:
@@ -203,7 +210,7 @@ class Inbox(ElementFrames):
         if rows is None:
             raise ProtocolError(
                 ErrorCode.UNKNOWN_FILE,
-                "message.files names a file that is not an unsent upload of yours here",
+                _("message.files names a file that is not an unsent upload of yours here"),
             )
         return rows
 
@@ -216,7 +223,7 @@ class Inbox(ElementFrames):
             action_id, lambda: database_sync_to_async(replay.stored_actions)(self.chat.id)
         )
         if action is None:
-            raise ProtocolError(ErrorCode.UNKNOWN_ACTION, "this chat has no such action (any more)")
+            raise ProtocolError(ErrorCode.UNKNOWN_ACTION, _("this chat has no such action (any more)"))
         if interaction.answers_with(action):
             interaction.answer(action.to_dict())
             return
@@ -246,7 +253,7 @@ class Inbox(ElementFrames):
         )
         if feedback_id is None:
             raise ProtocolError(
-                ErrorCode.UNKNOWN_MESSAGE, "feedback is for an assistant message of this chat"
+                ErrorCode.UNKNOWN_MESSAGE, _("feedback is for an assistant message of this chat")
             )
         told = DataFeedback(message_id, 1 if value else 0, self.chat.id, str(feedback_id), comment or None)
         self.chat.transcript.tell_data_layer("upsert_feedback", told)
@@ -277,12 +284,12 @@ class Inbox(ElementFrames):
 
     def _check_open(self) -> None:
         if not self.chat.accepting:
-            raise ProtocolError(ErrorCode.CHAT_ENDING, "this chat is ending; start a new one")
+            raise ProtocolError(ErrorCode.CHAT_ENDING, _("this chat is ending; start a new one"))
 
     def _check_accepting(self) -> None:
         """Refuses a job for a chat that is ending, or past MAX_PENDING_MESSAGES waiting."""
         self._check_open()
         if self.chat.jobs.waiting >= get_config()["MAX_PENDING_MESSAGES"]:
             raise ProtocolError(
-                ErrorCode.FLOOD, "too many messages are waiting for a reply; this one was dropped"
+                ErrorCode.FLOOD, _("too many messages are waiting for a reply; this one was dropped")
             )

@@ -9,6 +9,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.utils.translation import gettext as _
 
 from ..conf import HANDOVER_WAIT_SECONDS, get_config
 from ..handler_api.message import Message
@@ -148,7 +149,7 @@ async def open_chat(frame: Start, app_name: str, app: ChatApp, user: Any, send_f
             chat, history_page = await resume_chat(frame.resume, app_name, app, user, env)
         except ResumeEnded:
             await send_frame(
-                frames.error(ErrorCode.RESUME_UNAVAILABLE, "that chat has ended; a new one starts")
+                frames.error(ErrorCode.RESUME_UNAVAILABLE, _("that chat has ended; a new one starts"))
             )
         else:
             return Opened(chat, True, profiles, history_page)
@@ -212,7 +213,7 @@ async def session_frame(opened: Opened, send_frame: SendFrame) -> dict[str, Any]
             replayed, before = await history_frames(chat)
         except Exception:
             logger.warning("chat %s: history unavailable", chat.id, exc_info=True)
-            await send_frame(frames.error(ErrorCode.HISTORY_UNAVAILABLE, "the history cannot be read now"))
+            await send_frame(frames.error(ErrorCode.HISTORY_UNAVAILABLE, _("the history cannot be read now")))
     return frames.session(
         session_id=chat.id,
         resumed=resumed,

@@ -31,6 +31,7 @@ from django.dispatch import receiver
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..conf import get_config
 from ..models import ChatFile
@@ -121,7 +122,8 @@ def keep_uploads(user: Any, session_id: Any, uploads: Iterable[tuple[str, IO[byt
     if not incoming:
         raise Refused("no_files", 'send the files as multipart form fields named "file"')
     if len(incoming) > config["MAX_FILES_PER_MESSAGE"]:
-        raise Refused("too_many_files", f"at most {config['MAX_FILES_PER_MESSAGE']} files at a time")
+        count = config["MAX_FILES_PER_MESSAGE"]
+        raise Refused("too_many_files", _("at most %(count)s files at a time") % {"count": count})
     for file in incoming:
         try:
             file.inspect()
@@ -129,14 +131,21 @@ def keep_uploads(user: Any, session_id: Any, uploads: Iterable[tuple[str, IO[byt
             raise Refused("wrong_type", str(error)) from None
         if file.size > config["MAX_FILE_BYTES"]:
             raise Refused(
-                "file_too_large", f"{file.name} is larger than {mebibytes(config['MAX_FILE_BYTES'])}"
+                "file_too_large",
+                _("%(name)s is larger than %(limit)s")
+                % {"name": file.name, "limit": mebibytes(config["MAX_FILE_BYTES"])},
             )
         if not matches(file.mime, file.name, config["UPLOAD_TYPES"]):
-            raise Refused("type_not_accepted", f"{file.name}: files of type {file.mime} are not accepted")
+            raise Refused(
+                "type_not_accepted",
+                _("%(name)s: files of type %(type)s are not accepted")
+                % {"name": file.name, "type": file.mime},
+            )
     if sum(file.size for file in incoming) > config["MAX_MESSAGE_FILE_BYTES"]:
         raise Refused(
             "message_too_large",
-            f"the files of one message are limited to {mebibytes(config['MAX_MESSAGE_FILE_BYTES'])}",
+            _("the files of one message are limited to %(limit)s")
+            % {"limit": mebibytes(config["MAX_MESSAGE_FILE_BYTES"])},
         )
     return _keep(incoming, session_id, user, ChatFile.Origin.UPLOAD, "", quota=True)
 
@@ -193,7 +202,8 @@ def _check_quota(user: Any) -> None:
     if used > limit:
         raise Refused(
             "quota_exceeded",
-            f"your files would take more than {mebibytes(limit)}; delete chats you no longer need",
+            _("your files would take more than %(limit)s; delete chats you no longer need")
+            % {"limit": mebibytes(limit)},
         )
 
 
@@ -236,12 +246,19 @@ class _NotAll(Exception):
 def refusal(rows: list[ChatFile], wanted: dict[str, Any]) -> str | None:
     """Why files do not answer a question for files (AskFileMessage's spec), if they do not."""
     if len(rows) > wanted.get("max_files", len(rows)):
-        return f"the question asks for at most {wanted['max_files']} file(s)"
+        return _("the question asks for at most %(count)s file(s)") % {"count": wanted["max_files"]}
     for row in rows:
         if not matches(row.mime, row.name, wanted.get("accept", ["*/*"])):
-            return f"{row.name} is {row.mime}; the question asks for {', '.join(wanted['accept'])}"
+            return _("%(name)s is %(type)s; the question asks for %(accepted)s") % {
+                "name": row.name,
+                "type": row.mime,
+                "accepted": ", ".join(wanted["accept"]),
+            }
         if row.size > wanted.get("max_size_mb", float("inf")) * 1024 * 1024:
-            return f"{row.name} is larger than the {wanted['max_size_mb']:g} MB the question allows"
+            return _("%(name)s is larger than the %(size)s MB the question allows") % {
+                "name": row.name,
+                "size": f"{wanted['max_size_mb']:g}",
+            }
     return None
 
 

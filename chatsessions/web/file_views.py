@@ -16,6 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import SuspiciousFileOperation, SuspiciousOperation, TooManyFilesSent
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
@@ -60,7 +61,7 @@ def upload(request: HttpRequest, app: str, session_id: UUID) -> HttpResponse:
     is JSON in errors.py's shape."""
     require_method(request, "POST")
     accept_frame_key(request)
-    require_login(request, "attach files")
+    require_login(request, _("log in to attach files"))
     config = get_config()
     try:
         require_csrf_token(request)  # reads the body

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.translation import gettext as _
 
 from ..accounts.embed import EmbedRefused, login_of_key
 from ..conf import get_config
@@ -53,26 +54,28 @@ def accept_frame_key(request: HttpRequest) -> None:
     try:
         login = login_of_key(header.removeprefix("Bearer ").strip())
     except EmbedRefused as refused:
-        raise Problem(HttpError.NOT_LOGGED_IN, f"{refused}: reload the page") from None
+        raise Problem(
+            HttpError.NOT_LOGGED_IN, _("%(reason)s: reload the page") % {"reason": refused}
+        ) from None
     request.user = login.user
     request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]  # read by CsrfViewMiddleware
 
 
-def require_login(request: HttpRequest, to: str) -> None:
-    """Refuses (401) a request without a login; to says what a login would allow."""
+def require_login(request: HttpRequest, detail: str) -> None:
+    """Refuses (401) a request without a login; detail says what a login would allow."""
     if not request.user.is_authenticated:
-        raise Problem(HttpError.NOT_LOGGED_IN, f"log in to {to}")
+        raise Problem(HttpError.NOT_LOGGED_IN, detail)
 
 
 def require_app(app: str) -> None:
     """Refuses (404) a chat app not in APPS."""
     if app not in get_config()["APPS"]:
-        raise Problem(HttpError.UNKNOWN_APP, f"no chat app named {app!r}")
+        raise Problem(HttpError.UNKNOWN_APP, _("no chat app named %(name)s") % {"name": repr(app)})
 
 
 def not_found() -> Problem:
     """The refusal of a chat that is not the user's, or not there at all."""
-    return Problem(HttpError.NOT_FOUND, "no such chat of yours")
+    return Problem(HttpError.NOT_FOUND, _("no such chat of yours"))
 
 
 def require_own_chat(request: HttpRequest, app: str, session_id: Any) -> None:

@@ -19,6 +19,7 @@ from asgiref.sync import async_to_sync
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from ..live import control, replay
@@ -50,7 +51,7 @@ def _endpoint(*methods: str) -> Callable[[View], View]:
             require_method(request, *methods)
             accept_frame_key(request)
             require_csrf_token(request)
-            require_login(request, "see your chats")
+            require_login(request, _("log in to see your chats"))
             require_app(app)
             return view(request, app, **kwargs)
 
@@ -133,7 +134,9 @@ def _title_of(request: HttpRequest) -> str:
         ) from None
     title = body.get("title") if isinstance(body, dict) else None
     if not isinstance(title, str) or not history.fold_title(title):
-        raise Problem(HttpError.INVALID_PARAMETER, "title: a string with something in it besides white space")
+        raise Problem(
+            HttpError.INVALID_PARAMETER, _("title: a string with something in it besides white space")
+        )
     return title
 
 
