@@ -18,16 +18,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from chatsessions.web.page_strings import PAGE_STRINGS
+from chatsessions.web.page_strings import PAGE_STRINGS, WIDGET_STRINGS
 from tests.browsing import last_reply, say
 from tests.conftest import require
 from tests.servers import ROOT, demo_server
 
 PACKAGE = ROOT / "chatsessions"
-SCRIPTS = [
-    *(PACKAGE / "static" / "chatsessions" / "page").glob("*.js"),
-    PACKAGE / "static" / "chatsessions" / "chat.js",
-]
+STATIC = PACKAGE / "static" / "chatsessions"
+SCRIPTS = [*(STATIC / "page").glob("*.js"), STATIC / "chat.js"]
 LANGUAGES = ("fr", "ar")
 ASSISTANT = "/chat/assistant/"
 
@@ -49,13 +47,13 @@ def po_entries(path: Path) -> dict[str, str]:
     return entries
 
 
+def called(pattern: str, scripts: list[Path]) -> set[str]:
+    return {json.loads(f'"{text}"') for script in scripts for text in re.findall(pattern, script.read_text())}
+
+
 def test_the_scripts_strings_are_the_catalogs():
-    called = {
-        json.loads(f'"{text}"')
-        for script in SCRIPTS
-        for text in re.findall(r'\bt\("((?:[^"\\]|\\.)*)"', script.read_text())
-    }
-    assert called == set(PAGE_STRINGS)
+    assert called(r'\bt\("((?:[^"\\]|\\.)*)"', SCRIPTS) == set(PAGE_STRINGS)
+    assert called(r'this\.#t\("((?:[^"\\]|\\.)*)"', [STATIC / "widget.js"]) == set(WIDGET_STRINGS)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -216,3 +214,12 @@ def test_the_servers_refusals_speak_the_browsers_language(server):
     assert refusal_on_a_socket(None)["detail"] == "no chat app named 'nonesuch'"
     assert refusal_over_http("fr")["detail"] == "connectez-vous pour voir vos discussions"
     assert refusal_over_http("en")["detail"] == "log in to see your chats"
+
+
+def test_the_copilot_widget_speaks_the_pages_language(browser, server):
+    """{% chat_widget %} gives the widget its words in the page's language."""
+    page = log_in_speaking(browser, server, "fr-FR")
+    page.goto(server.base + "/product/")
+    widget = page.locator("chat-widget")
+    expect(widget.locator("button.close")).to_have_attribute("aria-label", "Fermer la discussion")
+    page.context.close()

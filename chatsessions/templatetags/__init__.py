@@ -1,4 +1,6 @@
 """The template tags a project's own templates load: {% load chatsessions %}.
 
-May import: conf.
+The widget's words come from web/page_strings.py.
+
+May import: conf, web.
 """

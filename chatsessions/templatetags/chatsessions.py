@@ -20,14 +20,16 @@ from django import template
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from ..conf import get_config
+from ..web.page_strings import WIDGET_STRINGS, page_catalog
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def chat_widget(context: Any, app: str = "default", object: Any = None, label: str = "Chat") -> str:
+def chat_widget(context: Any, app: str = "default", object: Any = None, label: str | None = None) -> str:
     """The widget of the chat app app (a name of CHATSESSIONS["APPS"])."""
     if app not in get_config()["APPS"]:
         raise template.TemplateSyntaxError(f"chat_widget: no chat app named {app!r} in CHATSESSIONS['APPS']")
@@ -36,9 +38,11 @@ def chat_widget(context: Any, app: str = "default", object: Any = None, label: s
     if object is not None:
         query["page_object"] = json.dumps(object, default=str)
     return format_html(
-        '<script src="{}" defer></script><chat-widget src="{}" stylesheet="{}" label="{}"></chat-widget>',
+        '<script src="{}" defer></script>'
+        '<chat-widget src="{}" stylesheet="{}" label="{}" texts="{}"></chat-widget>',
         static("chatsessions/widget.js"),
         f"{page}?{urlencode(query)}",
         static("chatsessions/widget.css"),
-        label,
+        label or gettext("Chat"),
+        json.dumps(page_catalog(WIDGET_STRINGS), ensure_ascii=False),
     )

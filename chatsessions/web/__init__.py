@@ -2,8 +2,8 @@
 history (history_api.py), the upload endpoint and the file view (file_views.py), the
 endpoints of a chat embedded in another site's pages (embed_views.py), their
 one JSON error shape (errors.py) and their checks (guards.py), the admin (admin.py),
-request body limits (bodies.py, daphne_limits.py) and the database outage page
-(middleware.py).
+request body limits (bodies.py, daphne_limits.py), the database outage page
+(middleware.py), and the page's and the widget's words for translation (page_strings.py).
 
 May import: conf, models, signals, accounts, live, storage, wire.
 """

@@ -1,12 +1,21 @@
 """The chat page's own words, which its scripts show (`t("...")` in
 chatsessions/static/chatsessions/), for Django's i18n: `makemessages` finds them here, and
 the page view renders their translations in the active language into the page as JSON
-(page/i18n.js reads it). tests/test_i18n.py checks that this list and the scripts'
-`t("...")` calls name the same strings."""
+(page/i18n.js reads it). The copilot widget's too, which {% chat_widget %} gives it.
+tests/test_i18n.py checks that these lists and the scripts' calls name the same
+strings."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext, gettext_noop
+
+#: The copilot widget's (widget.js: `this.#t("...")`), given to it by {% chat_widget %}.
+WIDGET_STRINGS = (
+    gettext_noop("Chat"),
+    gettext_noop("Close the chat"),
+    gettext_noop("The chat cannot log you in: %(reason)s"),
+    gettext_noop("The chat did not load: are you logged in?"),
+)
 
 PAGE_STRINGS = (
     gettext_noop("Attach the file(s) asked for; they are sent once uploaded"),
@@ -64,6 +73,6 @@ PAGE_STRINGS = (
 )
 
 
-def page_catalog() -> dict[str, str]:
-    """The page's strings that the active language translates, by their English."""
-    return {text: translated for text in PAGE_STRINGS if (translated := gettext(text)) != text}
+def page_catalog(strings: tuple[str, ...] = PAGE_STRINGS) -> dict[str, str]:
+    """Those of strings (the page's) that the active language translates, by their English."""
+    return {text: translated for text in strings if (translated := gettext(text)) != text}

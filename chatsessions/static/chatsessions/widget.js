@@ -44,20 +44,20 @@ class ChatWidget extends HTMLElement {
     this.#button.type = "button";
     this.#button.className = "launcher";
     this.#button.id = "chat-widget-button";
-    this.#button.textContent = this.getAttribute("label") || "Chat";
+    this.#button.textContent = this.#label;
     this.#button.setAttribute("aria-expanded", "false");
     this.#button.addEventListener("click", () => this.toggle());
     this.#panel = document.createElement("section");
     this.#panel.className = "panel";
     this.#panel.hidden = true;
-    this.#panel.setAttribute("aria-label", this.getAttribute("label") || "Chat");
+    this.#panel.setAttribute("aria-label", this.#label);
     const head = document.createElement("header");
     const title = document.createElement("span");
-    title.textContent = this.getAttribute("label") || "Chat";
+    title.textContent = this.#label;
     const close = document.createElement("button");
     close.type = "button";
     close.className = "close";
-    close.setAttribute("aria-label", "Close the chat");
+    close.setAttribute("aria-label", this.#t("Close the chat"));
     close.textContent = "×";
     close.addEventListener("click", () => this.close());
     head.append(title, close);
@@ -72,6 +72,20 @@ class ChatWidget extends HTMLElement {
       if (event.key === "Escape" && this.isOpen) this.close();
     });
     if (this.hasAttribute("opened")) this.open();
+  }
+
+  // The widget's words: the texts attribute ({% chat_widget %} gives them in the page's
+  // language) or English. (On another site's page, a copy of the element may give its own.)
+  #t(text, values = {}) {
+    let texts = {};
+    try {
+      texts = JSON.parse(this.getAttribute("texts") || "{}");
+    } catch {}
+    return (texts[text] || text).replace(/%\((\w+)\)s/g, (_, name) => String(values[name] ?? ""));
+  }
+
+  get #label() {
+    return this.getAttribute("label") || this.#t("Chat");
   }
 
   get isOpen() {
@@ -89,12 +103,12 @@ class ChatWidget extends HTMLElement {
     url.searchParams.set("page_url", location.href);
     if (this.hasAttribute("object")) url.searchParams.set("page_object", this.getAttribute("object"));
     this.#frame = document.createElement("iframe");
-    this.#frame.title = this.getAttribute("label") || "Chat";
+    this.#frame.title = this.#label;
     this.#frame.src = url.href;
     this.#frame.addEventListener("load", () => this.#hello());
     this.#panel.append(this.#frame);
     this.#loadTimer = setTimeout(() => {
-      if (this.#origin === location.origin) this.#fail("The chat did not load: are you logged in?");
+      if (this.#origin === location.origin) this.#fail(this.#t("The chat did not load: are you logged in?"));
       else this.#fail(`The chat did not load: ${this.#origin} may not allow ${location.origin} to embed it (its EMBED_ORIGINS).`);
     }, Number(this.getAttribute("load-seconds") || LOAD_SECONDS) * 1000);
   }
@@ -154,7 +168,7 @@ class ChatWidget extends HTMLElement {
     try {
       token = await this.#token();
     } catch (error) {
-      this.#fail(`The chat cannot log you in: ${error.message}`);
+      this.#fail(this.#t("The chat cannot log you in: %(reason)s", { reason: error.message }));
       return;
     }
     this.#frame.contentWindow.postMessage({ chatsessions: "hello", ...(token ? { token } : {}) }, this.#origin);
@@ -185,7 +199,7 @@ class ChatWidget extends HTMLElement {
     if (ours === "call_fn") this.#call(data);
     else if (ours === "ready") this.#ready();
     else if (ours === "token") this.#hello();
-    else if (ours === "refused") this.#fail(`The chat cannot log you in: ${String(data.detail)}`);
+    else if (ours === "refused") this.#fail(this.#t("The chat cannot log you in: %(reason)s", { reason: String(data.detail) }));
   }
 
   async #call({ id, name, args }) {
