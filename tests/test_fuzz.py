@@ -394,6 +394,34 @@ def test_generated_frame_keys_log_no_socket_in(server, key):
         assert refusal["code"] == "not_logged_in" and "reload the page" in refusal["detail"]
 
 
+header_text = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=600)
+languages = header_text | st.sampled_from(
+    ["fr", "ar-EG,fr;q=0.5", "fr;q=abc", "*", "zz-ZZ", "en;q=0", "fr;q=1e999", ",,,;;;", "x" * 1000]
+)
+#: The refusal of an unknown app in each language the package ships (and English).
+UNKNOWN_APP = {
+    "no chat app named 'nosuchapp'",
+    "aucune application de discussion nommée 'nosuchapp'",
+    "لا يوجد تطبيق محادثة باسم 'nosuchapp'",
+}
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")) // 5, deadline=None, database=None)
+@given(accept=languages, cookie_language=st.none() | st.from_regex(r"[A-Za-z0-9_@.-]{0,40}", fullmatch=True))
+def test_generated_languages_get_a_refusal_in_a_language_the_package_speaks(server, accept, cookie_language):
+    """A socket's Accept-Language and language cookie, whatever they hold, pick a language
+    the package ships or the default; the refusal arrives in it and nothing breaks."""
+    from websockets.sync.client import connect
+
+    headers = {"Origin": server.base, "Accept-Language": accept}
+    if cookie_language is not None:
+        headers["Cookie"] = f"django_language={cookie_language}"
+    url = server.base.replace("http", "ws") + "/ws/chat/nosuchapp/"
+    with connect(url, additional_headers=headers, open_timeout=10) as socket:
+        refusal = json.loads(socket.recv(timeout=10))
+    assert refusal["code"] == "unknown_app" and refusal["detail"] in UNKNOWN_APP, refusal
+
+
 def test_the_fuzzed_server_logged_nothing_but_its_requests(server, cookie):
     """Runs after the fuzzing above (pytest keeps the order of a module's tests)."""
     assert sent[0] >= 2000, f"only {sent[0]} frames were generated"
