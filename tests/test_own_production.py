@@ -103,8 +103,7 @@ def test_the_loopback_trial_serves_the_chat_with_debug_off(project, backing, bro
             assert re.search(r"/static/chatsessions/chat\.[0-9a-f]{12}\.js$", script or ""), script
             page.goto(server.base + "/admin/chatsessions/chatsession/")
             expect(page.locator("#result_list")).to_contain_text("dora")
-            assert page.evaluate("getComputedStyle(document.body).fontFamily") != "Times New Roman"
-            assert failed == [], failed
+            assert failed == [], failed  # the admin's styles and scripts too, from WhiteNoise
             page.close()
         finally:
             server.stop()
