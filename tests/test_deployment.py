@@ -104,7 +104,8 @@ def test_the_demo_runs_in_production_from_its_own_requirements(tmp_path):
     assert install, "docs/deployment.md lost the demo's production install"
     # The README's demo command installs the same, then runs the demo.
     readme = (ROOT / "README.md").read_text()
-    assert f"{install[1].replace('pip install', 'pip install -q')} && .venv/bin/python manage.py demo" in readme
+    demo_command = f"{install[1].replace('pip install', 'pip install -q')} && .venv/bin/python manage.py demo"
+    assert demo_command in readme
     run(["bash", "-c", install[1].replace("python3.11", sys.executable)], folder, env)
     python = str(folder / ".venv" / "bin" / "python")
     probe = f"import importlib.util as u; print([m for m in {NOT_FOR_WORKERS!r} if u.find_spec(m)])"
