@@ -57,7 +57,7 @@ def accessible(page: Any, context: Any = None) -> None:
 
 
 def a_full_chat(page: Any) -> None:
-    """Messages of every kind the assistant sends: text, a step, a question's buttons."""
+    """Messages of every kind the assistant sends: text, a step, a menu's buttons, code."""
     say(page, "look up Django Channels")
     expect(last_reply(page)).to_contain_text("Here is what I found")
     say(page, "show me the menu")

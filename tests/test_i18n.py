@@ -12,14 +12,17 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+from websockets.sync.client import connect
 
 from chatsessions.web.page_strings import PAGE_STRINGS, WIDGET_STRINGS
-from tests.browsing import last_reply, say
+from tests.browsing import last_reply, logged_in, say
 from tests.conftest import require
 from tests.servers import ROOT, demo_server
 
@@ -96,21 +99,20 @@ def server(own_demo_server: Any) -> Any:
     return own_demo_server
 
 
-def log_in_speaking(browser: Any, server: Any, locale: str, **options: Any) -> Any:
-    """A browser whose language is locale logs in as alice through the login form (whose
-    words it checks in French) and opens the assistant."""
-    context = browser.new_context(locale=locale, viewport={"width": 1000, "height": 760}, **options)
-    page = context.new_page()
-    page.goto(server.base + ASSISTANT)
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", server.password)
-    page.locator("button[type=submit]").click()
-    expect(page.locator(".cs-status")).to_have_attribute("data-state", "connected")
-    return page
+@pytest.fixture
+def login(browser: Any, server: Any) -> Any:
+    with logged_in(browser, server) as log_in:
+        yield log_in
 
 
-def test_the_page_speaks_french_when_the_browser_asks(browser, server):
-    page = log_in_speaking(browser, server, "fr-FR")
+def test_the_page_speaks_french_when_the_browser_asks(browser, server, login):
+    visitor = browser.new_page(locale="fr-FR")
+    visitor.goto(server.base + ASSISTANT)
+    # "Log in" is Django's admin's too, and an app listed earlier in INSTALLED_APPS wins.
+    expect(visitor.locator("h1")).to_have_text("Connexion")
+    expect(visitor.locator("label[for=id_password]")).to_have_text("Mot de passe")
+    visitor.close()
+    page = login("alice", ASSISTANT, locale="fr-FR")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
     expect(page.locator(".cs-status")).to_have_text("Connecté")
@@ -142,22 +144,21 @@ def test_the_page_speaks_french_when_the_browser_asks(browser, server):
         text for text in ("New chat", "Search your chats", "Connected", "Send", "Log out") if text in chrome
     ]
     assert english == [], chrome
-    page.context.close()
 
 
 def test_the_page_follows_language_code_when_the_browser_asks_for_no_language_it_has(browser, tmp_path):
     french = demo_server(tmp_path, DJANGO_LANGUAGE_CODE="fr")
     try:
-        page = log_in_speaking(browser, french, "de-DE")
-        expect(page.locator("html")).to_have_attribute("lang", "fr")
-        expect(page.locator(".cs-title")).to_have_text("Nouvelle discussion")
-        page.context.close()
+        with logged_in(browser, french) as log_in:
+            page = log_in("alice", ASSISTANT, locale="de-DE")
+            expect(page.locator("html")).to_have_attribute("lang", "fr")
+            expect(page.locator(".cs-title")).to_have_text("Nouvelle discussion")
     finally:
         french.stop()
 
 
-def test_arabic_is_laid_out_from_the_right(browser, server):
-    page = log_in_speaking(browser, server, "ar")
+def test_arabic_is_laid_out_from_the_right(login):
+    page = login("alice", ASSISTANT, locale="ar")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.locator(".cs-status")).to_have_text("متصل")
     say(page, "مرحبا")
@@ -180,16 +181,11 @@ def test_arabic_is_laid_out_from_the_right(browser, server):
     page.keyboard.press("Escape")
     if os.environ.get("SCREENSHOTS") == "docs":
         page.screenshot(path=str(ROOT / "docs" / "chat-arabic.png"))
-    page.context.close()
 
 
 def test_the_servers_refusals_speak_the_browsers_language(server):
     """An error frame on a socket, and a JSON refusal over HTTP, in the language the
     browser asks for (the demo has LocaleMiddleware); English where it asks for none."""
-    import urllib.error
-    import urllib.request
-
-    from websockets.sync.client import connect
 
     def refusal_on_a_socket(language: str | None) -> dict:
         headers = {"Origin": server.base, **({"Accept-Language": language} if language else {})}
@@ -216,10 +212,9 @@ def test_the_servers_refusals_speak_the_browsers_language(server):
     assert refusal_over_http("en")["detail"] == "log in to see your chats"
 
 
-def test_the_copilot_widget_speaks_the_pages_language(browser, server):
+def test_the_copilot_widget_speaks_the_pages_language(login, server):
     """{% chat_widget %} gives the widget its words in the page's language."""
-    page = log_in_speaking(browser, server, "fr-FR")
+    page = login("alice", ASSISTANT, locale="fr-FR")
     page.goto(server.base + "/product/")
     widget = page.locator("chat-widget")
     expect(widget.locator("button.close")).to_have_attribute("aria-label", "Fermer la discussion")
-    page.context.close()
